@@ -1,0 +1,20 @@
+#pragma once
+// Small pieces the backfilling policies share: counting a job's need in whole
+// GPUs, and a first-fit placement restricted to one GPU type (a reservation
+// is made on one type, so a backfilled or reserved job must sometimes be
+// steered to another type than the configured placement would pick).
+#include <vector>
+
+#include "sim/scheduling_context.h"
+
+namespace fastgpu {
+
+// GPUs a job needs, counted in wholly free GPUs (a fractional job counts as one).
+inline std::uint32_t whole_gpus(const Job& job) { return job.gpu_share < 1.0f ? 1 : job.num_gpus; }
+
+// First fit on GPUs of type t only: one node that holds the gang, else the
+// first nodes of that type with free GPUs; a fractional job takes the first
+// GPU of the type with room. Returns false if the job does not fit there now.
+bool first_fit_on_type(const SchedulingContext& ctx, JobIndex j, TypeIndex t, std::vector<GpuIndex>& gpus);
+
+}  // namespace fastgpu

@@ -1,0 +1,271 @@
+// ga: the genetic algorithm of policies/ga/ as an online policy (design notes
+// section 4, docs/ga.md). At each scheduling point with free GPUs it takes up
+// to `batch` pending jobs (priority, then arrival order) and builds an ETC
+// instance over the cluster's GPUs:
+//   machines  = every GPU (GPU index = machine), ready time = 0 if free, else
+//               the estimated finish of the jobs on it (an hour if unknown);
+//   slots     = for a gang of w GPUs, aligned groups of w GPUs inside one node
+//               of an allowed type; wider gangs take whole consecutive nodes of
+//               one type; shared (fractional) jobs take one whole free GPU;
+//   ETC       = estimated remaining work / rate on the slot (speed of the type
+//               and the topology slowdown), 1 reference second when unknown.
+// The GA (budget: `generations`, `stall`, `time_ms`) maps the batch; the jobs
+// whose slot is free now in the decoded schedule start there, the others wait
+// for the next scheduling point, where the batch is mapped again.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "policies/builtin_policies.h"
+#include "policies/ga/etc_heuristics.h"
+#include "policies/ga/etc_instance.h"
+#include "policies/ga/fitness.h"
+#include "policies/ga/ga.h"
+#include "sim/error.h"
+#include "sim/scheduling_context.h"
+
+namespace fastgpu {
+
+namespace {
+
+constexpr Seconds kUnknownBusySeconds = 3600;  // a busy GPU whose job has no runtime estimate
+constexpr Seconds kMinBusySeconds = 1e-3;      // a busy GPU past its estimate is still not free now
+
+class GaPolicy : public Policy {
+ public:
+  GaPolicy(ga::GaParams params, std::uint32_t batch) : params_(params), batch_(batch) {}
+
+  void on_arrival(SchedulingContext& ctx, JobIndex j) override {
+    queue_.emplace(std::make_tuple(-static_cast<std::int64_t>(ctx.job(j).priority), next_seq_++), j);
+  }
+  void on_requeue(SchedulingContext& ctx, JobIndex j) override { on_arrival(ctx, j); }
+  void on_timer(SchedulingContext&, std::uint64_t) override { timer_at_ = kNever; }
+
+  void schedule(SchedulingContext& ctx) override;
+
+  std::map<std::string, std::string> attributes() const override {
+    return {{"ga_backend", backend_used_.empty() ? ga::to_string(params_.backend) : backend_used_},
+            {"ga_device", device_.empty() ? "-" : device_},
+            {"ga_decisions", fmt::format("{}", decisions_)},
+            {"ga_generations", fmt::format("{}", generations_)},
+            {"ga_single_job_decisions", fmt::format("{}", single_)}};
+  }
+
+ private:
+  using Key = std::tuple<std::int64_t, std::uint64_t>;  // (-priority, arrival sequence)
+
+  // Allowed slots of job j, as (first GPU) with width w; empty if it cannot fit.
+  const std::vector<std::uint32_t>& slots_for(const SchedulingContext& ctx, JobIndex j, std::uint32_t w);
+
+  ga::GaParams params_;
+  std::uint32_t batch_;
+  std::map<Key, JobIndex> queue_;
+  std::uint64_t next_seq_ = 0;
+  Seconds timer_at_ = kNever;
+  std::uint64_t decisions_ = 0, generations_ = 0, single_ = 0;
+  std::string backend_used_, device_;
+  // per decision
+  std::map<std::pair<std::uint32_t, std::uint64_t>, std::vector<std::uint32_t>> slot_cache_;  // (width, type mask)
+};
+
+const std::vector<std::uint32_t>& GaPolicy::slots_for(const SchedulingContext& ctx, JobIndex j, std::uint32_t w) {
+  const ClusterState& c = ctx.cluster();
+  std::uint64_t mask = 0;
+  for (TypeIndex t = 0; t < c.num_types() && t < 64; ++t)
+    if (ctx.type_allowed(j, t)) mask |= std::uint64_t{1} << t;
+  auto [it, added] = slot_cache_.try_emplace({w, mask});
+  if (!added) return it->second;
+  std::vector<std::uint32_t>& slots = it->second;
+  for (NodeIndex n = 0; n < c.num_nodes(); ++n) {
+    const TypeIndex t = c.type_of_node(n);
+    if (t >= 64 || !((mask >> t) & 1u)) continue;
+    const std::uint32_t gpn = c.gpus_on_node(n);
+    if (w <= gpn) {
+      for (std::uint32_t k = 0; k + w <= gpn; k += w) slots.push_back(c.first_gpu(n) + k);
+    } else {
+      // Whole consecutive nodes of type t, starting at a node boundary.
+      std::uint32_t have = 0;
+      NodeIndex m = n;
+      while (m < c.num_nodes() && c.type_of_node(m) == t && have < w) have += c.gpus_on_node(m++);
+      if (have >= w) {
+        slots.push_back(c.first_gpu(n));
+        n = m - 1;  // the next slot starts after these nodes
+      }
+    }
+  }
+  return slots;
+}
+
+void GaPolicy::schedule(SchedulingContext& ctx) {
+  if (queue_.empty()) return;
+  const ClusterState& c = ctx.cluster();
+  if (c.free_gpus() == 0) return;  // nothing can start now
+  const Seconds now = ctx.now();
+  slot_cache_.clear();
+
+  // The batch, in priority order; jobs waiting for their window get a timer.
+  std::vector<std::map<Key, JobIndex>::iterator> batch;
+  std::vector<std::uint32_t> width;
+  Seconds next_window = kNever;
+  for (auto it = queue_.begin(); it != queue_.end() && batch.size() < batch_;) {
+    if (ctx.state(it->second) != JobState::pending) {  // e.g. rejected by the engine
+      it = queue_.erase(it);
+      continue;
+    }
+    const auto here = it++;
+    const Job& job = ctx.job(here->second);
+    if (job.earliest_start > now) {
+      next_window = std::min(next_window, job.earliest_start);
+      continue;
+    }
+    const std::uint32_t w = job.gpu_share < 1.0f ? 1 : job.num_gpus;
+    if (slots_for(ctx, here->second, w).empty()) continue;  // cannot fit this cluster; the engine reports it
+    batch.push_back(here);
+    width.push_back(w);
+  }
+  if (next_window < timer_at_) {
+    ctx.set_timer(next_window);
+    timer_at_ = next_window;
+  }
+  if (batch.empty()) return;
+
+  // The ETC instance.
+  const std::uint32_t T = static_cast<std::uint32_t>(batch.size()), M = c.num_gpus();
+  ga::EtcSpec spec;
+  spec.tasks = T;
+  spec.machines = M;
+  spec.ready.assign(M, 0.0);
+  for (GpuIndex g = 0; g < M; ++g)
+    if (!c.is_free(g)) spec.ready[g] = kUnknownBusySeconds;
+  for (JobIndex r : ctx.running()) {
+    const Seconds fin = ctx.estimated_finish(r);
+    if (fin == kNever || std::isnan(fin)) continue;
+    const Seconds left = std::max(fin - now, kMinBusySeconds);
+    for (GpuIndex g : ctx.gpus_of(r))
+      spec.ready[g] = spec.ready[g] == kUnknownBusySeconds ? left : std::max(spec.ready[g], left);
+  }
+  // Slot lists shared by jobs with the same width and allowed types.
+  std::map<const std::vector<std::uint32_t>*, std::uint32_t> list_index;
+  spec.etc.assign(std::size_t(T) * M, 0.0);
+  std::vector<GpuIndex> gpus;
+  for (std::uint32_t i = 0; i < T; ++i) {
+    const JobIndex j = batch[i]->second;
+    const std::vector<std::uint32_t>& slots = slots_for(ctx, j, width[i]);
+    auto [li, added] = list_index.try_emplace(&slots, static_cast<std::uint32_t>(spec.slot_lists.size()));
+    if (added) spec.slot_lists.push_back(slots);
+    spec.task_list.push_back(li->second);
+    spec.width.push_back(width[i]);
+    double work = ctx.estimated_remaining_work(j);
+    if (std::isnan(work)) work = 1.0;  // no estimate: every job counts as one reference second
+    for (std::uint32_t s : slots) {
+      gpus.resize(width[i]);
+      std::iota(gpus.begin(), gpus.end(), s);
+      spec.etc[std::size_t(i) * M + s] = work / ctx.rate_on(j, gpus);
+    }
+  }
+  const ga::EtcInstance inst = ga::make_instance(spec);
+
+  // Map the batch: one job is placed by MCT (its optimum); more by the GA.
+  std::vector<std::uint32_t> assignment;
+  ++decisions_;
+  if (T == 1) {
+    assignment = ga::mct(inst).assignment;
+    ++single_;
+  } else {
+    ga::GaParams p = params_;
+    p.seed = params_.seed + decisions_;  // deterministic, different per decision
+    const ga::GaResult r = ga::run_ga(inst, p);
+    assignment = r.assignment;
+    generations_ += r.generations_run;
+    backend_used_ = ga::to_string(r.backend);
+    device_ = r.device;
+  }
+
+  // Start the jobs whose slot is free now in the decoded schedule.
+  ga::Evaluator ev(inst);
+  ev.decode(assignment.data());
+  for (std::uint32_t i = 0; i < T; ++i) {
+    if (ev.start()[i] != 0) continue;
+    const JobIndex j = batch[i]->second;
+    gpus.resize(width[i]);
+    std::iota(gpus.begin(), gpus.end(), assignment[i]);
+    ctx.start(j, gpus);
+    queue_.erase(batch[i]);
+  }
+}
+
+ParamSpec param(std::string name, ParamValue value, std::string help, double min = -1e300, double max = 1e300) {
+  ParamSpec s;
+  s.name = std::move(name);
+  s.default_value = std::move(value);
+  s.help = std::move(help);
+  s.min = min;
+  s.max = max;
+  return s;
+}
+
+}  // namespace
+
+PolicyInfo ga_policy() {
+  ParamSpec backend = param("backend", std::string("auto"),
+                            "GA backend: auto (CUDA when a GPU is present, else CPU), cpu or cuda");
+  backend.choices = {"auto", "cpu", "cuda"};
+  return {
+      .name = "ga",
+      .summary = "genetic algorithm over the pending batch x GPU slots (ETC with ready times); starts the jobs "
+                 "whose assigned GPUs are free now",
+      .source = "design notes section 4; docs/ga.md",
+      .params =
+          {param("batch", std::int64_t{32}, "pending jobs (priority, then arrival order) mapped at each scheduling point",
+                 1, 4096),
+           param("population", std::int64_t{64}, "GA population", 4, 1 << 20),
+           param("generations", std::int64_t{40}, "GA generations per decision", 0, 1e7),
+           param("stall", std::int64_t{10}, "stop a decision after this many generations without improvement (0 = never)",
+                 0, 1e7),
+           param("time_ms", 0.0, "wall-clock budget per decision in milliseconds (0 = none; makes runs timing-dependent)",
+                 0, 1e7),
+           backend,
+           param("threads", std::int64_t{1}, "CPU backend threads (0 = all cores); any count gives the same result", 0,
+                 4096),
+           param("seed", std::int64_t{1}, "GA seed (decision k uses seed + k)", 0, 9.0e18),
+           param("w_makespan", 1.0, "cost weight of the batch makespan / Min-Min's", 0, 1e12),
+           param("w_flowtime", 0.5, "cost weight of the batch flowtime (sum of completions) / Min-Min's", 0, 1e12),
+           param("w_variance", 0.1, "cost weight of the seed's L (load variance)", 0, 1e12),
+           param("w_F", 0.0, "cost weight of the seed's F / Min-Min's (subtracted)", 0, 1e12),
+           param("alpha", 0.5, "alpha of the seed's F", 0, 1e12)},
+      .create =
+          [](const PolicyParams& pp) -> std::unique_ptr<Policy> {
+            ga::GaParams p;
+            p.population = static_cast<std::uint32_t>(pp.get_int("population"));
+            p.generations = static_cast<std::uint32_t>(pp.get_int("generations"));
+            p.stall_generations = static_cast<std::uint32_t>(pp.get_int("stall"));
+            p.time_limit_seconds = pp.get_double("time_ms") / 1000.0;
+            p.backend = ga::parse_backend(pp.get_string("backend"));
+            p.threads = static_cast<unsigned>(pp.get_int("threads"));
+            p.seed = static_cast<std::uint64_t>(pp.get_int("seed"));
+            p.w_makespan = pp.get_double("w_makespan");
+            p.w_flowtime = pp.get_double("w_flowtime");
+            p.w_variance = pp.get_double("w_variance");
+            p.w_F = pp.get_double("w_F");
+            p.alpha = pp.get_double("alpha");
+            if (p.backend == ga::Backend::cuda && ga::cuda_device_count() == 0)
+              throw InputError(ga::cuda_built() ? "policy ga: backend = \"cuda\" but no CUDA device is present"
+                                                : "policy ga: backend = \"cuda\" but fastgpu was built without CUDA");
+            try {
+              p.validate();
+            } catch (const std::invalid_argument& e) {
+              throw InputError(std::string("policy ga: ") + e.what());
+            }
+            return std::make_unique<GaPolicy>(p, static_cast<std::uint32_t>(pp.get_int("batch")));
+          },
+  };
+}
+
+}  // namespace fastgpu

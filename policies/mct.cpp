@@ -1,0 +1,13 @@
+// mct: minimum completion time, jobs in arrival order.
+#include "policies/builtin_policies.h"
+#include "policies/etc_batch.h"
+
+namespace fastgpu {
+
+PolicyInfo mct_policy() {
+  return etc_policy_info(EtcHeuristic::mct,
+                         "MCT: each batch job in arrival order to the GPU type where it would complete first "
+                         "(ready time + ETC); start the jobs whose GPUs are free now");
+}
+
+}  // namespace fastgpu

@@ -1,0 +1,194 @@
+#include "policies/placement.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "sim/error.h"
+
+namespace fastgpu {
+
+bool Placement::place(const SchedulingContext& ctx, JobIndex j, std::vector<GpuIndex>& gpus) const {
+  return place_on_types(ctx, j, ~std::uint64_t{0}, gpus);
+}
+
+bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+                               std::vector<GpuIndex>& gpus) const {
+  gpus.clear();
+  const Job& job = ctx.job(j);
+  const ClusterState& cluster = ctx.cluster();
+  // Types the job may use and the caller allows.
+  std::uint64_t usable = 0;
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+    if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) usable |= std::uint64_t{1} << t;
+  }
+  if (job.gpu_share < 1.0f) return place_shared(ctx, j, usable, gpus);
+  const std::uint32_t k = job.num_gpus;
+  if (cluster.free_gpus() < k) return false;
+  auto type_allowed = [&](TypeIndex t) { return (usable >> t & 1) != 0; };
+
+  bool all_types = true;
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) all_types &= type_allowed(t);
+  // One node that holds the whole gang.
+  if (all_types) {
+    const NodeFreeIndex& index = index_all(ctx);
+    if (const auto pos = index.find_first(k); pos != NodeFreeIndex::npos) {
+      pick_on_node(ctx, index.node_at(pos), k, gpus);
+      return true;
+    }
+  } else {
+    for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+      if (!type_allowed(t)) continue;
+      const NodeFreeIndex& index = index_of_type(ctx, t);
+      if (const auto pos = index.find_first(k); pos != NodeFreeIndex::npos) {
+        pick_on_node(ctx, index.node_at(pos), k, gpus);
+        return true;
+      }
+    }
+  }
+  // Otherwise spread over nodes of one type.
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+    if (type_allowed(t) && cluster.free_gpus_of_type(t) >= k &&
+        place_spread(ctx, index_of_type(ctx, t), k, gpus)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whole free nodes first (fewest nodes, least slowdown), then the remainder
+// from the first nodes in order that have any free GPU.
+bool Placement::place_spread(const SchedulingContext& ctx, const NodeFreeIndex& index, std::uint32_t count,
+                             std::vector<GpuIndex>& gpus) const {
+  gpus.clear();
+  std::uint32_t need = count;
+  std::vector<std::uint32_t> taken;  // positions already used
+  auto take_from = [&](std::uint32_t min_free) {
+    for (std::uint32_t pos = index.find_first(min_free); need > 0 && pos != NodeFreeIndex::npos;
+         pos = index.find_first(min_free, pos + 1)) {
+      if (std::find(taken.begin(), taken.end(), pos) != taken.end()) continue;
+      const std::uint32_t n = std::min(need, index.free_at(pos));
+      pick_on_node(ctx, index.node_at(pos), n, gpus);
+      taken.push_back(pos);
+      need -= n;
+    }
+  };
+  const std::uint32_t node_size = index.max_free();
+  if (node_size > 0 && need >= node_size) take_from(node_size);
+  take_from(1);
+  return need == 0;
+}
+
+// Best fit among partly used GPUs (packs shared jobs, as GPU-sharing clusters
+// do), else the first wholly free GPU in this placement's node order.
+bool Placement::place_shared(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+                             std::vector<GpuIndex>& gpus) const {
+  const ClusterState& cluster = ctx.cluster();
+  const std::uint32_t milli = ctx.job(j).milli_per_gpu();
+  GpuIndex best = UINT32_MAX;
+  std::uint32_t best_left = UINT32_MAX;
+  for (GpuIndex g = 0; g < cluster.num_gpus(); ++g) {
+    const std::uint32_t used = cluster.used_milli(g);
+    if (used == 0 || used + milli > kMilliPerGpu || !(type_mask >> cluster.type_of(g) & 1) ||
+        !shared_usable(ctx, g)) {
+      continue;
+    }
+    if (kMilliPerGpu - used - milli < best_left) {
+      best_left = kMilliPerGpu - used - milli;
+      best = g;
+    }
+  }
+  if (best != UINT32_MAX) {
+    gpus.push_back(best);
+    return true;
+  }
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+    if (!(type_mask >> t & 1)) continue;
+    const NodeFreeIndex& index = index_of_type(ctx, t);
+    if (const auto pos = index.find_first(1); pos != NodeFreeIndex::npos) {
+      pick_on_node(ctx, index.node_at(pos), 1, gpus);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Placement::pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
+                             std::vector<GpuIndex>& gpus) const {
+  const ClusterState& cluster = ctx.cluster();
+  const GpuIndex first = cluster.first_gpu(node);
+  for (GpuIndex g = first; count > 0 && g < first + cluster.gpus_on_node(node); ++g) {
+    if (cluster.is_free(g)) {
+      gpus.push_back(g);
+      --count;
+    }
+  }
+  if (count > 0) throw InternalError("placement: node has fewer free GPUs than its index says");
+}
+
+const NodeFreeIndex& FirstFitPlacement::index_all(const SchedulingContext& ctx) const {
+  return ctx.cluster().free_index();
+}
+const NodeFreeIndex& FirstFitPlacement::index_of_type(const SchedulingContext& ctx, TypeIndex t) const {
+  return ctx.cluster().free_index(t);
+}
+
+void LeastLoadedPlacement::init(SchedulingContext& ctx) {
+  const ClusterState& cluster = ctx.cluster();
+  by_type_.resize(cluster.num_types());
+  node_load_.assign(cluster.num_nodes(), 0);
+  reorder(ctx);
+  cluster.attach(&all_);
+  for (auto& index : by_type_) cluster.attach(&index);
+}
+
+void LeastLoadedPlacement::finish(SchedulingContext& ctx) {
+  ctx.cluster().detach(&all_);
+  for (auto& index : by_type_) ctx.cluster().detach(&index);
+}
+
+void LeastLoadedPlacement::on_monitor(SchedulingContext& ctx) { reorder(ctx); }
+
+// Sorts nodes by their mean GPU load; O(nodes log nodes + GPUs) per sample.
+void LeastLoadedPlacement::reorder(const SchedulingContext& ctx) {
+  const ClusterState& cluster = ctx.cluster();
+  const auto load = ctx.gpu_load();
+  for (NodeIndex n = 0; n < cluster.num_nodes(); ++n) {
+    double sum = 0;
+    for (std::uint32_t i = 0; i < cluster.gpus_on_node(n); ++i) sum += load[cluster.first_gpu(n) + i];
+    node_load_[n] = cluster.gpus_on_node(n) ? sum / cluster.gpus_on_node(n) : 0;
+  }
+  std::vector<NodeIndex> order(cluster.num_nodes());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](NodeIndex a, NodeIndex b) { return node_load_[a] < node_load_[b]; });
+  std::vector<std::vector<NodeIndex>> typed(cluster.num_types());
+  for (NodeIndex n : order) typed[cluster.type_of_node(n)].push_back(n);
+  all_.reorder(std::move(order), cluster.node_free_counts());
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) by_type_[t].reorder(std::move(typed[t]), cluster.node_free_counts());
+}
+
+void LeastLoadedPlacement::pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
+                                        std::vector<GpuIndex>& gpus) const {
+  const ClusterState& cluster = ctx.cluster();
+  const auto load = ctx.gpu_load();
+  scratch_.clear();
+  const GpuIndex first = cluster.first_gpu(node);
+  for (GpuIndex g = first; g < first + cluster.gpus_on_node(node); ++g) {
+    if (cluster.is_free(g)) scratch_.push_back(g);
+  }
+  if (scratch_.size() < count) throw InternalError("placement: node has fewer free GPUs than its index says");
+  std::stable_sort(scratch_.begin(), scratch_.end(), [&](GpuIndex a, GpuIndex b) { return load[a] < load[b]; });
+  gpus.insert(gpus.end(), scratch_.begin(), scratch_.begin() + count);
+}
+
+const std::vector<std::string>& placement_names() {
+  static const std::vector<std::string> names{"first-fit", "least-loaded"};
+  return names;
+}
+
+std::unique_ptr<Placement> make_placement(const std::string& name) {
+  if (name == "first-fit") return std::make_unique<FirstFitPlacement>();
+  if (name == "least-loaded") return std::make_unique<LeastLoadedPlacement>();
+  throw InputError("unknown placement '" + name + "'");
+}
+
+}  // namespace fastgpu

@@ -1,0 +1,85 @@
+#pragma once
+// Placement: which GPUs a job gets. Policies combine an ordering (which job
+// next) with a placement, so any pair works. A gang runs on GPUs of one type:
+// a mixed-type gang would run at its slowest GPU's speed, which no scheduler
+// wants. Single-node placements are tried first; a gang spreads over several
+// nodes (paying the topology slowdown) only when no node can hold it.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/scheduling_context.h"
+
+namespace fastgpu {
+
+class Placement {
+ public:
+  virtual ~Placement() = default;
+  virtual void init(SchedulingContext&) {}
+  virtual void on_monitor(SchedulingContext&) {}
+  virtual void finish(SchedulingContext&) {}
+
+  // Fills `gpus` with a valid placement for pending job j and returns true, or
+  // returns false when the job does not fit now. O(types x log nodes) for whole
+  // GPUs; shared (fractional) jobs scan the GPUs.
+  bool place(const SchedulingContext& ctx, JobIndex j, std::vector<GpuIndex>& gpus) const;
+  // Same, restricted to the GPU types in `type_mask` (bit t = type t), e.g. the
+  // type a heterogeneity heuristic chose for the job.
+  bool place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+                      std::vector<GpuIndex>& gpus) const;
+
+ protected:
+  // The node order this placement prefers, over all nodes or one type's nodes.
+  virtual const NodeFreeIndex& index_all(const SchedulingContext& ctx) const = 0;
+  virtual const NodeFreeIndex& index_of_type(const SchedulingContext& ctx, TypeIndex t) const = 0;
+  // Appends `count` free GPUs of `node` to `gpus`, in preference order.
+  virtual void pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
+                            std::vector<GpuIndex>& gpus) const;
+  // Whether a partly used GPU may take a shared (fractional) job; a placement
+  // that hides some GPUs (e.g. reserved ones) says no for them.
+  virtual bool shared_usable(const SchedulingContext&, GpuIndex) const { return true; }
+
+ private:
+  bool place_shared(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+                    std::vector<GpuIndex>& gpus) const;
+  bool place_spread(const SchedulingContext& ctx, const NodeFreeIndex& index, std::uint32_t count,
+                    std::vector<GpuIndex>& gpus) const;
+};
+
+// Lowest-numbered node with room: packs jobs onto the first nodes.
+class FirstFitPlacement : public Placement {
+ protected:
+  const NodeFreeIndex& index_all(const SchedulingContext& ctx) const override;
+  const NodeFreeIndex& index_of_type(const SchedulingContext& ctx, TypeIndex t) const override;
+};
+
+// The seed's load balancing: the node, and within it the GPUs, with the lowest
+// monitored load (busy fraction over the last monitor interval; ties by index).
+// The node order is re-sorted at every monitor sample.
+class LeastLoadedPlacement : public Placement {
+ public:
+  void init(SchedulingContext& ctx) override;
+  void on_monitor(SchedulingContext& ctx) override;
+  void finish(SchedulingContext& ctx) override;
+
+ protected:
+  const NodeFreeIndex& index_all(const SchedulingContext& ctx) const override { return all_; }
+  const NodeFreeIndex& index_of_type(const SchedulingContext& ctx, TypeIndex t) const override {
+    return by_type_[t];
+  }
+  void pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
+                    std::vector<GpuIndex>& gpus) const override;
+
+ private:
+  void reorder(const SchedulingContext& ctx);
+  NodeFreeIndex all_;
+  std::vector<NodeFreeIndex> by_type_;
+  std::vector<double> node_load_;
+  mutable std::vector<GpuIndex> scratch_;
+};
+
+// Names accepted by a policy's `placement` parameter.
+const std::vector<std::string>& placement_names();
+std::unique_ptr<Placement> make_placement(const std::string& name);
+
+}  // namespace fastgpu

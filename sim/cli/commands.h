@@ -1,0 +1,22 @@
+#pragma once
+// The subcommands of the `fastgpu` executable. Each lives in its own file
+// (cmd_<name>.cpp), parses its own options with Boost.Program_options and
+// returns the process exit code: 0 success, 2 bad input, 1 internal error.
+// `args` excludes the program and subcommand names.
+#include <string>
+#include <vector>
+
+namespace fastgpu::cli {
+
+using Args = std::vector<std::string>;
+
+int run_command(const Args& args);       // fastgpu run CONFIG ...
+int compare_command(const Args& args);   // fastgpu compare CONFIG ...
+int gen_command(const Args& args);       // fastgpu gen CONFIG -o trace.csv
+int policies_command(const Args& args);  // fastgpu policies
+int solve_command(const Args& args);     // fastgpu solve ETC_FILE --policy ga|min-min|... (static ETC instance)
+
+int convert_command(const Args& args);  // fastgpu convert --format F IN... -o trace.csv
+int regress_command(const Args& args);  // fastgpu regress RESULTS.h5 --baseline FILE [--update]
+
+}  // namespace fastgpu::cli

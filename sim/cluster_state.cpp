@@ -1,0 +1,86 @@
+#include "sim/cluster_state.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "sim/error.h"
+
+namespace fastgpu {
+
+ClusterState::ClusterState(const ClusterSpec& spec)
+    : spec_(spec), topology_(spec.num_nodes(), spec.nodes_per_switch, spec.slowdown) {
+  const std::size_t types = spec_.gpu_types.size();
+  type_gpus_.assign(types, 0);
+  type_max_node_gpus_.assign(types, 0);
+  std::vector<std::vector<NodeIndex>> nodes_of_type(types);
+  for (const NodeGroup& group : spec_.node_groups) {
+    for (std::uint32_t i = 0; i < group.count; ++i) {
+      const auto node = static_cast<NodeIndex>(node_first_gpu_.size());
+      node_first_gpu_.push_back(static_cast<GpuIndex>(gpu_node_.size()));
+      node_gpus_.push_back(group.gpus_per_node);
+      node_type_.push_back(group.gpu_type);
+      nodes_of_type[group.gpu_type].push_back(node);
+      gpu_node_.insert(gpu_node_.end(), group.gpus_per_node, node);
+      type_gpus_[group.gpu_type] += group.gpus_per_node;
+      type_max_node_gpus_[group.gpu_type] = std::max(type_max_node_gpus_[group.gpu_type], group.gpus_per_node);
+    }
+  }
+  gpu_used_milli_.assign(num_gpus(), 0);
+  gpu_reserved_.assign(num_gpus(), 0);
+  node_free_ = node_gpus_;
+  type_free_ = type_gpus_;
+  total_free_ = num_gpus();
+
+  std::vector<NodeIndex> all(num_nodes());
+  std::iota(all.begin(), all.end(), 0);
+  index_all_.reorder(std::move(all), node_free_);
+  index_by_type_.resize(types);
+  for (std::size_t t = 0; t < types; ++t) index_by_type_[t].reorder(std::move(nodes_of_type[t]), node_free_);
+}
+
+void ClusterState::attach(NodeFreeIndex* index) const { attached_.push_back(index); }
+
+void ClusterState::detach(NodeFreeIndex* index) const {
+  attached_.erase(std::remove(attached_.begin(), attached_.end(), index), attached_.end());
+}
+
+void ClusterState::node_changed(NodeIndex n) {
+  index_all_.update(n, node_free_[n]);
+  index_by_type_[node_type_[n]].update(n, node_free_[n]);
+  for (NodeFreeIndex* index : attached_) index->update(n, node_free_[n]);
+}
+
+void ClusterState::allocate(GpuIndex g, std::uint32_t milli) {
+  if (gpu_used_milli_[g] + milli > kMilliPerGpu) throw InternalError("GPU over-allocated");
+  const bool was_free = gpu_used_milli_[g] == 0;
+  gpu_used_milli_[g] = static_cast<std::uint16_t>(gpu_used_milli_[g] + milli);
+  busy_milli_total_ += milli;
+  if (was_free && milli > 0) {
+    const NodeIndex n = gpu_node_[g];
+    --node_free_[n];
+    --type_free_[node_type_[n]];
+    --total_free_;
+    node_changed(n);
+  }
+}
+
+void ClusterState::release(GpuIndex g, std::uint32_t milli) {
+  if (gpu_used_milli_[g] < milli) throw InternalError("GPU released more than allocated");
+  gpu_used_milli_[g] = static_cast<std::uint16_t>(gpu_used_milli_[g] - milli);
+  busy_milli_total_ -= milli;
+  if (gpu_used_milli_[g] == 0 && milli > 0) {
+    const NodeIndex n = gpu_node_[g];
+    ++node_free_[n];
+    ++type_free_[node_type_[n]];
+    ++total_free_;
+    node_changed(n);
+  }
+}
+
+void ClusterState::set_reserved(GpuIndex g, bool reserved) {
+  if (static_cast<bool>(gpu_reserved_[g]) == reserved) return;
+  gpu_reserved_[g] = reserved ? 1 : 0;
+  reserved_total_ += reserved ? 1 : -1;
+}
+
+}  // namespace fastgpu

@@ -1,0 +1,85 @@
+#pragma once
+// The virtual GPU pool at run time: which GPU belongs to which node and type,
+// how much of each GPU is allocated, and fast indexes over free capacity.
+// Policies read it through the scheduling context; only the engine changes it.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/cluster_spec.h"
+#include "sim/node_free_index.h"
+#include "sim/topology.h"
+
+namespace fastgpu {
+
+class ClusterState {
+ public:
+  explicit ClusterState(const ClusterSpec& spec);
+  ClusterState(const ClusterState&) = delete;
+  ClusterState& operator=(const ClusterState&) = delete;
+
+  const ClusterSpec& spec() const { return spec_; }
+  const Topology& topology() const { return topology_; }
+  std::uint32_t num_gpus() const { return static_cast<std::uint32_t>(gpu_node_.size()); }
+  std::uint32_t num_nodes() const { return static_cast<std::uint32_t>(node_first_gpu_.size()); }
+  std::uint32_t num_types() const { return static_cast<std::uint32_t>(spec_.gpu_types.size()); }
+
+  NodeIndex node_of(GpuIndex g) const { return gpu_node_[g]; }
+  TypeIndex type_of_node(NodeIndex n) const { return node_type_[n]; }
+  TypeIndex type_of(GpuIndex g) const { return node_type_[gpu_node_[g]]; }
+  const GpuType& gpu_type(TypeIndex t) const { return spec_.gpu_types[t]; }
+  GpuIndex first_gpu(NodeIndex n) const { return node_first_gpu_[n]; }
+  std::uint32_t gpus_on_node(NodeIndex n) const { return node_gpus_[n]; }
+  std::uint32_t gpus_of_type(TypeIndex t) const { return type_gpus_[t]; }
+  // Largest node of the type (gangs larger than this must span nodes).
+  std::uint32_t max_gpus_per_node(TypeIndex t) const { return type_max_node_gpus_[t]; }
+
+  // --- current allocation -------------------------------------------------
+  std::uint32_t used_milli(GpuIndex g) const { return gpu_used_milli_[g]; }
+  bool is_free(GpuIndex g) const { return gpu_used_milli_[g] == 0; }
+  std::uint32_t free_gpus_on_node(NodeIndex n) const { return node_free_[n]; }
+  std::uint32_t free_gpus_of_type(TypeIndex t) const { return type_free_[t]; }
+  std::uint32_t free_gpus() const { return total_free_; }
+  double busy_gpus() const { return busy_milli_total_ / double(kMilliPerGpu); }  // shares counted
+  bool is_reserved(GpuIndex g) const { return gpu_reserved_[g] != 0; }
+  std::uint32_t reserved_gpus() const { return reserved_total_; }
+
+  // First-fit indexes over wholly free GPUs: all nodes, or nodes of one type.
+  const NodeFreeIndex& free_index() const { return index_all_; }
+  const NodeFreeIndex& free_index(TypeIndex t) const { return index_by_type_[t]; }
+  // Builds an index over `order` and keeps it updated until detached. The
+  // caller (a policy) owns it and must detach before destroying it.
+  void attach(NodeFreeIndex* index) const;
+  void detach(NodeFreeIndex* index) const;
+  std::span<const std::uint32_t> node_free_counts() const { return node_free_; }
+
+  // --- mutation (engine only) --------------------------------------------
+  void allocate(GpuIndex g, std::uint32_t milli);
+  void release(GpuIndex g, std::uint32_t milli);
+  void set_reserved(GpuIndex g, bool reserved);
+
+ private:
+  void node_changed(NodeIndex n);
+
+  ClusterSpec spec_;
+  Topology topology_;
+  std::vector<NodeIndex> gpu_node_;
+  std::vector<TypeIndex> node_type_;
+  std::vector<GpuIndex> node_first_gpu_;
+  std::vector<std::uint32_t> node_gpus_;
+  std::vector<std::uint32_t> type_gpus_, type_max_node_gpus_;
+
+  std::vector<std::uint16_t> gpu_used_milli_;
+  std::vector<std::uint8_t> gpu_reserved_;
+  std::vector<std::uint32_t> node_free_;
+  std::vector<std::uint32_t> type_free_;
+  std::uint32_t total_free_ = 0;
+  std::uint32_t reserved_total_ = 0;
+  std::uint64_t busy_milli_total_ = 0;
+
+  NodeFreeIndex index_all_;
+  std::vector<NodeFreeIndex> index_by_type_;
+  mutable std::vector<NodeFreeIndex*> attached_;
+};
+
+}  // namespace fastgpu

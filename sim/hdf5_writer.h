@@ -1,0 +1,36 @@
+#pragma once
+// Writes the results of an experiment (one or more runs) to one HDF5 file, in
+// the layout of docs/hdf5-schema.md (design notes, section 6). The file is
+// written to PATH.tmp and renamed to PATH only when complete, so PATH is either
+// the previous file or a complete new one, never a half-written one.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/run_result.h"
+
+namespace fastgpu {
+
+// Root attributes describing the experiment.
+struct ResultsFileMeta {
+  std::string experiment;   // experiment name (config's name, or the CLI's)
+  std::string config_path;  // path of the config file as given; may be empty
+  std::string config_text;  // full text of the config, to reproduce the run
+};
+
+// Writes `runs` (in the given order; the caller sorts) to `path`, creating its
+// parent directory when missing. The summaries must already be computed
+// (compute_summary). Throws InputError when the path cannot be created or
+// renamed, InternalError when two runs share policy, workload and seed or a
+// RunResult is inconsistent, std::runtime_error for any other HDF5 failure;
+// on every error the temporary file is removed. Not safe to call from two
+// threads at once on the same path.
+void write_results(const std::string& path, const ResultsFileMeta& meta, const std::vector<RunResult>& runs);
+
+// HDF5 path of a run's group: "/runs/<policy>/<workload>/seed-<seed>". Names
+// are escaped to be valid link names: '%' -> "%25", '/' -> "%2F", and a name
+// that is empty or only dots has every character escaped ("" -> "%00"). The
+// unescaped names are attributes of the group.
+std::string run_group_path(const std::string& policy, const std::string& workload, std::uint64_t seed);
+
+}  // namespace fastgpu

@@ -1,0 +1,34 @@
+#pragma once
+// A job of the workload, as submitted. Immutable during a run; the engine keeps
+// the changing state (remaining work, placement) separately.
+#include <cmath>
+#include <cstdint>
+
+#include "sim/types.h"
+
+namespace fastgpu {
+
+struct Job {
+  std::int64_t id = 0;            // external id (trace id, or 0..n-1 for synthetic)
+  Seconds submit = 0;             // arrival time, seconds since the workload start
+  std::uint32_t num_gpus = 1;     // gang size: all GPUs start and stop together
+  double work = 0;                // seconds the job runs on reference GPUs (speed 1.0), per GPU
+  std::int32_t priority = 0;      // higher runs first under priority-aware policies
+  std::uint32_t user = 0;         // index into Workload::users
+  Seconds deadline = kNever;      // absolute completion deadline; kNever = none
+  Seconds earliest_start = 0;     // absolute start of the time window; <= submit = none
+  std::uint16_t gpu_types = 0;    // 0 = any type; k = Workload::type_constraints[k-1]
+  float gpu_memory_gb = 0;        // memory needed on each GPU (GB); 0 = unknown
+  float gpu_share = 1.0f;         // fraction of one GPU (< 1 only with num_gpus == 1)
+  bool preemptible = true;
+  Seconds requested_time = NAN;   // user's runtime request from the trace; NaN = unknown
+  Seconds recorded_start = NAN;   // start recorded in a trace (for replaying it); NaN = unknown
+
+  bool has_deadline() const { return deadline != kNever; }
+  // GPU capacity this job holds on each of its GPUs, in thousandths of a GPU.
+  std::uint32_t milli_per_gpu() const {
+    return static_cast<std::uint32_t>(std::lround(static_cast<double>(gpu_share) * kMilliPerGpu));
+  }
+};
+
+}  // namespace fastgpu

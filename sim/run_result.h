@@ -1,0 +1,110 @@
+#pragma once
+// Everything one simulation run produces: a record per job, a time series of
+// cluster samples and the summary metrics (formulas in docs/metrics.md).
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/types.h"
+
+namespace fastgpu {
+
+enum class JobOutcome : std::uint8_t { finished = 0, rejected = 1 };
+
+struct JobRecord {
+  std::int64_t id = 0;             // Job::id
+  std::uint32_t user = 0;
+  std::int32_t priority = 0;
+  std::uint32_t num_gpus = 0;
+  float gpu_share = 1.0f;
+  Seconds submit = 0;
+  Seconds first_start = NAN;       // NaN if it never started
+  Seconds end = NAN;               // finish time, or the rejection time
+  Seconds deadline = kNever;
+  double work = 0;                 // reference seconds (Job::work)
+  Seconds runtime_alone = NAN;     // work / speed of the type it finished on, no slowdown
+  double gpu_seconds = 0;          // allocated GPU-seconds, shares counted, overheads included
+  std::uint32_t preemptions = 0;
+  std::uint32_t migrations = 0;
+  std::int8_t deadline_met = -1;   // -1 no deadline, 0 missed, 1 met
+  bool on_reserved = false;        // started at least once on reserved GPUs
+  TypeIndex gpu_type = 0;          // type of its (last) GPUs
+  JobOutcome outcome = JobOutcome::finished;
+  std::uint16_t reject_reason = 0; // index into RunResult::reject_reasons (0 = none)
+
+  Seconds wait() const { return first_start - submit; }
+  Seconds jct() const { return end - submit; }
+};
+
+struct TimeSample {
+  Seconds time = 0;
+  double busy_gpus = 0;            // allocated GPUs (shares counted)
+  double utilisation = 0;          // busy_gpus / num_gpus
+  double load_variance = 0;        // population variance of per-GPU load over the last interval
+  std::uint32_t queue_length = 0;  // pending jobs
+  std::uint32_t running = 0;       // running jobs
+  double reserved_idle = 0;        // reserved GPUs that are idle
+  double memory_used_gb = 0;       // GPU memory held by running jobs (sum over GPUs)
+};
+
+struct Summary {
+  Seconds makespan = 0;            // last end - first submit
+  std::uint64_t jobs_total = 0, jobs_completed = 0, jobs_rejected = 0;
+  Seconds jct_mean = 0, jct_p50 = 0, jct_p90 = 0, jct_p99 = 0;
+  Seconds wait_mean = 0, wait_p50 = 0, wait_p90 = 0, wait_p99 = 0;
+  double slowdown_mean = 0;
+  double bounded_slowdown_mean = 0;  // max(1, JCT / max(runtime_alone, 10 s))
+  double utilisation = 0;            // busy GPU-seconds / (GPUs x makespan)
+  double load_variance_mean = 0;     // time average of TimeSample::load_variance
+  std::uint64_t reservation_hits = 0, reservation_misses = 0;
+  double reserved_idle_gpu_seconds = 0;
+  std::uint64_t deadline_jobs = 0, deadline_misses = 0;
+  double deadline_miss_rate = 0;     // misses / jobs with a deadline (rejected ones count as missed)
+  double fairness_jain = 1;          // Jain's index over per-user mean slowdown
+  double seed_F = 0;                 // the seed's F (docs/metrics.md)
+  double seed_L = 0;                 // the seed's L: variance of per-GPU busy fraction
+  double energy_kwh = 0;
+  double cost = 0;                   // allocated GPU-hours x price per hour
+  std::uint64_t preemptions = 0, migrations = 0;
+  double busy_gpu_seconds = 0;
+  double scheduler_seconds = 0;      // wall time spent inside the policy
+  double wall_seconds = 0;           // wall time of the whole run
+  std::uint64_t events = 0;
+  double events_per_second = 0;
+};
+
+struct RunResult {
+  std::string policy;
+  std::string workload;
+  std::uint64_t seed = 0;
+  std::uint32_t num_gpus = 0;
+  std::vector<JobRecord> jobs;               // in Workload::jobs order
+  std::vector<TimeSample> timeseries;
+  Summary summary;
+  std::vector<std::string> reject_reasons{""};
+  std::map<std::string, std::string> policy_params;  // as resolved, for HDF5 attributes
+  std::map<std::string, std::string> attributes;     // policy-specific facts (e.g. GA backend)
+  // Parameter values of a sweep point ([sweep] in the config): sweep key ->
+  // value as written ("workload.load" -> "0.7"), plus "policy" -> the policy
+  // label without the point's suffix. Empty outside sweeps. /summary columns.
+  std::map<std::string, std::string> sweep;
+
+  // GPUs each job last ran on, in CSR form: job j's are
+  // gpu_arena[gpu_offset[j] .. gpu_offset[j+1]) (empty for rejected jobs).
+  std::vector<GpuIndex> gpu_arena;
+  std::vector<std::uint64_t> gpu_offset{0};
+  std::span<const GpuIndex> gpus_of(JobIndex j) const {
+    return {gpu_arena.data() + gpu_offset[j], gpu_arena.data() + gpu_offset[j + 1]};
+  }
+
+  // Raw per-GPU and per-type accounting the summary is computed from.
+  std::vector<double> gpu_busy_seconds;        // per GPU, shares counted
+  std::vector<double> type_busy_gpu_seconds;   // per GPU type
+  std::vector<std::uint32_t> type_gpu_count;   // per GPU type
+  std::vector<double> type_idle_watts, type_busy_watts, type_price_per_hour;
+};
+
+}  // namespace fastgpu

@@ -1,0 +1,93 @@
+#pragma once
+// What a policy sees and how it acts. Queries are cheap reads of the engine's
+// state; actions are validated and applied at once, so later queries in the
+// same decision see their effect. An invalid action throws PolicyError naming
+// the policy and the job.
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "sim/cluster_state.h"
+#include "sim/workload.h"
+
+namespace fastgpu {
+
+class Engine;
+
+enum class JobState : std::uint8_t {
+  not_arrived,   // before submit, or waiting for dependencies
+  pending,       // in the queue
+  running,
+  suspending,    // preempted, checkpoint in progress (GPUs still held)
+  finished,
+  rejected,
+};
+
+class SchedulingContext {
+ public:
+  explicit SchedulingContext(Engine& engine) : engine_(engine) {}
+
+  // --- queries -----------------------------------------------------------
+  Seconds now() const;
+  const Workload& workload() const;
+  const Job& job(JobIndex j) const;
+  const ClusterState& cluster() const;
+  JobState state(JobIndex j) const;
+  std::span<const JobIndex> pending() const;   // unordered
+  std::span<const JobIndex> running() const;   // unordered
+  // GPUs held by a running (or suspending) job.
+  std::span<const GpuIndex> gpus_of(JobIndex j) const;
+  // Whether the job may run on GPUs of type t (its constraint and memory).
+  bool type_allowed(JobIndex j, TypeIndex t) const;
+
+  // What the scheduler knows of runtimes. Estimates are reference-GPU seconds
+  // (duration at speed 1.0) from the configured estimator: exact ("oracle"),
+  // noisy, the user's request, or NaN ("none").
+  Seconds estimated_work(JobIndex j) const;
+  // Estimate minus the work already done, floored at 0 (NaN if no estimate).
+  Seconds estimated_remaining_work(JobIndex j) const;
+  // Expected finish time of a running job by its estimate (kNever if unknown).
+  Seconds estimated_finish(JobIndex j) const;
+  // The true remaining work (reference seconds). For invariants and oracle
+  // studies; a realistic policy uses the estimates.
+  double remaining_work(JobIndex j) const;
+  // GPU-seconds the job has received so far (GPUs x time run, shares counted).
+  double attained_service(JobIndex j) const;
+  Seconds first_start(JobIndex j) const;        // NaN if never started
+  std::uint32_t preemptions(JobIndex j) const;
+  // Progress rate (reference seconds per second) of job j on these GPUs:
+  // slowest GPU's speed divided by the placement slowdown.
+  double rate_on(JobIndex j, std::span<const GpuIndex> gpus) const;
+
+  // Per-GPU busy fraction over the last monitor interval (0..1).
+  std::span<const double> gpu_load() const;
+  Seconds monitor_interval() const;
+
+  // --- actions -----------------------------------------------------------
+  // Start (or resume) a pending job on exactly job.num_gpus distinct GPUs with
+  // enough free capacity, at or after its earliest_start.
+  void start(JobIndex j, std::span<const GpuIndex> gpus);
+  // Stop a running preemptible job; its GPUs stay held for the checkpoint
+  // time, then it is pending again with its remaining work kept.
+  void preempt(JobIndex j);
+  // Move a running job to other GPUs: it pauses for checkpoint + restore time
+  // and then continues there. The old GPUs are freed at once.
+  void migrate(JobIndex j, std::span<const GpuIndex> gpus);
+  // Refuse a pending job for good, with a reason recorded in the results.
+  void reject(JobIndex j, const std::string& reason);
+  // Call Policy::on_timer(tag) at time `at` (>= now).
+  void set_timer(Seconds at, std::uint64_t tag = 0);
+  // Hold (or release) a GPU for a class of jobs; idle reserved GPU-seconds are
+  // accounted. Any policy rule about who may use it is the policy's own.
+  void reserve(GpuIndex g, bool reserved = true);
+  // Count a reservation hit (a job of the protected class found reserved
+  // capacity) or a miss (it did not).
+  void count_reservation(bool hit);
+  // Policy-specific fact for the HDF5 run attributes.
+  void set_attribute(const std::string& key, const std::string& value);
+
+ private:
+  Engine& engine_;
+};
+
+}  // namespace fastgpu

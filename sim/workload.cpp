@@ -1,0 +1,229 @@
+#include "sim/workload.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <unordered_map>
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/topological_sort.hpp>
+#include <fmt/format.h>
+
+#include "sim/error.h"
+
+namespace fastgpu {
+
+namespace {
+
+using DepGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+
+// "job 17" or "job 17 ('name')" for error messages.
+std::string job_label(const Workload& w, std::size_t i) {
+  const Job& j = w.jobs[i];
+  if (i < w.job_names.size() && !w.job_names[i].empty()) return fmt::format("job {} ('{}')", j.id, w.job_names[i]);
+  return fmt::format("job {}", j.id);
+}
+
+[[noreturn]] void bad_field(const Workload& w, std::size_t i, const std::string& source, const char* field,
+                            const std::string& what) {
+  throw InputError(SourceLocation{source, 0, field}, fmt::format("{}: {}", job_label(w, i), what));
+}
+
+// Range checks of one job; the messages name the job and the field.
+void validate_job(const Workload& w, std::size_t i, const std::string& source) {
+  const Job& j = w.jobs[i];
+  if (!std::isfinite(j.submit) || j.submit < 0)
+    bad_field(w, i, source, "submit", fmt::format("submit time must be finite and >= 0, got {}", j.submit));
+  if (j.num_gpus < 1) bad_field(w, i, source, "num_gpus", "num_gpus must be >= 1");
+  if (!std::isfinite(j.work) || j.work <= 0)
+    bad_field(w, i, source, "work", fmt::format("work must be finite and > 0 seconds, got {}", j.work));
+  if (!(j.gpu_share > 0 && j.gpu_share <= 1))
+    bad_field(w, i, source, "gpu_share", fmt::format("gpu_share must be in (0, 1], got {}", j.gpu_share));
+  if (j.milli_per_gpu() == 0)
+    bad_field(w, i, source, "gpu_share", fmt::format("gpu_share {} is below 0.001 of a GPU", j.gpu_share));
+  if (j.gpu_share < 1 && j.num_gpus != 1)
+    bad_field(w, i, source, "gpu_share",
+              fmt::format("gpu_share {} < 1 is only allowed for 1-GPU jobs (num_gpus = {})", j.gpu_share, j.num_gpus));
+  if (!std::isfinite(j.gpu_memory_gb) || j.gpu_memory_gb < 0)
+    bad_field(w, i, source, "gpu_memory_gb", fmt::format("gpu_memory_gb must be >= 0, got {}", j.gpu_memory_gb));
+  if (j.has_deadline() && !(j.deadline > j.submit))
+    bad_field(w, i, source, "deadline", fmt::format("deadline {} must be after submit {}", j.deadline, j.submit));
+  if (!std::isfinite(j.earliest_start))
+    bad_field(w, i, source, "earliest_start", fmt::format("earliest_start must be finite, got {}", j.earliest_start));
+  if (!std::isnan(j.requested_time) && !(std::isfinite(j.requested_time) && j.requested_time >= 0))
+    bad_field(w, i, source, "requested_time",
+              fmt::format("requested_time must be >= 0 or unknown, got {}", j.requested_time));
+  if (!std::isnan(j.recorded_start) && !std::isfinite(j.recorded_start))
+    bad_field(w, i, source, "recorded_start", "recorded_start must be finite or unknown");
+  if (j.gpu_types > w.type_constraints.size())
+    bad_field(w, i, source, "gpu_type",
+              fmt::format("type constraint {} does not exist ({} defined)", j.gpu_types, w.type_constraints.size()));
+  if (!w.users.empty() && j.user >= w.users.size())
+    bad_field(w, i, source, "user", fmt::format("user index {} out of range ({} users)", j.user, w.users.size()));
+}
+
+// DFS visitor that records the tree so a back edge (u -> v) yields the cycle
+// v -> ... -> u -> v; topological_sort only says "not a DAG".
+struct CycleFinder : boost::default_dfs_visitor {
+  std::vector<std::size_t>* parent;
+  std::vector<std::size_t>* cycle;
+  void tree_edge(DepGraph::edge_descriptor e, const DepGraph& g) const { (*parent)[target(e, g)] = source(e, g); }
+  void back_edge(DepGraph::edge_descriptor e, const DepGraph& g) const {
+    if (!cycle->empty()) return;
+    const std::size_t from = source(e, g), to = target(e, g);
+    for (std::size_t v = from; v != to; v = (*parent)[v]) cycle->push_back(v);
+    cycle->push_back(to);
+    std::reverse(cycle->begin(), cycle->end());
+  }
+};
+
+void resolve_dependencies(Workload& w, const std::string& source) {
+  w.predecessors.clear();
+  if (w.dependencies.empty()) return;
+  const std::size_t n = w.jobs.size();
+  std::unordered_map<std::int64_t, std::size_t> index_of;
+  index_of.reserve(n * 2);
+  std::vector<bool> duplicate(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto [it, fresh] = index_of.try_emplace(w.jobs[i].id, i);
+    if (!fresh) duplicate[it->second] = true;
+  }
+  auto lookup = [&](std::int64_t id, std::int64_t dependent) {
+    auto it = index_of.find(id);
+    if (it == index_of.end())
+      throw InputError(SourceLocation{source, 0, "depends_on"},
+                       id == dependent ? fmt::format("dependency of job {}, which is not in the workload", id)
+                                       : fmt::format("job {} depends on job {}, which is not in the workload",
+                                                     dependent, id));
+    if (duplicate[it->second])
+      throw InputError(SourceLocation{source, 0, "depends_on"},
+                       fmt::format("dependency on job id {} is ambiguous: several jobs have that id", id));
+    return it->second;
+  };
+  w.predecessors.assign(n, {});
+  DepGraph g(n);
+  for (auto [before, after] : w.dependencies) {
+    const std::size_t a = lookup(after, after);
+    const std::size_t b = lookup(before, after);
+    if (a == b)
+      throw InputError(SourceLocation{source, 0, "depends_on"}, fmt::format("{} depends on itself", job_label(w, a)));
+    w.predecessors[a].push_back(static_cast<JobIndex>(b));
+  }
+  for (std::size_t a = 0; a < n; ++a) {
+    auto& p = w.predecessors[a];
+    std::sort(p.begin(), p.end());
+    p.erase(std::unique(p.begin(), p.end()), p.end());
+    for (JobIndex b : p) boost::add_edge(b, a, g);
+  }
+  try {
+    std::vector<std::size_t> order;
+    order.reserve(n);
+    boost::topological_sort(g, std::back_inserter(order));
+  } catch (const boost::not_a_dag&) {
+    std::vector<std::size_t> parent(n), cycle;
+    std::iota(parent.begin(), parent.end(), std::size_t{0});
+    boost::depth_first_search(g, boost::visitor(CycleFinder{{}, &parent, &cycle}));
+    std::string path;
+    for (std::size_t k = 0; k < cycle.size() && k < 8; ++k) path += job_label(w, cycle[k]) + " -> ";
+    path += cycle.size() > 8 ? "... -> " : "";
+    path += cycle.empty() ? "?" : job_label(w, cycle.front());
+    throw InputError(SourceLocation{source, 0, "depends_on"}, "dependency cycle: " + path);
+  }
+}
+
+}  // namespace
+
+void Workload::finalize(const std::string& source) {
+  if (!job_names.empty() && job_names.size() != jobs.size())
+    throw InputError(SourceLocation{source, 0, "name"},
+                     fmt::format("{} job names for {} jobs", job_names.size(), jobs.size()));
+  if (jobs.size() >= kNoJob)
+    throw InputError(SourceLocation{source, 0, ""}, fmt::format("too many jobs ({})", jobs.size()));
+  // Validate first: the sort below needs finite submit times.
+  for (std::size_t i = 0; i < jobs.size(); ++i) validate_job(*this, i, source);
+
+  auto before = [](const Job& a, const Job& b) { return a.submit < b.submit || (a.submit == b.submit && a.id < b.id); };
+  if (!std::is_sorted(jobs.begin(), jobs.end(), before)) {
+    std::vector<std::uint32_t> perm(jobs.size());
+    std::iota(perm.begin(), perm.end(), 0u);
+    std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t a, std::uint32_t b) { return before(jobs[a], jobs[b]); });
+    std::vector<Job> sorted;
+    sorted.reserve(jobs.size());
+    for (std::uint32_t p : perm) sorted.push_back(jobs[p]);
+    jobs = std::move(sorted);
+    if (!job_names.empty()) {
+      std::vector<std::string> names;
+      names.reserve(job_names.size());
+      for (std::uint32_t p : perm) names.push_back(std::move(job_names[p]));
+      job_names = std::move(names);
+    }
+  }
+  resolve_dependencies(*this, source);
+}
+
+const std::string& Workload::user_name(std::uint32_t user) const {
+  static const std::string kNoName;
+  if (users.empty()) return kNoName;
+  if (user >= users.size()) throw InternalError(fmt::format("user index {} out of range ({} users)", user, users.size()));
+  return users[user];
+}
+
+void Workload::reset_intern_caches() {
+  user_lookup_.clear();
+  type_lookup_.clear();
+  user_lookup_synced_ = type_lookup_synced_ = 0;
+}
+
+std::uint32_t Workload::intern_user(const std::string& name) {
+  if (user_lookup_synced_ > users.size()) {  // the table shrank: start over
+    user_lookup_.clear();
+    user_lookup_synced_ = 0;
+  }
+  for (; user_lookup_synced_ < users.size(); ++user_lookup_synced_)
+    user_lookup_.try_emplace(users[user_lookup_synced_], static_cast<std::uint32_t>(user_lookup_synced_));
+  auto [it, fresh] = user_lookup_.try_emplace(name, static_cast<std::uint32_t>(users.size()));
+  if (fresh) {
+    if (users.size() >= std::numeric_limits<std::uint32_t>::max()) {
+      user_lookup_.erase(it);
+      throw InputError("too many distinct users");
+    }
+    users.push_back(name);
+    ++user_lookup_synced_;
+  }
+  return it->second;
+}
+
+std::uint16_t Workload::intern_type_constraint(std::vector<std::string> types) {
+  // A constraint is a set of type names: canonical order, no repeats.
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  if (types.empty()) return 0;
+  auto key_of = [](const std::vector<std::string>& t) {
+    std::string key;
+    for (const auto& s : t) key += (key.empty() ? "" : "|") + s;
+    return key;
+  };
+  if (type_lookup_synced_ > type_constraints.size()) {
+    type_lookup_.clear();
+    type_lookup_synced_ = 0;
+  }
+  for (; type_lookup_synced_ < type_constraints.size(); ++type_lookup_synced_) {
+    auto t = type_constraints[type_lookup_synced_];
+    std::sort(t.begin(), t.end());
+    type_lookup_.try_emplace(key_of(t), static_cast<std::uint16_t>(type_lookup_synced_ + 1));
+  }
+  auto [it, fresh] = type_lookup_.try_emplace(key_of(types), static_cast<std::uint16_t>(type_constraints.size() + 1));
+  if (fresh) {
+    if (type_constraints.size() >= std::numeric_limits<std::uint16_t>::max() - 1) {
+      type_lookup_.erase(it);
+      throw InputError("too many distinct GPU type constraints (at most 65534)");
+    }
+    type_constraints.push_back(std::move(types));
+    ++type_lookup_synced_;
+  }
+  return it->second;
+}
+
+}  // namespace fastgpu

@@ -1,0 +1,45 @@
+#pragma once
+// A workload: the jobs to replay, plus the string tables they refer to and the
+// optional dependency DAG between them.
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "sim/job.h"
+
+namespace fastgpu {
+
+struct Workload {
+  std::string name = "workload";
+  std::vector<Job> jobs;                  // sorted by (submit, id) by finalize()
+  std::vector<std::string> users;         // Job::user indexes this; may be empty (user 0 = "")
+  std::vector<std::vector<std::string>> type_constraints;  // allowed GPU type names
+  std::vector<std::string> job_names;     // optional: empty, or one per job (trace ids that are not numbers)
+  // Dependencies as (before, after) pairs of job ids (Job::id): `after` cannot
+  // arrive before `before` has finished. Resolved to indexes by finalize().
+  std::vector<std::pair<std::int64_t, std::int64_t>> dependencies;
+
+  // Sorts jobs by (submit, id), checks every field's range, checks that the
+  // dependency graph is acyclic (Boost.Graph) and refers to existing jobs.
+  // `source` names the file for error messages. Throws InputError.
+  void finalize(const std::string& source = "");
+
+  // Dependencies as job indexes after finalize(): predecessors[i] lists the
+  // jobs that must finish before job i arrives. Empty when there are none.
+  std::vector<std::vector<JobIndex>> predecessors;
+
+  const std::string& user_name(std::uint32_t user) const;
+  std::uint32_t intern_user(const std::string& name);        // adds if new
+  std::uint16_t intern_type_constraint(std::vector<std::string> types);  // 0 for empty
+
+  // Lookup caches behind intern_user / intern_type_constraint (O(1) amortised).
+  // They follow `users` / `type_constraints` when those only grow; call
+  // reset_intern_caches() after editing the tables in place. Not part of the value.
+  void reset_intern_caches();
+  std::unordered_map<std::string, std::uint32_t> user_lookup_;
+  std::unordered_map<std::string, std::uint16_t> type_lookup_;  // key: names joined by '|'
+  std::size_t user_lookup_synced_ = 0, type_lookup_synced_ = 0;  // table entries already cached
+};
+
+}  // namespace fastgpu

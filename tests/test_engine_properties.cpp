@@ -1,0 +1,112 @@
+// Properties over random workloads: for many seeds and every non-preemptive
+// policy registered here, re-derive from the per-job records alone (an
+// independent check of the engine's own accounting) that no GPU was ever
+// over-allocated, every job ended exactly once, and GPU-seconds add up.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "engine_fixtures.h"
+#include "sim/config.h"
+#include "workloads/synthetic.h"
+
+using namespace fastgpu;
+using namespace fastgpu::testing;
+
+namespace {
+
+ClusterSpec mixed_cluster() {
+  ClusterSpec c = uniform_cluster(3, 4, 1.0, 2);
+  c.gpu_types.push_back(GpuType{.name = "fast", .speed = 2.0, .memory_gb = 80});
+  c.node_groups.push_back(NodeGroup{.name = "f", .count = 2, .gpus_per_node = 8, .gpu_type = 1});
+  return c;
+}
+
+// Peak total share on any GPU, from the records: events +share at start,
+// -share at end, ends before starts at the same instant.
+double peak_share(const RunResult& r) {
+  std::map<GpuIndex, std::vector<std::pair<double, double>>> events;
+  for (JobIndex j = 0; j < r.jobs.size(); ++j) {
+    if (r.jobs[j].outcome != JobOutcome::finished) continue;
+    for (GpuIndex g : r.gpus_of(j)) {
+      events[g].push_back({r.jobs[j].first_start, r.jobs[j].gpu_share});
+      events[g].push_back({r.jobs[j].end, -r.jobs[j].gpu_share});
+    }
+  }
+  double peak = 0;
+  for (auto& [g, ev] : events) {
+    std::sort(ev.begin(), ev.end());
+    double level = 0;
+    for (auto [t, d] : ev) peak = std::max(peak, level += d);
+  }
+  return peak;
+}
+
+}  // namespace
+
+TEST_CASE("engine invariants hold on random workloads") {
+  const ClusterSpec cluster = mixed_cluster();
+  SyntheticSpec spec;
+  spec.jobs = 300;
+  spec.load = 1.2;  // overloaded: queues build up
+  spec.gpu_counts = {1, 2, 4, 8, 16, 64};
+  spec.gpu_count_weights = {0.5, 0.2, 0.1, 0.1, 0.07, 0.03};
+  spec.share_fraction = 0.2;
+  spec.duration_median = 600;
+  spec.gpu_type_choices = {"fast"};
+  spec.gpu_type_fraction = 0.2;
+  for (const std::string policy : {"fifo", "sjf", "least-loaded"}) {
+    for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+      CAPTURE(policy);
+      CAPTURE(seed);
+      const Workload w = generate_synthetic(spec, cluster, seed);
+      EngineOptions options;
+      options.seed = seed;
+      const RunResult r = run_policy(policy, w, cluster, options);
+      // Every job ended exactly once: finished with start <= end, or rejected.
+      std::uint64_t finished = 0, rejected = 0;
+      for (const JobRecord& rec : r.jobs) {
+        if (rec.outcome == JobOutcome::finished) {
+          ++finished;
+          CHECK(rec.first_start >= rec.submit);
+          // Never faster than the fastest GPU allows.
+          CHECK(rec.end - rec.first_start >= rec.work / 2.0 - 1e-9);
+        } else {
+          ++rejected;
+          CHECK(rec.num_gpus > 16);  // only gangs larger than any type are rejected
+        }
+      }
+      CHECK(finished + rejected == w.jobs.size());
+      CHECK(r.summary.jobs_completed == finished);
+      CHECK(peak_share(r) <= 1.0 + 1e-9);
+      // GPU-seconds: per job, shares x GPUs x (end - start) for these
+      // non-preemptive policies; their sum equals the GPUs' busy time.
+      double from_records = 0;
+      for (const JobRecord& rec : r.jobs) {
+        if (rec.outcome == JobOutcome::finished) {
+          from_records += rec.gpu_share * rec.num_gpus * (rec.end - rec.first_start);
+        }
+      }
+      double from_gpus = 0;
+      for (double b : r.gpu_busy_seconds) from_gpus += b;
+      CHECK(from_records == doctest::Approx(from_gpus).epsilon(1e-9));
+    }
+  }
+}
+
+TEST_CASE("runs are deterministic") {
+  const ClusterSpec cluster = mixed_cluster();
+  SyntheticSpec spec;
+  spec.jobs = 500;
+  const Workload w = generate_synthetic(spec, cluster, 7);
+  for (const std::string policy : {"fifo", "sjf", "least-loaded"}) {
+    const RunResult a = run_policy(policy, w, cluster), b = run_policy(policy, w, cluster);
+    REQUIRE(a.jobs.size() == b.jobs.size());
+    for (std::size_t j = 0; j < a.jobs.size(); ++j) {
+      CHECK(a.jobs[j].first_start == b.jobs[j].first_start);
+      CHECK(a.jobs[j].end == b.jobs[j].end);
+    }
+    CHECK(a.gpu_arena == b.gpu_arena);
+  }
+}

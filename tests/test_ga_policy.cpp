@@ -1,0 +1,128 @@
+// The online `ga` policy: golden schedules derived by hand (each scenario has
+// a unique optimal mapping, up to identical GPUs), determinism across CPU
+// thread counts, the backend attribute and the refusal of backend = "cuda"
+// without a GPU.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "policies/ga/ga.h"
+#include "tests/engine_fixtures.h"
+
+using namespace fastgpu;
+using namespace fastgpu::testing;
+
+namespace {
+
+// `nodes` x `gpus_per_node` GPUs of type "fast" (speed 2), then the same of
+// type "slow" (speed 1).
+ClusterSpec fast_slow_cluster(std::uint32_t nodes, std::uint32_t gpus_per_node) {
+  ClusterSpec c;
+  c.gpu_types = {GpuType{.name = "fast", .speed = 2.0, .memory_gb = 32, .idle_watts = 50, .busy_watts = 300,
+                         .price_per_hour = 2.0},
+                 GpuType{.name = "slow", .speed = 1.0, .memory_gb = 32, .idle_watts = 50, .busy_watts = 300,
+                         .price_per_hour = 1.0}};
+  c.node_groups = {NodeGroup{.name = "f", .count = nodes, .gpus_per_node = gpus_per_node, .gpu_type = 0},
+                   NodeGroup{.name = "s", .count = nodes, .gpus_per_node = gpus_per_node, .gpu_type = 1}};
+  return c;
+}
+
+RawParams ga_params(std::int64_t threads = 1) {
+  RawParams p;
+  p["backend"] = RawParam{std::string("cpu"), {}};
+  p["threads"] = RawParam{threads, {}};
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("ga policy golden: the batch goes where the GA finds the unique optimum") {
+  // GPU 0 fast (speed 2), GPU 1 slow. At t = 0: A work 4, B work 2, C work 3.
+  // ETC (fast, slow): A (2, 4), B (1, 2), C (1.5, 3). Decoded in order A, B, C,
+  // the only mapping with makespan 3 is A, B -> fast, C -> slow
+  // (fast: A [0,2], B [2,3]; slow: C [0,3]); every other one ends at >= 3.5,
+  // and with makespan >= 4 the cost (makespan/4 + 0.5 flowtime/7.5 + 0.1 L,
+  // Min-Min's makespan 4 and flowtime 7.5 as references) is >= 1.3 > 1.283.
+  // So A and C start at 0; B waits for the fast GPU. At t = 2 the batch is B
+  // alone: fast 2 + 1 = 3 beats slow (busy to 3) + 2 = 5, so B runs [2, 3].
+  const ClusterSpec c = fast_slow_cluster(1, 1);
+  const Workload w = make_workload({{0, 1, 4}, {0, 1, 2}, {0, 1, 3}});
+  const RunResult r = run_policy("ga", w, c, {}, ga_params());
+  REQUIRE(r.jobs.size() == 3);
+  CHECK(r.jobs[0].first_start == 0);
+  CHECK(r.jobs[0].end == 2);
+  CHECK(gpus(r, 0) == std::vector<GpuIndex>{0});
+  CHECK(r.jobs[1].first_start == 2);
+  CHECK(r.jobs[1].end == 3);
+  CHECK(gpus(r, 1) == std::vector<GpuIndex>{0});
+  CHECK(r.jobs[2].first_start == 0);
+  CHECK(r.jobs[2].end == 3);
+  CHECK(gpus(r, 2) == std::vector<GpuIndex>{1});
+  CHECK(r.summary.makespan == 3);
+  if (ga::cuda_device_count() == 0) CHECK(r.attributes.at("ga_backend") == "cpu");
+}
+
+TEST_CASE("ga policy golden: a gang takes a whole node") {
+  // Node 0: GPUs 0-1 fast; node 1: GPUs 2-3 slow. At t = 0: A (2 GPUs, work 4),
+  // B (1 GPU, work 1), C (1 GPU, work 2). Slots of A: GPUs {0,1} (2 s) or {2,3}
+  // (4 s). Makespan 2 needs A on the fast node [0,2] and B, C on different
+  // slow GPUs (B [0,1], C [0,2]); flowtime 5 is then minimal too. Which slow
+  // GPU gets B is a tie between identical GPUs.
+  const ClusterSpec c = fast_slow_cluster(1, 2);
+  const Workload w = make_workload({{0, 2, 4}, {0, 1, 1}, {0, 1, 2}});
+  const RunResult r = run_policy("ga", w, c, {}, ga_params());
+  CHECK(gpus(r, 0) == std::vector<GpuIndex>{0, 1});
+  CHECK(r.jobs[0].first_start == 0);
+  CHECK(r.jobs[0].end == 2);
+  CHECK(r.jobs[1].first_start == 0);
+  CHECK(r.jobs[1].end == 1);
+  CHECK(r.jobs[2].first_start == 0);
+  CHECK(r.jobs[2].end == 2);
+  const auto b = gpus(r, 1), cc = gpus(r, 2);
+  REQUIRE(b.size() == 1);
+  REQUIRE(cc.size() == 1);
+  CHECK(b[0] >= 2);
+  CHECK(cc[0] >= 2);
+  CHECK(b[0] != cc[0]);
+}
+
+TEST_CASE("ga policy: thread counts give identical runs; every job ends once") {
+  const ClusterSpec c = fast_slow_cluster(2, 4);
+  std::vector<JobSpec> specs;
+  for (int i = 0; i < 40; ++i)
+    specs.push_back({double(i * 7 % 23), std::uint32_t(i % 5 == 0 ? 4 : i % 3 == 0 ? 2 : 1), double(5 + i * 13 % 31)});
+  Workload w;
+  {
+    std::int64_t id = 0;
+    for (const JobSpec& s : specs) {
+      Job j;
+      j.id = id++;
+      j.submit = s.submit;
+      j.num_gpus = s.gpus;
+      j.work = s.work;
+      w.jobs.push_back(j);
+    }
+    w.finalize("test");
+  }
+  const RunResult a = run_policy("ga", w, c, {}, ga_params(1));
+  const RunResult b = run_policy("ga", w, c, {}, ga_params(2));
+  REQUIRE(a.jobs.size() == 40);
+  REQUIRE(b.jobs.size() == 40);
+  for (std::size_t j = 0; j < 40; ++j) {
+    INFO("job ", j);
+    CHECK(a.jobs[j].outcome == JobOutcome::finished);
+    CHECK(a.jobs[j].first_start == b.jobs[j].first_start);
+    CHECK(a.jobs[j].end == b.jobs[j].end);
+    CHECK(gpus(a, JobIndex(j)) == gpus(b, JobIndex(j)));
+  }
+  CHECK(std::stoull(a.attributes.at("ga_decisions")) > 0);
+}
+
+TEST_CASE("ga policy: backend = cuda without a GPU is a clear error") {
+  if (ga::cuda_device_count() > 0) return;
+  RawParams p;
+  p["backend"] = RawParam{std::string("cuda"), {}};
+  CHECK_THROWS_WITH_AS(builtin_policies().create("ga", p), doctest::Contains("cuda"), InputError);
+}

@@ -1,0 +1,203 @@
+// The Philly reader: the raw cluster_job_log layout, the per-job subset and
+// JSON Lines; skip rules, --strict, corrupt JSON; the shared-data sample.
+// Expected times were computed with Python's zoneinfo (America/Los_Angeles).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "tests/trace_fixtures.h"
+
+using namespace fastgpu;
+using namespace fastgpu::testing;
+
+namespace {
+
+// Five jobs in the published layout: two kept, three skipped (never started,
+// unfinished, no GPU).
+const char* kClusterJobLog = R"([
+  {
+    "status": "Pass", "vc": "ee9e8c", "jobid": "application_1506638472019_14199",
+    "attempts": [
+      {"start_time": "2017-10-07 01:12:09", "end_time": "2017-10-07 01:13:23",
+       "detail": [{"ip": "m47", "gpus": ["gpu0","gpu1","gpu2","gpu3","gpu4","gpu5","gpu6","gpu7"]}]},
+      {"start_time": "2017-10-07 01:13:30", "end_time": "2017-10-09 06:53:12",
+       "detail": [{"ip": "m412", "gpus": ["gpu0","gpu1","gpu2","gpu3","gpu4","gpu5","gpu6","gpu7"]}]}
+    ],
+    "submitted_time": "2017-10-07 01:11:39", "user": "ce2f4c"
+  },
+  {
+    "status": "Killed", "vc": "ee9e8c", "jobid": "application_2",
+    "attempts": [
+      {"start_time": "2017-11-05 00:40:00", "end_time": "2017-11-05 03:30:00",
+       "detail": [{"ip": "m1", "gpus": ["gpu0","gpu1"]}, {"ip": "m2", "gpus": ["gpu0","gpu1"]}]}
+    ],
+    "submitted_time": "2017-11-05 00:30:00", "user": "ab12"
+  },
+  {"status": "Killed", "vc": "x", "jobid": "application_3", "attempts": [],
+   "submitted_time": "2017-10-08 00:00:00", "user": "ab12"},
+  {"status": "Pass", "vc": "x", "jobid": "application_4",
+   "attempts": [{"start_time": "2017-10-08 00:00:05", "end_time": null, "detail": []}],
+   "submitted_time": "2017-10-08 00:00:00", "user": "ab12"},
+  {"status": "Failed", "vc": "x", "jobid": "application_5",
+   "attempts": [{"start_time": "2017-10-08 00:00:05", "end_time": "2017-10-08 00:10:05",
+                 "detail": [{"ip": "m3", "gpus": []}]}],
+   "submitted_time": "2017-10-08 00:00:00", "user": "ab12"}
+]
+)";
+
+}  // namespace
+
+TEST_CASE("philly: cluster_job_log layout, last attempt, GPUs from the details, DST") {
+  TempDir dir;
+  auto r = read("philly", {dir.write("cluster_job_log", kClusterJobLog)});
+  CHECK(r.report.rows == 5);
+  CHECK(r.report.kept == 2);
+  CHECK(r.report.skipped.at("never started") == 1);
+  CHECK(r.report.skipped.at("unfinished (no end time)") == 1);
+  CHECK(r.report.skipped.at("no GPU requested") == 1);
+  const auto& w = r.workload;
+  REQUIRE(w.jobs.size() == 2);
+  REQUIRE(w.job_names.size() == 2);
+  CHECK(w.job_names[0] == "application_1506638472019_14199");
+  CHECK(w.job_names[1] == "application_2");
+  const Job& a = w.jobs[0];
+  CHECK(a.submit == 0);
+  CHECK(a.num_gpus == 8);
+  CHECK(a.work == 193182);          // last attempt only
+  CHECK(a.recorded_start == 111);   // its start, from the first submit
+  CHECK(w.user_name(a.user) == "ce2f4c");
+  const Job& b = w.jobs[1];
+  CHECK(b.num_gpus == 4);           // 2 machines x 2 GPUs
+  CHECK(b.submit == 2503101);
+  CHECK(b.recorded_start == 2503701);
+  CHECK(b.work == 13800);           // 00:40 PDT -> 03:30 PST is 3 h 50 min, not 2 h 50 min
+  CHECK(w.user_name(b.user) == "ab12");
+  CHECK(has_assumption(r.report, "US Pacific"));
+}
+
+TEST_CASE("philly: sum_attempts adds the attempts and starts at the first") {
+  TempDir dir;
+  TraceReadOptions o;
+  o.sum_attempts = true;
+  auto r = read("philly", {dir.write("log.json", kClusterJobLog)}, o);
+  REQUIRE(r.workload.jobs.size() == 2);
+  CHECK(r.workload.jobs[0].work == 193182 + 74);
+  CHECK(r.workload.jobs[0].recorded_start == 30);
+}
+
+TEST_CASE("philly: --strict names the file, line and field of the first skip") {
+  TempDir dir;
+  std::string path = dir.write("log.json", kClusterJobLog);
+  InputError e = read_error("philly", {path}, strict());
+  CHECK(e.where().file == path);
+  CHECK(e.where().line == 20);  // the object of application_3
+  CHECK(e.where().field == "attempts");
+  CHECK(std::string(e.what()).find("never started") != std::string::npos);
+}
+
+TEST_CASE("philly: the derived subset (num_gpus, JSON array) and JSON Lines read the same") {
+  TempDir dir;
+  const char* obj1 =
+      R"({"id":"application_1","num_gpus":8,"runtime":11.85,"attempts":[{"start_time":"2017-09-04 10:30:53","end_time":"2017-09-04 10:42:44"}],"submitted_time":"2017-09-04 10:30:41"})";
+  const char* obj2 =
+      R"({"id":"application_2","num_gpus":16,"runtime":1.0,"attempts":[{"start_time":"2017-09-04 11:00:00","end_time":"2017-09-04 11:01:00"}],"submitted_time":"2017-09-04 10:59:41"})";
+  std::string array = std::string("[\n") + obj1 + ",\n" + obj2 + "\n]\n";
+  std::string lines = std::string(obj1) + "\n" + obj2 + "\n";
+  for (const auto& text : {array, lines}) {
+    auto r = read("philly", {dir.write("jobs.json", text)});
+    REQUIRE(r.workload.jobs.size() == 2);
+    CHECK(r.workload.jobs[0].num_gpus == 8);
+    CHECK(r.workload.jobs[0].work == 711);  // 10:30:53 -> 10:42:44
+    CHECK(r.workload.jobs[0].recorded_start == 12);
+    CHECK(r.workload.jobs[1].num_gpus == 16);
+    CHECK(r.workload.jobs[1].submit == 29 * 60);
+    CHECK(r.workload.jobs[1].work == 60);
+    CHECK(has_assumption(r.report, "'runtime' ignored"));
+  }
+}
+
+TEST_CASE("philly: corrupt JSON is an error with the line, never a crash") {
+  TempDir dir;
+  std::string good = std::string("[\n") +
+                     R"({"id":"a","num_gpus":1,"attempts":[{"start_time":"2017-09-04 10:30:53","end_time":"2017-09-04 10:42:44"}],"submitted_time":"2017-09-04 10:30:41"},)" +
+                     "\n";
+  SUBCASE("cut in the middle of an object") {
+    std::string p = dir.write("cut.json", good + R"({"id":"b","num_gpus":2,"attempts":[{"start_time":"2017-09-04)");
+    InputError e = read_error("philly", {p});
+    CHECK(e.where().line == 3);
+    CHECK(std::string(e.what()).find("end of file") != std::string::npos);
+  }
+  SUBCASE("cut after a complete element") {
+    InputError e = read_error("philly", {dir.write("cut2.json", good)});
+    CHECK(std::string(e.what()).find("end of file") != std::string::npos);
+  }
+  SUBCASE("missing comma") {
+    std::string p = dir.write("comma.json", good + R"({"id":"b" "num_gpus":2})" + "\n]");
+    InputError e = read_error("philly", {p});
+    CHECK(e.where().line == 3);
+    CHECK(std::string(e.what()).find("expected ',' or '}'") != std::string::npos);
+  }
+  SUBCASE("bad UTF-8 inside a string") {
+    std::string p = dir.write("utf8.json", good + "{\"id\":\"b\xff\xfe\",\"num_gpus\":2}\n]");
+    InputError e = read_error("philly", {p});
+    CHECK(e.where().line == 3);
+    CHECK(std::string(e.what()).find("UTF-8") != std::string::npos);
+  }
+  SUBCASE("trailing garbage, bad literal, bad number") {
+    CHECK(std::string(read_error("philly", {dir.write("g1.json", "[]\nxyz")}).what()).find("after the top-level") !=
+          std::string::npos);
+    CHECK(std::string(read_error("philly", {dir.write("g2.json", "[tru]")}).what()).find("literal") !=
+          std::string::npos);
+    CHECK(std::string(read_error("philly", {dir.write("g3.json", "[01]")}).what()).find("malformed number") !=
+          std::string::npos);
+    CHECK(std::string(read_error("philly", {dir.write("g4.json", std::string(100, '['))}).what()).find("nesting") !=
+          std::string::npos);
+  }
+  SUBCASE("a well-formed JSON value of the wrong shape is a malformed row") {
+    std::string p = dir.write("shape.json", good + R"({"id":"b","submitted_time":"2017-09-04 10:30:41","attempts":"x"})" + "\n]");
+    InputError e = read_error("philly", {p});
+    CHECK(e.where().line == 3);
+    CHECK(e.where().field == "attempts");
+    auto r = read("philly", {p}, skip_bad());
+    CHECK(r.report.kept == 1);
+    CHECK(r.report.skipped.at("malformed row") == 1);
+  }
+  SUBCASE("an impossible date names the field") {
+    std::string p = dir.write("date.json", good + R"({"id":"b","submitted_time":"2017-13-04 10:30:41","attempts":[]})" + "\n]");
+    InputError e = read_error("philly", {p});
+    CHECK(e.where().field == "submitted_time");
+  }
+}
+
+TEST_CASE("philly: shared-data subset (2305 real jobs) when present") {
+  std::string path = shared_data("philly-derived/philly_jobs_marwage_submitted_before_2017-11-20.json");
+  if (path.empty()) {
+    MESSAGE("../shared/data absent: skipped");
+    return;
+  }
+  auto r = read("philly", {path});
+  CHECK(r.report.rows == 2305);
+  CHECK(r.report.kept == 2305);
+  CHECK(r.report.skipped_total() == 0);
+  const auto& jobs = r.workload.jobs;
+  std::uint64_t gpus = 0;
+  double work = 0;
+  for (const Job& j : jobs) {
+    gpus += j.num_gpus;
+    work += j.work;
+  }
+  // Independent values (jq and Python zoneinfo on the same file).
+  CHECK(gpus == 15091);
+  CHECK(work == 244044455.0);
+  CHECK(jobs.front().submit == 0);
+  CHECK(jobs.back().submit == 6605802);
+  CHECK(r.workload.job_names.back() == "application_1508364558011_48057");
+  TraceReadOptions o;
+  o.sum_attempts = true;
+  auto s = read("philly", {path}, o);
+  double sum = 0;
+  for (const Job& j : s.workload.jobs) sum += j.work;
+  CHECK(sum == 330792602.0);
+}

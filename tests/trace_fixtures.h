@@ -1,0 +1,96 @@
+#pragma once
+// Helpers for the trace-reader tests: a scratch directory the tests write
+// their fixtures into, and shortcuts for reading a trace and catching the
+// InputError it raises.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "sim/error.h"
+#include "workloads/trace_reader.h"
+
+namespace fastgpu::testing {
+
+// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("fastgpu-trace-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // Writes `text` byte for byte and returns the file's path.
+  std::string write(const std::string& name, const std::string& text) const {
+    std::string p = (path_ / name).string();
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+    return p;
+  }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct ReadResult {
+  Workload workload;
+  TraceReadReport report;
+};
+
+inline ReadResult read(const std::string& format, const std::vector<std::string>& paths,
+                       const TraceReadOptions& options = {}) {
+  ReadResult r;
+  r.workload = read_trace(format, paths, options, &r.report);
+  return r;
+}
+
+// The InputError raised while reading, or a default one (with an empty
+// message) when reading succeeded.
+inline InputError read_error(const std::string& format, const std::vector<std::string>& paths,
+                             const TraceReadOptions& options = {}) {
+  try {
+    read_trace(format, paths, options);
+  } catch (const InputError& e) {
+    return e;
+  }
+  return InputError(SourceLocation{}, "");
+}
+
+inline TraceReadOptions strict() {
+  TraceReadOptions o;
+  o.strict = true;
+  return o;
+}
+inline TraceReadOptions skip_bad() {
+  TraceReadOptions o;
+  o.skip_bad_rows = true;
+  return o;
+}
+
+// Path of a file in ../shared/data, or "" when the samples are absent.
+inline std::string shared_data(const std::string& relative) {
+  std::filesystem::path p = std::filesystem::path(FASTGPU_SHARED_DATA_DIR) / relative;
+  return std::filesystem::exists(p) ? p.string() : std::string();
+}
+
+inline bool has_assumption(const TraceReadReport& r, const std::string& needle) {
+  for (const auto& a : r.assumptions)
+    if (a.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace fastgpu::testing

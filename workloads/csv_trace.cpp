@@ -1,0 +1,402 @@
+#include "workloads/csv_trace.h"
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "sim/error.h"
+#include "workloads/csv_scanner.h"
+
+namespace fastgpu {
+
+namespace {
+
+enum Column : int {
+  kId, kSubmit, kNumGpus, kWork, kPriority, kUser, kDeadline, kEarliestStart, kGpuType, kGpuMemory,
+  kGpuShare, kPreemptible, kRequestedTime, kRecordedStart, kDependsOn, kName, kColumnCount
+};
+
+constexpr std::array<const char*, kColumnCount> kColumnNames = {
+    "id",        "submit",        "num_gpus",         "work",           "priority",   "user",
+    "deadline",  "earliest_start", "gpu_type",        "gpu_memory_gb",  "gpu_share",  "preemptible",
+    "requested_time", "recorded_start", "depends_on", "name"};
+
+// A cell that cannot be used; caught per row so the row can be skipped.
+struct BadCell {
+  Column column;
+  std::string message;
+};
+
+[[noreturn]] void bad(Column c, std::string message) { throw BadCell{c, std::move(message)}; }
+
+// Numbers: blanks around them and a leading '+' are tolerated.
+std::string_view number_text(std::string_view s) {
+  s = trim_blanks(s);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  return s;
+}
+
+template <class T>
+bool parse_number(std::string_view s, T& value) {
+  s = number_text(s);
+  if (s.empty()) return false;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+template <class T>
+T need(std::string_view cell, Column c, const char* what) {
+  T v{};
+  if (!parse_number(cell, v)) bad(c, fmt::format("'{}' is not {}", cell, what));
+  return v;
+}
+
+bool blank(std::string_view cell) { return trim_blanks(cell).empty(); }
+
+bool parse_bool(std::string_view s, Column c) {
+  s = trim_blanks(s);
+  auto is = [&](std::string_view word) {
+    if (s.size() != word.size()) return false;
+    for (std::size_t i = 0; i < s.size(); ++i)
+      if ((s[i] | 0x20) != word[i]) return false;  // ASCII case-insensitive
+    return true;
+  };
+  if (s == "1" || is("true")) return true;
+  if (s == "0" || is("false")) return false;
+  bad(c, fmt::format("'{}' is not 0, 1, true or false", s));
+}
+
+// One data row, parsed and checked before anything is added to the workload,
+// so a skipped row leaves no trace (no interned user, no dependency).
+struct Row {
+  Job job;
+  std::string_view user, gpu_type, name;
+  std::vector<std::int64_t> depends_on;
+};
+
+void parse_row(const std::vector<std::string_view>& fields, const std::vector<Column>& layout, Row& row) {
+  Job& j = row.job;
+  j = Job{};
+  row.user = row.gpu_type = row.name = {};
+  row.depends_on.clear();
+  bool has_id = false, has_submit = false, has_gpus = false, has_work = false;
+  for (std::size_t k = 0; k < layout.size(); ++k) {
+    const std::string_view cell = fields[k];
+    const Column c = layout[k];
+    switch (c) {
+      case kId:
+        if (!blank(cell)) j.id = need<std::int64_t>(cell, c, "an integer id"), has_id = true;
+        break;
+      case kSubmit:
+        if (!blank(cell)) j.submit = need<double>(cell, c, "a number of seconds"), has_submit = true;
+        break;
+      case kNumGpus:
+        if (!blank(cell)) {
+          const auto g = need<std::int64_t>(cell, c, "an integer GPU count");
+          if (g < 1 || g > std::numeric_limits<std::uint32_t>::max())
+            bad(c, fmt::format("num_gpus must be >= 1, got {}", g));
+          j.num_gpus = static_cast<std::uint32_t>(g);
+          has_gpus = true;
+        }
+        break;
+      case kWork:
+        if (!blank(cell)) j.work = need<double>(cell, c, "a number of seconds"), has_work = true;
+        break;
+      case kPriority:
+        if (!blank(cell)) j.priority = need<std::int32_t>(cell, c, "a 32-bit integer priority");
+        break;
+      case kUser: row.user = cell; break;
+      case kDeadline:
+        if (!blank(cell)) j.deadline = need<double>(cell, c, "a number of seconds");
+        break;
+      case kEarliestStart:
+        if (!blank(cell)) j.earliest_start = need<double>(cell, c, "a number of seconds");
+        break;
+      case kGpuType: row.gpu_type = trim_blanks(cell); break;
+      case kGpuMemory:
+        if (!blank(cell)) j.gpu_memory_gb = need<float>(cell, c, "a number of GB");
+        break;
+      case kGpuShare:
+        if (!blank(cell)) j.gpu_share = need<float>(cell, c, "a fraction of a GPU");
+        break;
+      case kPreemptible:
+        if (!blank(cell)) j.preemptible = parse_bool(cell, c);
+        break;
+      case kRequestedTime:
+        if (!blank(cell)) j.requested_time = need<double>(cell, c, "a number of seconds");
+        break;
+      case kRecordedStart:
+        if (!blank(cell)) j.recorded_start = need<double>(cell, c, "a number of seconds");
+        break;
+      case kDependsOn: {
+        std::string_view rest = cell;
+        while (!rest.empty()) {
+          const std::size_t semi = rest.find(';');
+          const std::string_view part = rest.substr(0, semi);
+          if (!blank(part)) row.depends_on.push_back(need<std::int64_t>(part, c, "a job id"));
+          rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+        }
+        break;
+      }
+      case kName: row.name = cell; break;
+      case kColumnCount: break;
+    }
+  }
+  if (!has_id) bad(kId, "id is empty");
+  if (!has_submit) bad(kSubmit, "submit is empty");
+  if (!has_gpus) bad(kNumGpus, "num_gpus is empty");
+  if (!has_work) bad(kWork, "work is empty");
+  // The range checks of Workload::finalize, here so that errors carry a line.
+  if (!std::isfinite(j.submit) || j.submit < 0) bad(kSubmit, fmt::format("submit must be >= 0, got {}", j.submit));
+  if (!std::isfinite(j.work) || j.work <= 0) bad(kWork, fmt::format("work must be > 0 seconds, got {}", j.work));
+  if (!(j.gpu_share > 0 && j.gpu_share <= 1) || j.milli_per_gpu() == 0)
+    bad(kGpuShare, fmt::format("gpu_share must be in [0.001, 1], got {}", j.gpu_share));
+  if (j.gpu_share < 1 && j.num_gpus != 1)
+    bad(kGpuShare, fmt::format("gpu_share {} < 1 needs num_gpus = 1, got {}", j.gpu_share, j.num_gpus));
+  if (!std::isfinite(j.gpu_memory_gb) || j.gpu_memory_gb < 0)
+    bad(kGpuMemory, fmt::format("gpu_memory_gb must be >= 0, got {}", j.gpu_memory_gb));
+  if (std::isnan(j.deadline) || (j.has_deadline() && j.deadline <= j.submit))
+    bad(kDeadline, fmt::format("deadline {} must be after submit {}", j.deadline, j.submit));
+  if (!std::isfinite(j.earliest_start))
+    bad(kEarliestStart, fmt::format("earliest_start must be finite, got {}", j.earliest_start));
+  if (!std::isnan(j.requested_time) && !(std::isfinite(j.requested_time) && j.requested_time >= 0))
+    bad(kRequestedTime, fmt::format("requested_time must be >= 0, got {}", j.requested_time));
+  if (!std::isnan(j.recorded_start) && !std::isfinite(j.recorded_start))
+    bad(kRecordedStart, "recorded_start must be finite");
+  for (std::int64_t d : row.depends_on)
+    if (d == j.id) bad(kDependsOn, "a job cannot depend on itself");
+}
+
+// Splits "A|B" into type names.
+std::vector<std::string> split_types(std::string_view s) {
+  std::vector<std::string> out;
+  while (true) {
+    const std::size_t bar = s.find('|');
+    const std::string_view part = trim_blanks(s.substr(0, bar));
+    if (!part.empty()) out.emplace_back(part);
+    if (bar == std::string_view::npos) break;
+    s.remove_prefix(bar + 1);
+  }
+  return out;
+}
+
+void read_one(const std::string& path, const TraceReadOptions& options, Workload& out, TraceReadReport& report,
+              std::unordered_set<std::int64_t>& skipped_ids) {
+  CsvScanner csv(path);
+  if (!csv.next()) throw InputError(SourceLocation{path, 1, ""}, "empty file: a header row is required");
+  std::vector<Column> layout;
+  std::array<bool, kColumnCount> present{};
+  for (std::string_view raw : csv.fields()) {
+    const std::string_view name = trim_blanks(raw);
+    int c = 0;
+    while (c < kColumnCount && name != kColumnNames[c]) ++c;
+    if (c == kColumnCount) {
+      throw InputError(SourceLocation{path, csv.line(), std::string(name)},
+                       fmt::format("unknown column '{}' (known: {})", name, fmt::join(kColumnNames, ", ")));
+    }
+    if (present[c]) throw InputError(SourceLocation{path, csv.line(), std::string(name)}, "duplicate column");
+    present[c] = true;
+    layout.push_back(static_cast<Column>(c));
+  }
+  for (Column c : {kId, kSubmit, kNumGpus, kWork})
+    if (!present[c])
+      throw InputError(SourceLocation{path, csv.line(), kColumnNames[c]},
+                       fmt::format("required column '{}' is missing", kColumnNames[c]));
+
+  const bool skip = options.skip_bad_rows && !options.strict;
+  const bool has_names = present[kName];
+  if (has_names && out.job_names.size() < out.jobs.size()) out.job_names.resize(out.jobs.size());
+  std::unordered_map<std::string, std::uint16_t> type_cache;  // cell text -> constraint
+  std::string last_user = "\x01";  // consecutive rows often share a user
+  std::uint32_t last_user_index = 0;
+  Row row;
+  auto reject = [&](const std::string& reason, const char* field, const std::string& message) {
+    if (!skip) throw InputError(SourceLocation{path, csv.line(), field}, message);
+    ++report.skipped[reason];
+  };
+  const std::uint64_t data_start = csv.offset();
+  std::uint64_t file_rows = 0;
+  while (csv.next()) {
+    ++report.rows;
+    // Size the job table from the first rows (growing it by doubling would copy
+    // every job once more and touch twice the memory).
+    if (++file_rows == 512 && csv.file_size() > csv.offset()) {
+      const double per_row = static_cast<double>(csv.offset() - data_start) / 512;
+      out.jobs.reserve(out.jobs.size() + static_cast<std::size_t>(static_cast<double>(csv.file_size() - data_start) /
+                                                                  per_row * 1.1));
+      if (!out.job_names.empty() || has_names) out.job_names.reserve(out.jobs.capacity());
+    }
+    const auto& fields = csv.fields();
+    if (csv.open_quote()) {
+      reject("truncated row", "", "quoted field not closed at the end of the file");
+      continue;
+    }
+    if (fields.size() != layout.size()) {
+      if (csv.at_unterminated_end() && fields.size() < layout.size())
+        reject("truncated row", "",
+               fmt::format("row cut short at the end of the file ({} of {} fields)", fields.size(), layout.size()));
+      else
+        reject("wrong column count", "", fmt::format("expected {} fields, found {}", layout.size(), fields.size()));
+      continue;
+    }
+    try {
+      parse_row(fields, layout, row);
+    } catch (const BadCell& e) {
+      if (skip) {
+        // Remember the id if it could be read, to drop dependencies on this row.
+        for (std::size_t k = 0; k < layout.size(); ++k) {
+          std::int64_t id = 0;
+          if (layout[k] == kId && parse_number(fields[k], id)) skipped_ids.insert(id);
+        }
+      }
+      reject(fmt::format("malformed {}", kColumnNames[e.column]), kColumnNames[e.column], e.message);
+      continue;
+    }
+    Job& j = row.job;
+    if (present[kUser]) {
+      if (row.user != last_user) {
+        last_user.assign(row.user);
+        last_user_index = out.intern_user(last_user);
+      }
+      j.user = last_user_index;
+    }
+    if (!row.gpu_type.empty()) {
+      auto it = type_cache.find(std::string(row.gpu_type));
+      if (it == type_cache.end())
+        it = type_cache.emplace(std::string(row.gpu_type), out.intern_type_constraint(split_types(row.gpu_type))).first;
+      j.gpu_types = it->second;
+    }
+    for (std::int64_t d : row.depends_on) out.dependencies.emplace_back(d, j.id);
+    if (has_names || !out.job_names.empty()) out.job_names.emplace_back(row.name);
+    out.jobs.push_back(j);
+    ++report.kept;
+  }
+}
+
+// Cell text for a double: shortest form that reads back to the same value.
+void put(fmt::memory_buffer& b, double v) { fmt::format_to(std::back_inserter(b), "{}", v); }
+void put(fmt::memory_buffer& b, float v) { fmt::format_to(std::back_inserter(b), "{}", v); }
+
+void put_text(fmt::memory_buffer& b, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos && trim_blanks(s).size() == s.size()) {
+    b.append(s);
+    return;
+  }
+  b.push_back('"');
+  for (char c : s) {
+    if (c == '"') b.push_back('"');
+    b.push_back(c);
+  }
+  b.push_back('"');
+}
+
+}  // namespace
+
+const std::vector<std::string>& csv_trace_columns() {
+  static const std::vector<std::string> names(kColumnNames.begin(), kColumnNames.end());
+  return names;
+}
+
+void read_csv_trace(const std::vector<std::string>& paths, const TraceReadOptions& options, Workload& out,
+                    TraceReadReport& report) {
+  std::unordered_set<std::int64_t> skipped_ids;
+  for (const auto& path : paths) read_one(path, options, out, report, skipped_ids);
+  if (!skipped_ids.empty() && !out.dependencies.empty()) {
+    const std::size_t before = out.dependencies.size();
+    std::erase_if(out.dependencies, [&](const auto& d) { return skipped_ids.count(d.first) > 0; });
+    if (out.dependencies.size() != before)
+      report.assumptions.push_back(
+          fmt::format("dropped {} dependencies on skipped rows", before - out.dependencies.size()));
+  }
+}
+
+void write_csv_trace(const Workload& w, const std::string& path) {
+  const bool users = !w.users.empty(), names = !w.job_names.empty();
+  std::unordered_map<std::int64_t, std::vector<std::int64_t>> deps;  // after -> befores, in input order
+  for (auto [before, after] : w.dependencies) deps[after].push_back(before);
+  std::vector<std::string> type_cells(w.type_constraints.size() + 1);
+  for (std::size_t k = 0; k < w.type_constraints.size(); ++k) {
+    for (const auto& t : w.type_constraints[k]) {
+      if (t.find('|') != std::string::npos)
+        throw InputError(SourceLocation{path, 0, "gpu_type"}, fmt::format("GPU type name '{}' contains '|'", t));
+      type_cells[k + 1] += (type_cells[k + 1].empty() ? "" : "|") + t;
+    }
+  }
+
+  for (const Job& j : w.jobs) {  // before anything is written
+    if (j.gpu_types > w.type_constraints.size())
+      throw InternalError(fmt::format("job {}: type constraint {} does not exist", j.id, j.gpu_types));
+    if (users && j.user >= w.users.size())
+      throw InternalError(fmt::format("job {}: user {} does not exist", j.id, j.user));
+  }
+  if (names && w.job_names.size() != w.jobs.size())
+    throw InternalError(fmt::format("{} job names for {} jobs", w.job_names.size(), w.jobs.size()));
+
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot write: {}", std::strerror(errno)));
+  bool ok = true;
+  fmt::memory_buffer b;
+  auto flush = [&] {
+    if (b.size() && std::fwrite(b.data(), 1, b.size(), f) != b.size()) ok = false;
+    b.clear();
+  };
+  for (int c = 0; c < kColumnCount; ++c) {
+    if ((c == kUser && !users) || (c == kName && !names)) continue;
+    if (b.size()) b.push_back(',');
+    b.append(std::string_view(kColumnNames[c]));
+  }
+  b.push_back('\n');
+  for (std::size_t i = 0; i < w.jobs.size(); ++i) {
+    const Job& j = w.jobs[i];
+    auto out = std::back_inserter(b);
+    fmt::format_to(out, "{},", j.id);
+    put(b, j.submit);
+    fmt::format_to(out, ",{},", j.num_gpus);
+    put(b, j.work);
+    fmt::format_to(out, ",{},", j.priority);
+    if (users) {
+      put_text(b, w.user_name(j.user));
+      b.push_back(',');
+    }
+    if (j.has_deadline()) put(b, j.deadline);
+    b.push_back(',');
+    put(b, j.earliest_start);
+    b.push_back(',');
+    put_text(b, type_cells[j.gpu_types]);
+    b.push_back(',');
+    put(b, j.gpu_memory_gb);
+    b.push_back(',');
+    put(b, j.gpu_share);
+    b.append(std::string_view(j.preemptible ? ",1," : ",0,"));
+    if (!std::isnan(j.requested_time)) put(b, j.requested_time);
+    b.push_back(',');
+    if (!std::isnan(j.recorded_start)) put(b, j.recorded_start);
+    b.push_back(',');
+    if (auto it = deps.find(j.id); it != deps.end()) fmt::format_to(out, "{}", fmt::join(it->second, ";"));
+    if (names) {
+      b.push_back(',');
+      put_text(b, w.job_names[i]);
+    }
+    b.push_back('\n');
+    if (b.size() > (std::size_t{1} << 20)) flush();
+  }
+  flush();
+  if (std::fclose(f) != 0) ok = false;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot write: {}", std::strerror(err)));
+  }
+}
+
+}  // namespace fastgpu
