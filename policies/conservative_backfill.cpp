@@ -141,6 +141,7 @@ class ConservativeBackfill final : public Policy {
     links_.resize(n);
     releases_.init(ctx);
     reserved_at_.assign(n, kNever);
+    reserved_type_.assign(n, 0);
     first_reservation_.assign(n, NAN);
     seen_.assign(n, 0);
     profiles_.resize(ctx.cluster().num_types());
@@ -224,8 +225,11 @@ class ConservativeBackfill final : public Policy {
     const std::int64_t need = whole_gpus(ctx.job(j));
     Seconds best = kNever;
     TypeIndex best_type = 0;
+    // A job keeps the GPU type of its previous reservation: moving it to
+    // another type could take the slot of a later job reserved there.
+    const bool keep_type = reserved_at_[j] != kNever;
     for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
-      if (!ctx.type_allowed(j, t)) continue;
+      if (!ctx.type_allowed(j, t) || (keep_type && t != reserved_type_[j])) continue;
       const Seconds duration = reserved_duration(ctx, j, t);
       if (duration == kNever) continue;
       const Seconds s = profiles_[t].earliest(need, duration);
@@ -246,11 +250,14 @@ class ConservativeBackfill final : public Policy {
       ++reserved_jobs_;
     }
     reserved_at_[j] = best;
+    reserved_type_[j] = best_type;
     return false;
   }
 
-  // Starts j now if the chosen GPUs' type has room for its actual duration on
-  // them; falls back to first fit on the reserved type.
+  // Starts j now on its reserved type if that has room for its actual
+  // duration there (the configured placement's choice first, else first fit).
+  // Only the reserved type: later jobs' reservations on other types are not
+  // in those profiles yet.
   bool try_start(SchedulingContext& ctx, JobIndex j, TypeIndex reserved_type, std::int64_t need) {
     const Seconds now = ctx.now();
     auto fits = [&](TypeIndex t) {
@@ -259,7 +266,8 @@ class ConservativeBackfill final : public Policy {
       profiles_[t].reserve(now, end, need);
       return true;
     };
-    bool ok = placement_->place(ctx, j, gpus_) && fits(ctx.cluster().type_of(gpus_.front()));
+    bool ok = placement_->place(ctx, j, gpus_) && ctx.cluster().type_of(gpus_.front()) == reserved_type &&
+              fits(reserved_type);
     if (!ok) ok = first_fit_on_type(ctx, j, reserved_type, gpus_) && fits(reserved_type);
     if (!ok) return false;
     ctx.start(j, gpus_);
@@ -279,6 +287,7 @@ class ConservativeBackfill final : public Policy {
   ReleaseIndex releases_;
   std::vector<Profile> profiles_;
   std::vector<Seconds> reserved_at_;         // per job: current reserved start (kNever: none)
+  std::vector<TypeIndex> reserved_type_;     // per job: the type of its current reservation
   std::vector<Seconds> first_reservation_;   // per job: the first reserved start (NaN: none yet)
   std::vector<JobIndex> order_, started_;
   std::vector<std::uint64_t> seen_;          // per job: the last rebuild that placed it

@@ -637,8 +637,10 @@ std::span<const GpuIndex> SchedulingContext::gpus_of(JobIndex j) const {
 bool SchedulingContext::type_allowed(JobIndex j, TypeIndex t) const { return engine_.type_mask_[j] >> t & 1; }
 Seconds SchedulingContext::estimated_work(JobIndex j) const { return engine_.estimated_work_[j]; }
 Seconds SchedulingContext::estimated_remaining_work(JobIndex j) const {
+  const double estimate = engine_.estimated_work_[j];
+  if (std::isnan(estimate)) return estimate;  // std::max would turn NaN into 0
   const double done = engine_.workload_.jobs[j].work - engine_.remaining_now(j);
-  return std::max(0.0, engine_.estimated_work_[j] - done);
+  return std::max(0.0, estimate - done);
 }
 Seconds SchedulingContext::estimated_finish(JobIndex j) const {
   const auto& rt = engine_.jobs_[j];

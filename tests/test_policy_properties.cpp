@@ -127,9 +127,11 @@ TEST_CASE("policies: invariants and exactly-once ends on random workloads") {
 }
 
 TEST_CASE("policies: preemptive policies keep remaining work exact") {
-  // One type at speed 1, every gang within a node: every job progresses at
-  // rate 1, so held time = work + checkpoints + (cut) restores, exactly.
-  const ClusterSpec cluster = uniform_cluster(4, 8);
+  // One type at speed 1 and no communication slowdown (a gang may still be
+  // spread over nodes): every job progresses at rate 1, so held time =
+  // work + checkpoints + (cut) restores, exactly.
+  ClusterSpec cluster = uniform_cluster(4, 8);
+  cluster.slowdown = PlacementSlowdown{1.0, 1.0, 1.0};
   SyntheticSpec spec = random_spec();
   spec.gpu_counts = {1, 2, 4, 8};
   spec.gpu_count_weights = {0.5, 0.25, 0.15, 0.1};
@@ -146,8 +148,10 @@ TEST_CASE("policies: preemptive policies keep remaining work exact") {
       CHECK(check_every_job_ends_once(r, w) == w.jobs.size());
       check_work_exact(r, options);
       for (const JobRecord& rec : r.jobs) total_preemptions += rec.preemptions;
-      // Thrashing is bounded: far fewer preemptions than jobs.
-      CHECK(r.summary.preemptions < w.jobs.size());
+      // Thrashing is bounded: srtf and priority preempt a job only for a
+      // strictly better one, LAS about once per queue threshold it crosses
+      // (two thresholds here), so a few preemptions per job at most.
+      CHECK(r.summary.preemptions < (policy == "las" ? 3 : 1) * w.jobs.size());
     }
   }
   CHECK(total_preemptions > 0);  // the property was exercised
