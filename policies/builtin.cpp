@@ -25,6 +25,7 @@ const PolicyRegistry& builtin_policies() {
     r.add(mct_policy());
     r.add(met_policy());
     r.add(ga_policy());
+    r.add(recorded_policy());
     return r;
   }();
   return registry;

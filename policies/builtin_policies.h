@@ -21,5 +21,6 @@ PolicyInfo sufferage_policy();
 PolicyInfo mct_policy();
 PolicyInfo met_policy();
 PolicyInfo ga_policy();
+PolicyInfo recorded_policy();
 
 }  // namespace fastgpu

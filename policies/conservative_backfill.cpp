@@ -15,8 +15,10 @@
 //
 // Reserved durations are pessimistic: a multi-GPU job is assumed to pay the
 // largest placement slowdown (unless its GPU type has a single node), so a
-// job placed on one node ends early rather than late. A job without an estimate cannot be reserved: it and every job
-// behind it wait (FIFO), as no slot can be proven harmless.
+// job placed on one node ends early rather than late. A job without an
+// estimate cannot be reserved for later: it starts only when its GPUs are free
+// now and holding them for ever would delay no reservation; otherwise it and
+// every job behind it wait (FIFO), as no later slot can be proven harmless.
 //
 // Cost per rebuild: O(depth x (releases examined + reservations)), bounded by
 // the `depth` parameter; arrivals beyond the reserved prefix cost nothing.
@@ -231,8 +233,10 @@ class ConservativeBackfill final : public Policy {
     for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
       if (!ctx.type_allowed(j, t) || (keep_type && t != reserved_type_[j])) continue;
       const Seconds duration = reserved_duration(ctx, j, t);
-      if (duration == kNever) continue;
-      const Seconds s = profiles_[t].earliest(need, duration);
+      // Unknown length: the job may only start now, holding its GPUs for ever
+      // in this rebuild, and only where that crosses no reservation.
+      const Seconds s = duration == kNever ? (profiles_[t].feasible(now, kNever, need) ? now : kNever)
+                                           : profiles_[t].earliest(need, duration);
       if (s < best) {
         best = s;
         best_type = t;
@@ -261,7 +265,8 @@ class ConservativeBackfill final : public Policy {
   bool try_start(SchedulingContext& ctx, JobIndex j, TypeIndex reserved_type, std::int64_t need) {
     const Seconds now = ctx.now();
     auto fits = [&](TypeIndex t) {
-      const Seconds end = now + ctx.estimated_remaining_work(j) / ctx.rate_on(j, gpus_);
+      const double work = ctx.estimated_remaining_work(j);
+      const Seconds end = std::isnan(work) ? kNever : now + work / ctx.rate_on(j, gpus_);
       if (!profiles_[t].feasible(now, end, need)) return false;
       profiles_[t].reserve(now, end, need);
       return true;

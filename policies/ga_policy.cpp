@@ -40,7 +40,14 @@ constexpr Seconds kMinBusySeconds = 1e-3;      // a busy GPU past its estimate i
 
 class GaPolicy : public Policy {
  public:
-  GaPolicy(ga::GaParams params, std::uint32_t batch) : params_(params), batch_(batch) {}
+  // The backend is resolved once, so the attribute says which one ran even
+  // when every decision was a single job (placed by MCT, no GA).
+  GaPolicy(ga::GaParams params, std::uint32_t batch)
+      : params_(params),
+        batch_(batch),
+        backend_used_(ga::to_string(params.backend == ga::Backend::automatic
+                                        ? (ga::cuda_device_count() > 0 ? ga::Backend::cuda : ga::Backend::cpu)
+                                        : params.backend)) {}
 
   void on_arrival(SchedulingContext& ctx, JobIndex j) override {
     queue_.emplace(std::make_tuple(-static_cast<std::int64_t>(ctx.job(j).priority), next_seq_++), j);
@@ -51,7 +58,7 @@ class GaPolicy : public Policy {
   void schedule(SchedulingContext& ctx) override;
 
   std::map<std::string, std::string> attributes() const override {
-    return {{"ga_backend", backend_used_.empty() ? ga::to_string(params_.backend) : backend_used_},
+    return {{"ga_backend", backend_used_},
             {"ga_device", device_.empty() ? "-" : device_},
             {"ga_decisions", fmt::format("{}", decisions_)},
             {"ga_generations", fmt::format("{}", generations_)},

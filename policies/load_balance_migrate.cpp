@@ -319,9 +319,10 @@ PolicyInfo load_balance_migrate_policy() {
             p.threshold = params.get_double("threshold");
             p.threshold_low = params.get_double("threshold_low");
             if (p.threshold_low > p.threshold) {
-              throw InputError(SourceLocation{"", 0, "threshold_low"},
-                               fmt::format("load-balance-migrate: threshold_low ({}) must not exceed threshold ({})",
-                                           p.threshold_low, p.threshold));
+              // Unlocated: the runner names the [policies.<label>] table it came from.
+              throw InputError(fmt::format(
+                  "policy 'load-balance-migrate': parameter 'threshold_low' ({}) must not exceed 'threshold' ({})",
+                  p.threshold_low, p.threshold));
             }
             p.stddev = params.get_string("measure") == "stddev";
             p.cooldown = params.get_double("cooldown");

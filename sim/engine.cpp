@@ -589,30 +589,30 @@ Seconds Engine::restore_time(JobIndex j) const {
   return options_.restore_seconds + options_.checkpoint_seconds_per_gb * workload_.jobs[j].gpu_memory_gb;
 }
 
-void Engine::pending_add(JobIndex j) {
-  jobs_[j].pending_pos = static_cast<std::uint32_t>(pending_.size());
-  pending_.push_back(j);
+// pending_ and running_ are swap-remove lists: O(1) add and remove, each
+// job's position kept in its runtime record (member `pos`).
+namespace {
+template <class Runtime>
+void list_add(std::vector<JobIndex>& list, std::vector<Runtime>& jobs, std::uint32_t Runtime::*pos, JobIndex j) {
+  jobs[j].*pos = static_cast<std::uint32_t>(list.size());
+  list.push_back(j);
 }
-void Engine::pending_remove(JobIndex j) {
-  const std::uint32_t pos = jobs_[j].pending_pos;
-  const JobIndex last = pending_.back();
-  pending_[pos] = last;
-  jobs_[last].pending_pos = pos;
-  pending_.pop_back();
-  jobs_[j].pending_pos = kNoPos;
+template <class Runtime>
+void list_remove(std::vector<JobIndex>& list, std::vector<Runtime>& jobs, std::uint32_t Runtime::*pos, JobIndex j,
+                 std::uint32_t none) {
+  const std::uint32_t at = jobs[j].*pos;
+  const JobIndex last = list.back();
+  list[at] = last;
+  jobs[last].*pos = at;
+  list.pop_back();
+  jobs[j].*pos = none;
 }
-void Engine::running_add(JobIndex j) {
-  jobs_[j].running_pos = static_cast<std::uint32_t>(running_.size());
-  running_.push_back(j);
-}
-void Engine::running_remove(JobIndex j) {
-  const std::uint32_t pos = jobs_[j].running_pos;
-  const JobIndex last = running_.back();
-  running_[pos] = last;
-  jobs_[last].running_pos = pos;
-  running_.pop_back();
-  jobs_[j].running_pos = kNoPos;
-}
+}  // namespace
+
+void Engine::pending_add(JobIndex j) { list_add(pending_, jobs_, &JobRuntime::pending_pos, j); }
+void Engine::pending_remove(JobIndex j) { list_remove(pending_, jobs_, &JobRuntime::pending_pos, j, kNoPos); }
+void Engine::running_add(JobIndex j) { list_add(running_, jobs_, &JobRuntime::running_pos, j); }
+void Engine::running_remove(JobIndex j) { list_remove(running_, jobs_, &JobRuntime::running_pos, j, kNoPos); }
 
 RunResult simulate(const Workload& workload, const ClusterSpec& cluster, Policy& policy, const EngineOptions& options,
                    const std::string& policy_name) {

@@ -50,8 +50,10 @@ TEST_CASE("sjf golden: shorter jobs overtake a blocked head") {
   const RunResult r = run_policy("sjf", four_jobs(), uniform_cluster(1, 4));
   CHECK(r.jobs[0].first_start == 0);
   CHECK(r.jobs[0].end == 10);
+  CHECK(gpus(r, 0) == V{0, 1});
   CHECK(r.jobs[1].first_start == 10);
   CHECK(r.jobs[1].end == 15);
+  CHECK(gpus(r, 1) == V{0, 1, 2, 3});
   CHECK(r.jobs[2].first_start == 2);
   CHECK(r.jobs[2].end == 5);
   CHECK(gpus(r, 2) == V{2});

@@ -8,45 +8,15 @@
 #include <map>
 
 #include "engine_fixtures.h"
+#include "property_checks.h"
 #include "sim/config.h"
 #include "workloads/synthetic.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;
 
-namespace {
-
-ClusterSpec mixed_cluster() {
-  ClusterSpec c = uniform_cluster(3, 4, 1.0, 2);
-  c.gpu_types.push_back(GpuType{.name = "fast", .speed = 2.0, .memory_gb = 80});
-  c.node_groups.push_back(NodeGroup{.name = "f", .count = 2, .gpus_per_node = 8, .gpu_type = 1});
-  return c;
-}
-
-// Peak total share on any GPU, from the records: events +share at start,
-// -share at end, ends before starts at the same instant.
-double peak_share(const RunResult& r) {
-  std::map<GpuIndex, std::vector<std::pair<double, double>>> events;
-  for (JobIndex j = 0; j < r.jobs.size(); ++j) {
-    if (r.jobs[j].outcome != JobOutcome::finished) continue;
-    for (GpuIndex g : r.gpus_of(j)) {
-      events[g].push_back({r.jobs[j].first_start, r.jobs[j].gpu_share});
-      events[g].push_back({r.jobs[j].end, -r.jobs[j].gpu_share});
-    }
-  }
-  double peak = 0;
-  for (auto& [g, ev] : events) {
-    std::sort(ev.begin(), ev.end());
-    double level = 0;
-    for (auto [t, d] : ev) peak = std::max(peak, level += d);
-  }
-  return peak;
-}
-
-}  // namespace
-
 TEST_CASE("engine invariants hold on random workloads") {
-  const ClusterSpec cluster = mixed_cluster();
+  const ClusterSpec cluster = mixed_test_cluster();
   SyntheticSpec spec;
   spec.jobs = 300;
   spec.load = 1.2;  // overloaded: queues build up
@@ -96,7 +66,7 @@ TEST_CASE("engine invariants hold on random workloads") {
 }
 
 TEST_CASE("runs are deterministic") {
-  const ClusterSpec cluster = mixed_cluster();
+  const ClusterSpec cluster = mixed_test_cluster();
   SyntheticSpec spec;
   spec.jobs = 500;
   const Workload w = generate_synthetic(spec, cluster, 7);

@@ -20,6 +20,7 @@
 #include "policies/ga/etc_io.h"
 #include "policies/ga/fitness.h"
 #include "policies/ga/ga.h"
+#include "policies/ga/ga_internal.h"
 
 using namespace fastgpu::ga;
 
@@ -357,6 +358,65 @@ TEST_CASE("ga io: Braun and CSV instances, and bad input named by file, line and
   CHECK_THROWS_AS(read_etc_csv(dir.file("wide.csv", "task,gpus,m0\nx,2,1\n")), EtcParseError);
 }
 
+TEST_CASE("ga operators: every child of every generation is valid; gangs get whole slots") {
+  // Drives the CPU backend's breeding (selection, crossover, mutation,
+  // load-aware move) generation after generation with every operator forced
+  // on, and checks each child: one allowed slot per task (so every task is
+  // mapped exactly once and a gang's slot is one of its aligned groups), and
+  // in the decoded schedule a gang holds all of its machines for its whole
+  // run while no two tasks overlap on any machine.
+  const EtcInstance inst = gang_instance(37, 5);
+  GaParams p = small_params(20, 0, 8);
+  p.mutation_rate = 1.0;
+  p.mutation_genes = 5;
+  p.load_move_rate = 1.0;
+  p.crossover_rate = 1.0;
+  for (double uniform_share : {0.0, 1.0}) {  // one-point only, then uniform only
+    p.uniform_crossover_share = uniform_share;
+    const GaSetup setup = prepare_ga(inst, p);
+    const std::uint32_t P = p.population, T = inst.tasks;
+    std::vector<std::uint32_t> genes(std::size_t(P) * T), next(genes.size());
+    std::vector<double> cost(P), next_cost(P);
+    const InstanceView view = view_of(inst);
+    for (std::uint32_t k = 0; k < P; ++k)
+      for (std::uint32_t t = 0; t < T; ++t) genes[std::size_t(k) * T + t] = init_gene(view, setup.cfg.key, k, t);
+    for (std::uint32_t k = 0; k < P; ++k)
+      cost[k] = evaluate(inst, std::span(genes.data() + std::size_t(k) * T, T), setup.cfg.cost).cost;
+    Evaluator ev(inst);
+    std::uint64_t checked = 0;
+    for (std::uint32_t g = 1; g <= 30; ++g) {
+      for (std::uint32_t k = 0; k < P; ++k) {
+        std::uint32_t* child = next.data() + std::size_t(k) * T;
+        const Fitness f = breed_cpu(inst, setup.cfg, genes.data(), cost.data(), child, k, g, ev);
+        next_cost[k] = f.cost;
+        const std::span<const std::uint32_t> c(child, T);
+        INFO("share ", uniform_share, " generation ", g, " child ", k);
+        REQUIRE(valid_assignment(inst, c));
+        // The returned fitness is the child's (an independent evaluation).
+        CHECK(f.cost == evaluate(inst, c, setup.cfg.cost).cost);
+        // Decoded: per machine, the tasks covering it run in disjoint intervals.
+        Evaluator d(inst);
+        d.decode(child);
+        for (std::uint32_t t = 0; t < T; ++t) CHECK(d.completion()[t] - d.start()[t] == inst.etc_at(t, child[t]));
+        for (std::uint32_t m = 0; m < inst.machines; ++m) {
+          std::vector<std::pair<Ticks, Ticks>> busy;
+          for (std::uint32_t t = 0; t < T; ++t)
+            if (covers(child[t], inst.width[t], m)) busy.emplace_back(d.start()[t], d.completion()[t]);
+          std::sort(busy.begin(), busy.end());
+          for (std::size_t i = 0; i < busy.size(); ++i) {
+            if (i == 0) CHECK(busy[i].first >= inst.ready[m]);
+            if (i > 0) CHECK(busy[i].first >= busy[i - 1].second);
+          }
+        }
+        ++checked;
+      }
+      genes.swap(next);
+      cost.swap(next_cost);
+    }
+    CHECK(checked == 30u * P);
+  }
+}
+
 TEST_CASE("ga: every individual's best is valid, with gangs and restricted slots") {
   EtcInstance inst = gang_instance(24, 3);
   GaParams p = small_params(24, 40);
@@ -478,6 +538,18 @@ TEST_CASE("ga: the stall limit stops the run, and a bad parameter or backend is 
     c.threads = 2;
     CHECK(run_ga(inst, c).backend == Backend::cpu);
   }
+}
+
+TEST_CASE("ga: the time limit stops the run between generations") {
+  // 10^8 generations of a 200 x 8 instance would take hours; 50 ms stops it.
+  EtcInstance inst = random_instance(200, 8, 4);
+  GaParams p = small_params(16, 100000000, 2);
+  p.time_limit_seconds = 0.05;
+  GaResult r = run_ga(inst, p);
+  CHECK(r.stop == StopReason::time_limit);
+  CHECK(r.generations_run < 100000000u);
+  CHECK(r.history.size() == r.generations_run + 1);
+  CHECK(valid_assignment(inst, r.assignment));
 }
 
 TEST_CASE("ga: beats Min-Min's makespan on the Braun samples") {

@@ -126,3 +126,49 @@ TEST_CASE("ga policy: backend = cuda without a GPU is a clear error") {
   p["backend"] = RawParam{std::string("cuda"), {}};
   CHECK_THROWS_WITH_AS(builtin_policies().create("ga", p), doctest::Contains("cuda"), InputError);
 }
+
+TEST_CASE("ga policy schedules better than min-min where min-min's greed costs makespan") {
+  // The scenario of the first golden case (fast GPU 0, slow GPU 1; A 4, B 2,
+  // C 3 units of work at t = 0). min-min maps B fast (1), then C fast (2.5),
+  // then A: fast 4.5 vs slow 4 -> slow; B and A start at 0, C at 1 on the fast
+  // GPU [1, 2.5]; A ends at 4. The GA's optimum ends at 3 (golden case above).
+  const ClusterSpec c = fast_slow_cluster(1, 1);
+  const Workload w = make_workload({{0, 1, 4}, {0, 1, 2}, {0, 1, 3}});
+  const RunResult mm = run_policy("min-min", w, c);
+  CHECK(mm.jobs[0].first_start == 0);
+  CHECK(gpus(mm, 0) == std::vector<GpuIndex>{1});
+  CHECK(mm.jobs[0].end == 4);
+  CHECK(mm.jobs[1].end == 1);
+  CHECK(mm.jobs[2].first_start == 1);
+  CHECK(mm.jobs[2].end == 2.5);
+  CHECK(mm.summary.makespan == 4);
+  const RunResult ga = run_policy("ga", w, c, {}, ga_params());
+  CHECK(ga.summary.makespan == 3);
+  CHECK(ga.summary.scheduler_seconds > 0);  // the policy's wall time is reported
+}
+
+TEST_CASE("ga policy: a per-decision time budget stops each decision") {
+  // 10^7 generations would take hours; time_ms = 2 ends each decision after
+  // about 2 ms, so the run ends and far fewer generations are run.
+  const ClusterSpec c = fast_slow_cluster(1, 2);
+  Workload w;
+  for (int i = 0; i < 12; ++i) {
+    Job j;
+    j.id = i;
+    j.submit = double(i % 3);
+    j.num_gpus = i % 4 == 0 ? 2 : 1;
+    j.work = double(3 + i * 5 % 11);
+    w.jobs.push_back(j);
+  }
+  w.finalize("test");
+  RawParams p = ga_params();
+  p["generations"] = RawParam{std::int64_t{10000000}, {}};
+  p["stall"] = RawParam{std::int64_t{0}, {}};
+  p["time_ms"] = RawParam{2.0, {}};
+  const RunResult r = run_policy("ga", w, c, {}, p);
+  for (const JobRecord& j : r.jobs) CHECK(j.outcome == JobOutcome::finished);
+  const std::uint64_t decisions = std::stoull(r.attributes.at("ga_decisions"));
+  const std::uint64_t single = std::stoull(r.attributes.at("ga_single_job_decisions"));
+  REQUIRE(decisions > single);
+  CHECK(std::stoull(r.attributes.at("ga_generations")) < (decisions - single) * 10000000ull);
+}

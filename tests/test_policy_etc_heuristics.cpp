@@ -177,3 +177,64 @@ TEST_CASE("etc heuristics: gangs on a two-type cluster and parameters") {
   CHECK_THROWS_AS(builtin_policies().create("min-min", {{"batch", {std::int64_t{0}, {}}}}), InputError);
   CHECK_NOTHROW(builtin_policies().create("sufferage", {{"batch", {std::int64_t{64}, {}}}}));
 }
+
+namespace {
+
+// 2 slow GPUs (node s: GPUs 0, 1; speed 1) and 2 fast GPUs (node f: GPUs 2, 3;
+// speed 2). J0 (t=0, 2 GPUs, work 8), J1 (0, 1, 6), J2 (0, 1, 2), J3 (1, 1, 4).
+// ETC (slow, fast): J0 (8, 4), J1 (6, 3), J2 (2, 1), J3 (4, 2). At t=0 each
+// pool is {0, 0}; a type's pool holds at most the batch's total width.
+ClusterSpec two_by_two() {
+  ClusterSpec c;
+  c.gpu_types = {GpuType{.name = "slow", .speed = 1.0}, GpuType{.name = "fast", .speed = 2.0}};
+  c.node_groups = {NodeGroup{.name = "s", .count = 1, .gpus_per_node = 2, .gpu_type = 0},
+                   NodeGroup{.name = "f", .count = 1, .gpus_per_node = 2, .gpu_type = 1}};
+  return c;
+}
+
+void check_gang_schedule(const std::string& policy, const std::vector<Expect>& expect, const V& gang, Seconds makespan) {
+  CAPTURE(policy);
+  const RunResult r = run_policy(policy, make_workload({{0, 2, 8}, {0, 1, 6}, {0, 1, 2}, {1, 1, 4}}), two_by_two());
+  CHECK(gpus(r, 0) == gang);
+  for (JobIndex j = 0; j < expect.size(); ++j) {
+    CAPTURE(j);
+    CHECK(r.jobs[j].first_start == expect[j].start);
+    CHECK(r.jobs[j].end == expect[j].end);
+    if (j > 0) CHECK(gpus(r, j) == V{expect[j].gpu});
+  }
+  CHECK(r.summary.makespan == makespan);
+}
+
+}  // namespace
+
+TEST_CASE("etc heuristics golden: a gang and a late arrival on 2 slow + 2 fast GPUs") {
+  // mct (arrival order, earliest completion):
+  //   t=0 J0: slow 8, fast 4 -> fast {4,4}. J1: slow 6, fast 7 -> slow {0,6}.
+  //       J2: slow 2, fast 5 -> slow {2,6}. All start: J0 on 2,3 (0-4), J1 on
+  //       GPU 0 (0-6), J2 on GPU 1 (0-2).
+  //   t=1 J3 arrives; no GPU is free: nothing to decide.
+  //   t=2 J2 ends. J3: slow {2} -> 6, fast {4} -> 6: tie, lower type: GPU 1, 2-6.
+  check_gang_schedule("mct", {{0, 4, 0}, {0, 6, 0}, {0, 2, 1}, {2, 6, 1}}, V{2, 3}, 6);
+  // max-min: t=0 best completions J0 4, J1 3, J2 1 (all fast): J0 -> fast 0-4.
+  //   Then J1: slow 6, fast 7; J2: slow 2, fast 5: largest best is J1 -> slow
+  //   {0,6}; J2 -> slow 0-2. Same starts as mct (J1 GPU 0, J2 GPU 1); t=2 as mct.
+  check_gang_schedule("max-min", {{0, 4, 0}, {0, 6, 0}, {0, 2, 1}, {2, 6, 1}}, V{2, 3}, 6);
+  // sufferage: t=0 sufferage J0 8-4 = 4, J1 6-3 = 3, J2 2-1 = 1: J0 -> fast
+  //   0-4. Then J1: slow 6, fast 7 (suffers 1); J2: slow 2, fast 5 (suffers
+  //   3): J2 -> slow 0-2, then J1 -> slow 0-6. Started in mapping order: J2 on
+  //   GPU 0, J1 on GPU 1.  t=2 J2 ends: J3 ties 6/6 -> slow GPU 0, 2-6.
+  check_gang_schedule("sufferage", {{0, 4, 0}, {0, 6, 1}, {0, 2, 0}, {2, 6, 0}}, V{2, 3}, 6);
+  // min-min: t=0 best completions J0 4, J1 3, J2 1: J2 -> fast {0,1}. Then J0:
+  //   slow 8, fast 1+4 = 5; J1: slow 6, fast 3: J1 -> fast {1,3}. Then J0 fast
+  //   3+4 = 7 < slow 8: waits. J2 on GPU 2 (0-1), J1 on GPU 3 (0-3).
+  //   t=1 J2 ends, J3 arrives. Pools slow {1,1}, fast {1 (GPU 2), 3 (J1)}.
+  //       J0: slow 9, fast 7; J3: slow 5, fast 3: J3 -> fast 1-3 on GPU 2.
+  //       J0: fast 3+4 = 7 < slow 9: waits.
+  //   t=3 J1 and J3 end: J0 -> fast 3-7 on 2,3. The slow GPUs never run anything.
+  check_gang_schedule("min-min", {{3, 7, 0}, {0, 3, 3}, {0, 1, 2}, {1, 3, 2}}, V{2, 3}, 7);
+  // met: every job to fast (its least ETC), ignoring load.
+  //   t=0 J0 fast 0-4 {4,4}; J1 fast 4-7; J2 fast 4-5: only J0 starts.
+  //   t=1 J3 -> fast too (after J2: 5-7); nothing starts.
+  //   t=4 J0 ends: J1 -> GPU 2 (4-7), J2 -> GPU 3 (4-5).   t=5 J3 -> GPU 3, 5-7.
+  check_gang_schedule("met", {{0, 4, 0}, {4, 7, 2}, {4, 5, 3}, {5, 7, 3}}, V{2, 3}, 7);
+}

@@ -31,10 +31,14 @@ TEST_CASE("priority golden: strict priority without aging") {
   // A runs 0-100 on 0,1. At t=100 two GPUs free up for B (0), C (5), D (30):
   // D starts on GPU 0 and C on GPU 1 (100-150); B runs 150-200 on GPU 0.
   const RunResult r = run_policy("priority", aging_jobs(), uniform_cluster(1, 2), {}, params(0, false));
+  CHECK(r.jobs[0].first_start == 0);
   CHECK(r.jobs[0].end == 100);
+  CHECK(gpus(r, 0) == V{0, 1});
   CHECK(r.jobs[3].first_start == 100);
+  CHECK(r.jobs[3].end == 150);
   CHECK(gpus(r, 3) == V{0});
   CHECK(r.jobs[2].first_start == 100);
+  CHECK(r.jobs[2].end == 150);
   CHECK(gpus(r, 2) == V{1});
   CHECK(r.jobs[1].first_start == 150);
   CHECK(r.jobs[1].end == 200);
@@ -46,7 +50,11 @@ TEST_CASE("priority golden: aging lets a long-waiting job overtake a higher prio
   // C = 5 + 80 = 85, D = 30 + 70 = 100. So D (GPU 0) and B (GPU 1) run
   // 100-150, and C runs 150-200 on GPU 0.
   const RunResult r = run_policy("priority", aging_jobs(), uniform_cluster(1, 2), {}, params(3600, false));
+  CHECK(r.jobs[0].first_start == 0);
+  CHECK(r.jobs[0].end == 100);
+  CHECK(gpus(r, 0) == V{0, 1});
   CHECK(r.jobs[3].first_start == 100);
+  CHECK(r.jobs[3].end == 150);
   CHECK(gpus(r, 3) == V{0});
   CHECK(r.jobs[1].first_start == 100);
   CHECK(r.jobs[1].end == 150);
@@ -76,10 +84,16 @@ TEST_CASE("priority golden: preemption of a lower-priority job") {
   CHECK(gpus(r, 1) == V{0});
   CHECK(r.jobs[2].first_start == 150);
   CHECK(r.jobs[2].end == 160);
-  // Without preemption B waits for A: A 0-100, B 100-130, C 100-110.
+  CHECK(gpus(r, 2) == V{0});
+  // Without preemption B waits for A: A 0-100, then B (higher priority, placed
+  // first) 100-130 on GPU 0 and C 100-110 on GPU 1.
   const RunResult plain = run_policy("priority", w, uniform_cluster(1, 2), {}, params(0, false));
   CHECK(plain.jobs[0].end == 100);
   CHECK(plain.jobs[0].preemptions == 0);
   CHECK(plain.jobs[1].first_start == 100);
+  CHECK(plain.jobs[1].end == 130);
+  CHECK(gpus(plain, 1) == V{0});
   CHECK(plain.jobs[2].first_start == 100);
+  CHECK(plain.jobs[2].end == 110);
+  CHECK(gpus(plain, 2) == V{1});
 }

@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -277,6 +278,34 @@ TEST_CASE("regression: fastgpu regress exit codes: 0 unchanged, 1 injected regre
   const std::string out = read_text(log);
   CHECK(out.find("WORSE") != std::string::npos);
   CHECK(out.find("+15.00%") != std::string::npos);
+
+  // An improvement (the baseline says 130, the results 115) is reported and passes.
+  edited = text;
+  edited.replace(edited.find("jct_mean = 115\n"), 15, "jct_mean = 130\n");
+  write_text(injected, edited);
+  CHECK(run_cli("regress \"" + results.string() + "\" --baseline \"" + injected.string() + "\"", log) == 0);
+  CHECK(read_text(log).find("better") != std::string::npos);
+  CHECK(read_text(log).find("-11.54%") != std::string::npos);  // (115 - 130) / 130
+  CHECK(read_text(log).find("1 better beyond tolerance") != std::string::npos);
+
+  // A bad baseline: exit 2 with the file, line and key of the mistake.
+  const std::size_t line_of_sjf = static_cast<std::size_t>(
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(text.find("[runs.sjf.synthetic]")), '\n') + 1);
+  edited = text;
+  edited.insert(text.find("[runs.sjf.synthetic]") + std::string("[runs.sjf.synthetic]\n").size(), "jct_maen = 1\n");
+  write_text(injected, edited);
+  CHECK(run_cli("regress \"" + results.string() + "\" --baseline \"" + injected.string() + "\"", log) == 2);
+  const std::string bad = read_text(log);
+  CHECK(bad.find(injected.string() + ":" + std::to_string(line_of_sjf + 1)) != std::string::npos);
+  CHECK(bad.find("runs.sjf.synthetic.jct_maen") != std::string::npos);
+  CHECK(bad.find("unknown metric 'jct_maen'") != std::string::npos);
+
+  // --update keeps the comment block at the top of the baseline it replaces.
+  write_text(injected, "# why these tolerances\n#\n#   indented\n[defaults]\ntolerance = 0.001\n");
+  REQUIRE(run_cli("regress \"" + results.string() + "\" --baseline \"" + injected.string() + "\" --update", log) == 0);
+  const std::string updated = read_text(injected);
+  CHECK(updated.rfind("# why these tolerances\n#\n#   indented\n\n[defaults]\ntolerance = 0.001 ", 0) == 0);
+  CHECK(updated.find("jct_mean = 115\n") != std::string::npos);
 
   // Bad input: no baseline, no results, a run or a metric the results lack.
   CHECK(run_cli("regress \"" + results.string() + "\" --baseline \"" + (dir.path / "none.toml").string() + "\"",

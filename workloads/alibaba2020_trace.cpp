@@ -3,7 +3,8 @@
 //   pai_job_table:  job_name,inst_id,user,status,start_time,end_time
 //   pai_task_table: job_name,task_name,inst_num,status,start_time,end_time,
 //                   plan_cpu,plan_mem,plan_gpu,gpu_type
-// given in any order (told apart by their column count; a header row naming
+// given in any order (told apart by their published names, else by their
+// column count; a header row naming
 // `job_name` first is accepted and skipped). Times are seconds on a shifted
 // clock; job.start_time is the submission, task start/end the launch and
 // completion; plan_gpu is in percent of one GPU (50 = half a GPU) per instance,
@@ -24,6 +25,7 @@
 // Memory: the task table is folded into one small record per job before the
 // job table streams past; nothing else is held.
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <unordered_map>
 
@@ -73,6 +75,17 @@ class Pai2020Reader {
   void read(const std::vector<std::string>& paths) {
     std::vector<std::string> jobs, tasks;
     for (const auto& p : paths) {
+      // The published names tell the tables apart without a look inside
+      // (which a pipe would not survive: it can be read only once).
+      const std::string name = std::filesystem::path(p).filename().string();
+      if (name.find("task_table") != std::string::npos) {
+        tasks.push_back(p);
+        continue;
+      }
+      if (name.find("job_table") != std::string::npos) {
+        jobs.push_back(p);
+        continue;
+      }
       std::size_t n = count_columns(p);
       if (n == kJobColumns) jobs.push_back(p);
       else if (n == kTaskColumns) tasks.push_back(p);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "workloads/trace_io.h"
 
 namespace fastgpu {
 
@@ -26,7 +27,7 @@ std::string_view trim_blanks(std::string_view s) {
 
 CsvScanner::CsvScanner(const std::string& path, char separator) : path_(path), sep_(separator), buf_(kBlock) {
   file_ = std::fopen(path.c_str(), "rb");
-  if (!file_) throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot open: {}", std::strerror(errno)));
+  if (!file_) trace::throw_cannot_open(path);
   std::error_code ec;
   file_size_ = std::filesystem::file_size(path, ec);
   if (ec) file_size_ = 0;

@@ -15,6 +15,7 @@
 
 #include "sim/error.h"
 #include "workloads/csv_scanner.h"
+#include "workloads/trace_io.h"
 
 namespace fastgpu {
 
@@ -243,9 +244,18 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
     if (fields.size() != layout.size()) {
       if (csv.at_unterminated_end() && fields.size() < layout.size())
         reject("truncated row", "",
-               fmt::format("row cut short at the end of the file ({} of {} fields)", fields.size(), layout.size()));
+               fmt::format("row cut short at the end of the file ({} of {} fields): file cut?", fields.size(),
+                           layout.size()));
       else
         reject("wrong column count", "", fmt::format("expected {} fields, found {}", layout.size(), fields.size()));
+      continue;
+    }
+    std::size_t bad_field = 0, bad_byte = std::string_view::npos;
+    for (; bad_field < fields.size(); ++bad_field)
+      if ((bad_byte = trace::find_invalid_utf8(fields[bad_field])) != std::string_view::npos) break;
+    if (bad_byte != std::string_view::npos) {
+      reject("invalid UTF-8", kColumnNames[layout[bad_field]],
+             fmt::format("invalid UTF-8 at byte {} of the field", bad_byte + 1));
       continue;
     }
     try {

@@ -38,7 +38,7 @@ const char* kind_name(Value::Kind k) {
 
 Stream::Stream(std::string path) : path_(std::move(path)) {
   file_ = std::fopen(path_.c_str(), "rb");
-  if (!file_) throw InputError({path_, 0, ""}, fmt::format("cannot open trace file: {}", std::strerror(errno)));
+  if (!file_) trace::throw_cannot_open(path_);
   buf_.resize(kChunk);
 }
 

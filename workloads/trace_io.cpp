@@ -19,9 +19,17 @@ namespace {
 constexpr std::size_t kChunk = 1 << 20;
 }
 
+void throw_cannot_open(const std::string& path) {
+  if (errno == ENOENT)
+    throw InputError({path, 0, ""}, "cannot open trace file: no such file (docs/trace-formats.md says where each "
+                                    "public trace is published; configs/replay-*.toml expect the samples in "
+                                    "../shared/data next to the repository)");
+  throw InputError({path, 0, ""}, fmt::format("cannot open trace file: {}", std::strerror(errno)));
+}
+
 LineReader::LineReader(std::string path) : path_(std::move(path)) {
   file_ = std::fopen(path_.c_str(), "rb");
-  if (!file_) throw InputError({path_, 0, ""}, fmt::format("cannot open trace file: {}", std::strerror(errno)));
+  if (!file_) throw_cannot_open(path_);
   buf_.resize(kChunk);
 }
 

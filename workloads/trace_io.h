@@ -23,6 +23,10 @@ namespace fastgpu::trace {
 // ---------------------------------------------------------------------------
 // Reading lines.
 
+// The InputError for a trace file that cannot be opened (errno set by fopen);
+// a missing file says where the public traces are published.
+[[noreturn]] void throw_cannot_open(const std::string& path);
+
 class LineReader {
  public:
   explicit LineReader(std::string path);  // InputError when it cannot be opened

@@ -55,7 +55,10 @@ void default_names(EtcFile& f) {
   f.task_names.resize(f.spec.tasks);
   for (std::uint32_t t = 0; t < f.spec.tasks; ++t) f.task_names[t] = std::to_string(t);
   f.machine_names.resize(f.spec.machines);
-  for (std::uint32_t m = 0; m < f.spec.machines; ++m) f.machine_names[m] = "m" + std::to_string(m);
+  for (std::uint32_t m = 0; m < f.spec.machines; ++m) {
+    f.machine_names[m] = "m";  // appended, not "m" + ...: g++ 12 warns (-Wrestrict) on that spuriously
+    f.machine_names[m] += std::to_string(m);
+  }
 }
 
 }  // namespace

@@ -108,15 +108,16 @@ bool load_move(const EtcInstance& inst, std::uint32_t* child, std::span<const Ti
   return true;
 }
 
-// Individual k of generation g from the previous population (k >= E).
-Fitness breed(const EtcInstance& inst, const GaConfig& cfg, const Population& old, std::uint32_t* child,
-              std::uint32_t k, std::uint32_t g, Evaluator& ev) {
+}  // namespace
+
+Fitness breed_cpu(const EtcInstance& inst, const GaConfig& cfg, const std::uint32_t* old_genes,
+                  const double* old_cost, std::uint32_t* child, std::uint32_t k, std::uint32_t g, Evaluator& ev) {
   const std::uint32_t T = inst.tasks;
   Draws sel(cfg.key, k, g, kStreamSelect);
-  const std::uint32_t p1 = tournament(sel, old.cost.data(), cfg.P, cfg.tournament);
-  const std::uint32_t p2 = tournament(sel, old.cost.data(), cfg.P, cfg.tournament);
-  const std::uint32_t* a = old.genes.data() + std::size_t(p1) * T;
-  const std::uint32_t* b = old.genes.data() + std::size_t(p2) * T;
+  const std::uint32_t p1 = tournament(sel, old_cost, cfg.P, cfg.tournament);
+  const std::uint32_t p2 = tournament(sel, old_cost, cfg.P, cfg.tournament);
+  const std::uint32_t* a = old_genes + std::size_t(p1) * T;
+  const std::uint32_t* b = old_genes + std::size_t(p2) * T;
 
   const CrossoverPlan plan = plan_crossover(cfg, T, k, g);
   if (plan.kind == kUniform) {
@@ -151,8 +152,6 @@ Fitness breed(const EtcInstance& inst, const GaConfig& cfg, const Population& ol
   if (chance(l0, cfg.move_threshold) && load_move(inst, child, ev.ready(), l1)) ev.decode(child);
   return ev.score(cfg.cost, cfg.want_F);
 }
-
-}  // namespace
 
 GaResult run_cpu(const GaSetup& setup, const GaParams& params) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -220,7 +219,7 @@ GaResult run_cpu(const GaSetup& setup, const GaParams& params) {
           nxt.F[k] = cur.F[src];
           nxt.L[k] = cur.L[src];
         } else {
-          nxt.store(k, breed(inst, cfg, cur, child, k, g, evaluators[w]));
+          nxt.store(k, breed_cpu(inst, cfg, cur.genes.data(), cur.cost.data(), child, k, g, evaluators[w]));
         }
       }
     });

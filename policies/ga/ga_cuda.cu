@@ -169,11 +169,10 @@ std::string cuda_device_description(int device) {
   if (cuda_device_count() <= device) return {};
   cudaDeviceProp prop{};
   if (cudaGetDeviceProperties(&prop, device) != cudaSuccess) return {};
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%s (sm_%d%d, %d SMs, %.0f GiB, peak %.0f GB/s)", prop.name, prop.major,
-                prop.minor, prop.multiProcessorCount, prop.totalGlobalMem / 1073741824.0,
-                cuda_peak_bandwidth(device) / 1e9);
-  return buf;
+  char tail[128];
+  std::snprintf(tail, sizeof tail, " (sm_%d%d, %d SMs, %.0f GiB, peak %.0f GB/s)", prop.major, prop.minor,
+                prop.multiProcessorCount, prop.totalGlobalMem / 1073741824.0, cuda_peak_bandwidth(device) / 1e9);
+  return std::string(prop.name) + tail;
 }
 
 GaResult run_cuda(const GaSetup& setup, const GaParams& params) {

@@ -160,6 +160,13 @@ void rank_population(const double* cost, std::uint32_t P, std::uint32_t E, std::
 // Scores the winner on the host with every term and fills the common fields.
 void finish_result(const GaSetup& setup, std::vector<std::uint32_t> best, GaResult& out);
 
+// The CPU backend's breeding of individual k (>= elites) of generation g from
+// the previous population (P individuals' genes and costs): selection,
+// crossover, mutation, load-aware move; returns the child's fitness. Exposed
+// so tests can check the operators on every child.
+Fitness breed_cpu(const EtcInstance& inst, const GaConfig& cfg, const std::uint32_t* old_genes,
+                  const double* old_cost, std::uint32_t* child, std::uint32_t k, std::uint32_t g, Evaluator& ev);
+
 // The backends. run_cuda throws std::runtime_error when built without CUDA or
 // without a device.
 GaResult run_cpu(const GaSetup& setup, const GaParams& params);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -79,6 +80,21 @@ Baseline comparable_part(const Baseline& previous, const std::vector<SummaryRow>
   return b;
 }
 
+// The comment block at the top of an existing baseline (without the "# "),
+// so that --update keeps the explanation a maintainer wrote there; empty when
+// the file has none.
+std::vector<std::string> leading_comment(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] != '#') break;
+    const std::size_t skip = line.rfind("# ", 0) == 0 ? 2 : 1;
+    lines.push_back(line.substr(skip));
+  }
+  return lines;
+}
+
 }  // namespace
 
 int regress_command(const Args& args) {
@@ -87,7 +103,7 @@ int regress_command(const Args& args) {
                  "baseline's value and tolerance, prints what changed, and exits 1 when a metric got worse\n"
                  "beyond its tolerance (0 otherwise, 2 on bad input: a missing file, or a run, seed set or\n"
                  "metric of the baseline absent from the results). --update writes a new baseline from\n"
-                 "RESULTS.h5 instead, keeping the tolerances of the runs it already lists.\n"
+                 "RESULTS.h5 instead, keeping the tolerances of the runs it already lists and its top comment.\n"
                  "Baseline format: docs/ci-regression.md.",
                  kQuiet);
   cl.options().add_options()("baseline,b", po::value<std::string>()->value_name("FILE"),
@@ -120,10 +136,14 @@ int regress_command(const Args& args) {
     const Baseline updated = update_baseline(previous, rows, results);
     std::size_t checks = 0;
     for (const BaselineRun& r : updated.runs) checks += r.checks.size();
-    write_baseline(out, updated,
-                   {"fastgpu regression baseline: the mean over `seeds` of each metric, per policy and workload.",
-                    fmt::format("Written by: fastgpu regress {} --baseline {} --update", results, baseline_path),
-                    "Format and tolerances: docs/ci-regression.md. Edit tolerances freely; --update keeps them."});
+    std::vector<std::string> header = leading_comment(baseline_path);
+    if (header.empty()) {
+      header = {"fastgpu regression baseline: the mean over `seeds` of each metric, per policy and workload.",
+                fmt::format("Written by: fastgpu regress {} --baseline {} --update", results, baseline_path),
+                "Format and tolerances: docs/ci-regression.md. Edit tolerances freely; --update keeps them",
+                "and this comment block."};
+    }
+    write_baseline(out, updated, header);
     fmt::print("wrote {}: {} runs, {} checks\n", out, updated.runs.size(), checks);
     return 0;
   }

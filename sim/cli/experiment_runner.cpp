@@ -54,7 +54,13 @@ std::vector<RunSpec> plan_runs(const ExperimentConfig& config, const std::vector
   }
   std::vector<RunSpec> runs;
   for (const PolicyConfig& p : policies) {
-    for (std::uint64_t seed : use_seeds) runs.push_back(RunSpec{p.label, p, seed, {}, {}});
+    for (std::uint64_t seed : use_seeds) {
+      RunSpec run;
+      run.label = p.label;
+      run.policy = p;
+      run.seed = seed;
+      runs.push_back(std::move(run));
+    }
   }
   return runs;
 }

@@ -27,6 +27,7 @@ constexpr Command kCommands[] = {
     {"compare", fastgpu::cli::compare_command, "compare policies over seeds: ranked table + HDF5"},
     {"gen", fastgpu::cli::gen_command, "write the workload of a config as a CSV trace"},
     {"policies", fastgpu::cli::policies_command, "list the registered policies and their parameters"},
+    {"solve", fastgpu::cli::solve_command, "map a static ETC instance (Braun or CSV) with the GA or a heuristic"},
     {"convert", fastgpu::cli::convert_command, "convert a production trace to fastgpu CSV or Batsim JSON"},
     {"regress", fastgpu::cli::regress_command, "check results against a baseline: exit 1 when a metric got worse"},
 };

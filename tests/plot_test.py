@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""ctest: scripts/plot on small results files made by `fastgpu compare` writes
+every expected figure as a valid, non-blank PNG, and an index.html that shows
+them; bad input exits 2 and writes nothing.
+
+    plot_test.py FASTGPU_CLI SOURCE_DIR WORK_DIR
+
+Needs only the standard library itself; exits 77 (ctest SKIP_RETURN_CODE)
+when scripts/plot reports missing Python packages (its exit status 3).
+"""
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+
+SKIP = 77
+
+CONFIG = """
+[experiment]
+name = "plot-test"
+seeds = [1, 2]
+policies = ["fifo", "sjf", "las"]
+
+[[cluster.gpu_types]]
+name = "V100"
+speed = 1.0
+
+[[cluster.gpu_types]]
+name = "A100"
+speed = 2.0
+
+[[cluster.nodes]]
+name = "v100"
+count = 2
+gpus_per_node = 4
+gpu_type = "V100"
+
+[[cluster.nodes]]
+name = "a100"
+count = 2
+gpus_per_node = 4
+gpu_type = "A100"
+
+[workload]
+kind = "synthetic"
+jobs = 120
+load = 0.9
+duration_median = 600
+
+[engine]
+monitor_interval = 120
+"""
+
+SWEEP = """
+[sweep]
+"workload.load" = [0.6, 1.0]
+"""
+
+PER_WORKLOAD = ["jct_cdf", "wait_cdf", "timeseries", "load_variance", "summary"]
+
+
+def fail(msg):
+    print(f"FAIL: {msg}")
+    sys.exit(1)
+
+
+def check_png(path):
+    """Parses the PNG: signature, every chunk's CRC, IHDR, IDAT inflating to the
+    size IHDR implies, IEND; and checks the image is not one flat colour."""
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        fail(f"{path}: not a PNG signature")
+    pos, chunks, idat = 8, [], b""
+    while pos < len(data):
+        if pos + 12 > len(data):
+            fail(f"{path}: truncated chunk at byte {pos}")
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        if zlib.crc32(kind + body) & 0xFFFFFFFF != crc:
+            fail(f"{path}: bad CRC in chunk {kind!r}")
+        chunks.append(kind)
+        if kind == b"IDAT":
+            idat += body
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+        pos += 12 + length
+    if not chunks or chunks[0] != b"IHDR" or chunks[-1] != b"IEND":
+        fail(f"{path}: chunks out of order: {chunks[:3]} ... {chunks[-1:]}")
+    if not (200 <= width <= 4000 and 200 <= height <= 4000):
+        fail(f"{path}: odd size {width}x{height}")
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}.get(colour)
+    if depth != 8 or channels is None:
+        fail(f"{path}: unexpected depth {depth} / colour type {colour}")
+    raw = zlib.decompress(idat)
+    if len(raw) != height * (1 + width * channels):
+        fail(f"{path}: image data is {len(raw)} bytes, expected {height * (1 + width * channels)}")
+    # A flat image filters to a handful of byte values; a plot has lines, text and colours.
+    if len(set(raw)) < 16:
+        fail(f"{path}: the image is blank")
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+
+
+def make_results(cli, work, name, text):
+    config = os.path.join(work, name + ".toml")
+    with open(config, "w") as f:
+        f.write(text)
+    out = os.path.join(work, name + ".h5")
+    r = run([cli, "compare", config, "-o", out, "-j", "2", "--quiet"])
+    if r.returncode != 0:
+        fail(f"fastgpu compare {config} exited {r.returncode}:\n{r.stdout}")
+    return out
+
+
+def plot(source, results, out_dir):
+    r = run([os.path.join(source, "scripts", "plot"), results, "-o", out_dir, "--quiet"])
+    if r.returncode == 3:
+        print(f"SKIP: scripts/plot lacks Python packages: {r.stdout.strip()}")
+        sys.exit(SKIP)
+    if r.returncode != 0:
+        fail(f"scripts/plot {results} exited {r.returncode}:\n{r.stdout}")
+
+
+def check_dir(out_dir, expected_pngs, policies):
+    present = sorted(os.listdir(out_dir))
+    expected = sorted(expected_pngs + ["index.html"])
+    if present != expected:
+        fail(f"{out_dir}: files {present}, expected {expected}")
+    for name in expected_pngs:
+        check_png(os.path.join(out_dir, name))
+    index = open(os.path.join(out_dir, "index.html"), encoding="utf-8").read()
+    for name in expected_pngs:
+        if f'<img src="{name}"' not in index:
+            fail(f"index.html does not show {name}")
+    for p in policies:
+        if f"<td>{p}</td>" not in index:
+            fail(f"index.html has no table row for {p}")
+    if index.count(" ± ") < len(policies):
+        fail("index.html shows no confidence intervals")
+
+
+def main():
+    cli, source, work = sys.argv[1:4]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    policies = ["fifo", "sjf", "las"]
+
+    # One workload, no sweep: unsuffixed names, no sweep figure.
+    single = make_results(cli, work, "single", CONFIG)
+    plot(source, single, os.path.join(work, "single"))
+    check_dir(os.path.join(work, "single"), [n + ".png" for n in PER_WORKLOAD], policies)
+
+    # A sweep over the load: two workloads (suffixed by their names) and the sweep lines.
+    swept = make_results(cli, work, "sweep", CONFIG + SWEEP)
+    plot(source, swept, os.path.join(work, "sweep"))
+    names = [f"{n}-synthetic_load_{load}.png" for load in ("0.6", "1") for n in PER_WORKLOAD]
+    check_dir(os.path.join(work, "sweep"), names + ["sweep-workload.load.png"], policies)
+
+    # Bad input: exit 2, one line naming the file, nothing written.
+    missing = os.path.join(work, "none.h5")
+    r = run([os.path.join(source, "scripts", "plot"), missing, "-o", os.path.join(work, "bad")])
+    if r.returncode != 2 or missing not in r.stdout or os.path.exists(os.path.join(work, "bad")):
+        fail(f"missing results file: exit {r.returncode}, output {r.stdout!r}")
+    not_results = os.path.join(work, "single.toml")
+    r = run([os.path.join(source, "scripts", "plot"), not_results, "-o", os.path.join(work, "bad")])
+    if r.returncode != 2 or os.path.exists(os.path.join(work, "bad")):
+        fail(f"not an HDF5 file: exit {r.returncode}, output {r.stdout!r}")
+    leftovers = [n for n in os.listdir(work) if n.startswith(".plot-")]
+    if leftovers:
+        fail(f"temporary directories left behind: {leftovers}")
+    print("plot test passed")
+
+
+if __name__ == "__main__":
+    main()
