@@ -3,21 +3,16 @@
 // line/key and field and leaves no output behind; good input writes HDF5 whose
 // contents match what the library computes directly.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "sim/config.h"
 #include "sim/hdf5_reader.h"
+#include "tests/scratch_dir.h"
 #include "workloads/csv_trace.h"
 #include "workloads/trace_reader.h"
 #include "workloads/workload_loader.h"
@@ -27,64 +22,9 @@ using namespace fastgpu;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("fastgpu-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(path_ / name) << text; }
-  // Every file in the directory except the listed inputs.
-  std::vector<std::string> outputs(const std::vector<std::string>& inputs) const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::recursive_directory_iterator(path_)) {
-      const std::string rel = fs::relative(e.path(), path_).string();
-      if (std::find(inputs.begin(), inputs.end(), rel) == inputs.end()) out.push_back(rel);
-    }
-    return out;
-  }
-
- private:
-  fs::path path_;
-};
-
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs `fastgpu ARGS` inside `dir`; stdout and stderr are captured outside it.
-CliResult run_cli(const TempDir& dir, const std::string& args) {
-  static std::atomic<int> counter{0};
-  const fs::path capture = fs::temp_directory_path() /
-                           ("fastgpu-cli-capture-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  const std::string cmd = "cd '" + dir.path().string() + "' && '" FASTGPU_CLI "' " + args + " > '" +
-                          capture.string() + ".out' 2> '" + capture.string() + ".err'";
-  const int status = std::system(cmd.c_str());
-  CliResult r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(capture.string() + ".out");
-  r.err = slurp(capture.string() + ".err");
-  fs::remove(capture.string() + ".out");
-  fs::remove(capture.string() + ".err");
-  return r;
-}
+using fastgpu::testing::ScratchDir;
+using CliResult = fastgpu::testing::Shell;
+using fastgpu::testing::run_cli;
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
@@ -121,7 +61,7 @@ duration_median = 600
 // The checks every bad-input case shares: exit 2, exactly one line on stderr
 // that starts with "fastgpu: error: " and contains `parts`, nothing on stdout,
 // and no file written besides the inputs.
-void check_bad_input(const TempDir& dir, const CliResult& r, const std::vector<std::string>& parts,
+void check_bad_input(const ScratchDir& dir, const CliResult& r, const std::vector<std::string>& parts,
                      const std::vector<std::string>& inputs) {
   INFO("stderr: " << r.err);
   CHECK(r.code == 2);
@@ -135,21 +75,21 @@ void check_bad_input(const TempDir& dir, const CliResult& r, const std::vector<s
 }  // namespace
 
 TEST_CASE("cli: an unknown config key exits 2 naming file, line and key, and writes nothing") {
-  TempDir dir;
+  ScratchDir dir("cli");
   dir.write("exp.toml", kSmall + "[engine]\nmonitor_intervall = 30\n");
   const CliResult r = run_cli(dir, "run exp.toml -o out.h5");
   check_bad_input(dir, r, {"exp.toml:29", "engine.monitor_intervall", "unknown key", "monitor_interval"}, {"exp.toml"});
 }
 
 TEST_CASE("cli: a wrong type exits 2 naming file, line, key and the expected type") {
-  TempDir dir;
+  ScratchDir dir("cli");
   dir.write("exp.toml", kSmall + "[engine]\nmonitor_interval = \"30s\"\n");
   const CliResult r = run_cli(dir, "compare exp.toml");
   check_bad_input(dir, r, {"exp.toml:29", "engine.monitor_interval", "expected a number, got a string"}, {"exp.toml"});
 }
 
 TEST_CASE("cli: a negative GPU count exits 2 naming the key") {
-  TempDir dir;
+  ScratchDir dir("cli");
   std::string text = kSmall;
   text.replace(text.find("gpus_per_node = 4"), 17, "gpus_per_node = -4");
   dir.write("exp.toml", text);
@@ -162,7 +102,7 @@ TEST_CASE("cli: a negative GPU count exits 2 naming the key") {
 }
 
 TEST_CASE("cli: a malformed CSV trace row exits 2 naming the trace file, line and column") {
-  TempDir dir;
+  ScratchDir dir("cli");
   dir.write("jobs.csv", "id,submit,num_gpus,work\n1,0,1,100\n2,ten,1,100\n3,20,2,50\n");
   dir.write("exp.toml", "[experiment]\npolicies = [\"fifo\"]\n[workload]\ntrace = \"jobs.csv\"\n");
   const CliResult r = run_cli(dir, "run exp.toml -o out.h5");
@@ -173,14 +113,14 @@ TEST_CASE("cli: a malformed CSV trace row exits 2 naming the trace file, line an
   INFO("stderr: " << s.err);
   CHECK(s.code == 0);
   CHECK(contains(s.err, "skipped 1"));
-  const auto rows = read_summary_table((dir / "out.h5").string());
+  const auto rows = read_summary_table(dir / "out.h5");
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].workload == "jobs");
   CHECK(rows[0].metrics.at("jobs_total") == 2);
 }
 
 TEST_CASE("cli: an unknown policy or parameter exits 2 naming where it was written") {
-  TempDir dir;
+  ScratchDir dir("cli");
   std::string text = kSmall;
   text.replace(text.find("[\"fifo\", \"sjf\"]"), 15, "[\"fifo\", \"shortest\"]");
   dir.write("exp.toml", text);
@@ -197,7 +137,7 @@ TEST_CASE("cli: an unknown policy or parameter exits 2 naming where it was writt
 }
 
 TEST_CASE("cli: bad usage exits 2; help and version exit 0") {
-  TempDir dir;
+  ScratchDir dir("cli");
   dir.write("exp.toml", kSmall);
   check_bad_input(dir, run_cli(dir, "frobnicate"), {"unknown command 'frobnicate'"}, {"exp.toml"});
   check_bad_input(dir, run_cli(dir, "run"), {"missing the CONFIG argument"}, {"exp.toml"});
@@ -217,7 +157,7 @@ TEST_CASE("cli: bad usage exits 2; help and version exit 0") {
 }
 
 TEST_CASE("cli: run writes HDF5 with one row per policy and seed, honouring --set, --policy and --seed") {
-  TempDir dir;
+  ScratchDir dir("cli");
   dir.write("exp.toml", kSmall + "[policies.fifo-ll]\npolicy = \"fifo\"\nplacement = \"least-loaded\"\n");
   const CliResult r = run_cli(dir, "run exp.toml -o res/out.h5 --set workload.jobs=40 -q");
   INFO("stderr: " << r.err);
@@ -225,7 +165,7 @@ TEST_CASE("cli: run writes HDF5 with one row per policy and seed, honouring --se
   CHECK(r.err.empty());  // --quiet
   REQUIRE(fs::exists(dir / "res/out.h5"));
   CHECK(!fs::exists(dir / "res/out.h5.tmp"));
-  auto rows = read_summary_table((dir / "res/out.h5").string());
+  auto rows = read_summary_table(dir / "res/out.h5");
   REQUIRE(rows.size() == 4);  // fifo, sjf x seeds 1, 2 (fifo-ll is not listed)
   const std::vector<std::pair<std::string, std::uint64_t>> expected = {{"fifo", 1}, {"fifo", 2}, {"sjf", 1}, {"sjf", 2}};
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -241,7 +181,7 @@ TEST_CASE("cli: run writes HDF5 with one row per policy and seed, honouring --se
   // A label defined only as a table, one seed; the alias runs registry "fifo".
   const CliResult a = run_cli(dir, "run exp.toml --policy fifo-ll --seed 7 -o alias.h5 -q");
   REQUIRE(a.code == 0);
-  rows = read_summary_table((dir / "alias.h5").string());
+  rows = read_summary_table(dir / "alias.h5");
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].policy == "fifo-ll");
   CHECK(rows[0].seed == 7);
@@ -253,7 +193,7 @@ TEST_CASE("cli: run writes HDF5 with one row per policy and seed, honouring --se
 }
 
 TEST_CASE("cli: compare ranks by mean JCT and gives identical results for -j 1 and -j 2") {
-  TempDir dir;
+  ScratchDir dir("cli");
   dir.write("exp.toml", kSmall);
   const std::string args = "compare exp.toml --policies fifo,sjf,least-loaded --seeds 3 -q";
   const CliResult one = run_cli(dir, args + " -j 1 -o one.h5");
@@ -263,8 +203,8 @@ TEST_CASE("cli: compare ranks by mean JCT and gives identical results for -j 1 a
   REQUIRE(two.code == 0);
   CHECK(one.out == two.out);
 
-  const auto a = read_summary_table((dir / "one.h5").string());
-  const auto b = read_summary_table((dir / "two.h5").string());
+  const auto a = read_summary_table(dir / "one.h5");
+  const auto b = read_summary_table(dir / "two.h5");
   REQUIRE(a.size() == 9);
   REQUIRE(b.size() == 9);
   // Everything but the wall-clock measurements is identical.
@@ -296,13 +236,13 @@ TEST_CASE("cli: compare ranks by mean JCT and gives identical results for -j 1 a
 }
 
 TEST_CASE("cli: gen writes the workload the library generates for that seed") {
-  TempDir dir;
+  ScratchDir dir("cli");
   dir.write("exp.toml", kSmall);
   const CliResult r = run_cli(dir, "gen exp.toml -o trace.csv --seed 5 -q");
   INFO("stderr: " << r.err);
   REQUIRE(r.code == 0);
-  const Workload written = read_trace("csv", {(dir / "trace.csv").string()}, TraceReadOptions{});
-  const ExperimentConfig config = parse_config(kSmall, (dir / "exp.toml").string());
+  const Workload written = read_trace("csv", {dir / "trace.csv"}, TraceReadOptions{});
+  const ExperimentConfig config = parse_config(kSmall, dir / "exp.toml");
   const Workload direct = load_workload(config.workload, config.cluster, 5);
   REQUIRE(written.jobs.size() == 60);
   REQUIRE(direct.jobs.size() == 60);
@@ -315,7 +255,7 @@ TEST_CASE("cli: gen writes the workload the library generates for that seed") {
 }
 
 TEST_CASE("cli: policies lists every registered policy with its parameters") {
-  TempDir dir;
+  ScratchDir dir("cli");
   const CliResult r = run_cli(dir, "policies");
   REQUIRE(r.code == 0);
   for (const char* name : {"fifo:", "sjf:", "least-loaded:"}) CHECK(contains(r.out, name));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/error.h"
+#include "tests/scratch_dir.h"
 #include "workloads/csv_trace.h"
 #include "workloads/synthetic.h"
 #include "workloads/trace_reader.h"
@@ -21,21 +22,7 @@ using namespace fastgpu;
 
 namespace {
 
-// A fresh temporary directory per test case, removed at the end.
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("fastgpu-test-csv-" + name)) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  std::string file(const std::string& name, const std::string& content) const {
-    const std::string p = (path / name).string();
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-};
+using fastgpu::testing::ScratchDir;
 
 Workload read_csv(const std::string& path, TraceReadReport* report = nullptr, bool skip = false) {
   TraceReadOptions o;
@@ -80,7 +67,7 @@ const char* kHeader = "id,submit,num_gpus,work\n";
 }  // namespace
 
 TEST_CASE("csv trace: generate -> write -> read gives identical jobs") {
-  TempDir dir("roundtrip");
+  ScratchDir dir("roundtrip");
   ClusterSpec c;
   c.gpu_types = {GpuType{.name = "v100"}, GpuType{.name = "a100"}};
   SyntheticSpec s;
@@ -124,7 +111,7 @@ TEST_CASE("csv trace: generate -> write -> read gives identical jobs") {
     w.reset_intern_caches();
   }
 
-  const std::string path = (dir.path / "trace.csv").string();
+  const std::string path = dir / "trace.csv";
   write_csv_trace(w, path);
   CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
   TraceReadReport report;
@@ -136,7 +123,7 @@ TEST_CASE("csv trace: generate -> write -> read gives identical jobs") {
   check_identical(w, r);
 
   // Writing what was read gives the same bytes.
-  const std::string again = (dir.path / "again.csv").string();
+  const std::string again = dir / "again.csv";
   write_csv_trace(r, again);
   std::ifstream f1(path, std::ios::binary), f2(again, std::ios::binary);
   const std::string b1((std::istreambuf_iterator<char>(f1)), {}), b2((std::istreambuf_iterator<char>(f2)), {});
@@ -144,8 +131,8 @@ TEST_CASE("csv trace: generate -> write -> read gives identical jobs") {
 }
 
 TEST_CASE("csv trace: columns in any order, quoting, defaults and every optional column") {
-  TempDir dir("columns");
-  const std::string path = dir.file(
+  ScratchDir dir("columns");
+  const std::string path = dir.write(
       "cols.csv",
       "\xEF\xBB\xBFname,work,gpu_type,id,num_gpus,submit,priority,user,deadline,earliest_start,gpu_memory_gb,"
       "gpu_share,preemptible,requested_time,recorded_start,depends_on\r\n"
@@ -201,11 +188,11 @@ TEST_CASE("csv trace: columns in any order, quoting, defaults and every optional
   CHECK(w.predecessors[2].empty());
 
   // The example of docs/trace-formats.md.
-  const Workload doc = read_csv(dir.file("doc.csv",
-                                         "id,submit,num_gpus,work,priority,user,deadline,gpu_type,gpu_share,depends_on,name\n"
-                                         "0,0,8,3600,0,alice,,,1,,pretrain\n"
-                                         "1,12.5,1,600,1,bob,2000,V100M16|V100M32,0.5,,\"eval, small\"\n"
-                                         "2,30,2,1200,0,alice,,,,0,finetune\n"));
+  const Workload doc = read_csv(dir.write("doc.csv",
+                                          "id,submit,num_gpus,work,priority,user,deadline,gpu_type,gpu_share,depends_on,name\n"
+                                          "0,0,8,3600,0,alice,,,1,,pretrain\n"
+                                          "1,12.5,1,600,1,bob,2000,V100M16|V100M32,0.5,,\"eval, small\"\n"
+                                          "2,30,2,1200,0,alice,,,,0,finetune\n"));
   REQUIRE(doc.jobs.size() == 3);
   CHECK(doc.jobs[1].gpu_share == 0.5f);
   CHECK(doc.type_constraints == std::vector<std::vector<std::string>>{{"V100M16", "V100M32"}});
@@ -213,8 +200,8 @@ TEST_CASE("csv trace: columns in any order, quoting, defaults and every optional
   CHECK(doc.predecessors == std::vector<std::vector<JobIndex>>{{}, {}, {0}});
 
   // Header only: no jobs. Only the required columns: everything else defaults.
-  CHECK(read_csv(dir.file("empty.csv", kHeader)).jobs.empty());
-  const Workload m = read_csv(dir.file("min.csv", std::string(kHeader) + "1,0,2,5"));  // no final line end
+  CHECK(read_csv(dir.write("empty.csv", kHeader)).jobs.empty());
+  const Workload m = read_csv(dir.write("min.csv", std::string(kHeader) + "1,0,2,5"));  // no final line end
   REQUIRE(m.jobs.size() == 1);
   CHECK(m.jobs[0].num_gpus == 2);
   CHECK(m.users.empty());
@@ -222,9 +209,9 @@ TEST_CASE("csv trace: columns in any order, quoting, defaults and every optional
 }
 
 TEST_CASE("csv trace: bad header, cells and rows are errors naming file, line and field") {
-  TempDir dir("errors");
+  ScratchDir dir("errors");
   const auto err = [&](const std::string& name, const std::string& text) {
-    return read_error(dir.file(name, text));
+    return read_error(dir.write(name, text));
   };
   std::string msg = err("unknown.csv", "id,submit,num_gpus,work,colour\n1,0,1,5,red\n");
   INFO(msg);
@@ -272,7 +259,7 @@ TEST_CASE("csv trace: bad header, cells and rows are errors naming file, line an
 
   msg = err("empty.csv", "");
   CHECK(msg.find("empty.csv:1: empty file") != std::string::npos);
-  msg = read_error((dir.path / "nope.csv").string());
+  msg = read_error(dir / "nope.csv");
   CHECK(msg.find("nope.csv: cannot open") != std::string::npos);
 
   msg = err("unknown_dep.csv", "id,submit,num_gpus,work,depends_on\n1,0,1,5,\n2,0,1,5,3\n");
@@ -289,17 +276,17 @@ TEST_CASE("csv trace: bad header, cells and rows are errors naming file, line an
 }
 
 TEST_CASE("csv trace: skip_bad_rows skips and counts bad rows by reason") {
-  TempDir dir("skip");
-  const std::string path = dir.file("bad.csv",
-                                    "id,submit,num_gpus,work,depends_on\n"
-                                    "1,0,1,5,\n"        // kept
-                                    "2,0,1,x,\n"        // malformed work
-                                    "3,0,0,5,\n"        // malformed num_gpus
-                                    "4,1,1,5,2;1\n"     // kept; its dependency on skipped job 2 is dropped
-                                    "5,0,1\n"           // wrong column count
-                                    "6,2,1,-1,\n"       // malformed work
-                                    "7,3,1,5,4\n"       // kept
-                                    "8,3,");            // truncated row
+  ScratchDir dir("skip");
+  const std::string path = dir.write("bad.csv",
+                                     "id,submit,num_gpus,work,depends_on\n"
+                                     "1,0,1,5,\n"        // kept
+                                     "2,0,1,x,\n"        // malformed work
+                                     "3,0,0,5,\n"        // malformed num_gpus
+                                     "4,1,1,5,2;1\n"     // kept; its dependency on skipped job 2 is dropped
+                                     "5,0,1\n"           // wrong column count
+                                     "6,2,1,-1,\n"       // malformed work
+                                     "7,3,1,5,4\n"       // kept
+                                     "8,3,");            // truncated row
   TraceReadReport report;
   const Workload w = read_csv(path, &report, true);
   CHECK(report.rows == 8);
@@ -326,9 +313,9 @@ TEST_CASE("csv trace: skip_bad_rows skips and counts bad rows by reason") {
 }
 
 TEST_CASE("csv trace: several files are appended and load_workload names the workload") {
-  TempDir dir("loader");
-  const std::string a = dir.file("part-a.csv", std::string(kHeader) + "1,5,1,10\n");
-  const std::string b = dir.file("part-b.csv", "id,submit,num_gpus,work,name\n2,1,2,20,second\n");
+  ScratchDir dir("loader");
+  const std::string a = dir.write("part-a.csv", std::string(kHeader) + "1,5,1,10\n");
+  const std::string b = dir.write("part-b.csv", "id,submit,num_gpus,work,name\n2,1,2,20,second\n");
   WorkloadSpec spec;
   spec.kind = "trace";
   spec.trace_paths = {a, b};
@@ -355,7 +342,7 @@ TEST_CASE("csv trace: several files are appended and load_workload names the wor
 TEST_CASE("csv trace: random damage never crashes the reader, it only raises InputError") {
   // Rows of random characters from the CSV syntax after a valid header; with
   // and without skip_bad_rows the reader returns a workload or an InputError.
-  TempDir dir("fuzz");
+  ScratchDir dir("fuzz");
   const std::string alphabet = ",,,\"\n\r0123456789. -+eE|;abinf";
   std::uint64_t state = 12345;
   auto next = [&] {  // xorshift64: fixed, portable sequence
@@ -369,7 +356,7 @@ TEST_CASE("csv trace: random damage never crashes the reader, it only raises Inp
     std::string text = "id,submit,num_gpus,work,depends_on,name,gpu_type\n";
     const std::size_t len = next() % 200;
     for (std::size_t k = 0; k < len; ++k) text += alphabet[next() % alphabet.size()];
-    const std::string path = dir.file("f" + std::to_string(file) + ".csv", text);
+    const std::string path = dir.write("f" + std::to_string(file) + ".csv", text);
     for (bool skip : {false, true}) {
       try {
         read_csv(path, nullptr, skip);

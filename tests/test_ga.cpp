@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -21,25 +20,11 @@
 #include "policies/ga/fitness.h"
 #include "policies/ga/ga.h"
 #include "policies/ga/ga_internal.h"
+#include "tests/scratch_dir.h"
 
 using namespace fastgpu::ga;
 
 namespace {
-
-struct GaTempDir {
-  std::filesystem::path path;
-  explicit GaTempDir(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("fastgpu-test-ga-" + name)) {
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~GaTempDir() { std::filesystem::remove_all(path); }
-  std::string file(const std::string& name, const std::string& content) const {
-    const std::string p = (path / name).string();
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-};
 
 std::string braun_path(const std::string& name) {
   return std::string(FASTGPU_SHARED_DATA_DIR) + "/braun-etc/" + name;
@@ -302,15 +287,15 @@ TEST_CASE("ga heuristics: Min-Min on the Braun samples gives the published sanit
 }
 
 TEST_CASE("ga io: Braun and CSV instances, and bad input named by file, line and field") {
-  GaTempDir dir("io");
+  fastgpu::testing::ScratchDir dir("io");
   // Braun: 2 tasks x 3 machines, task-major.
-  const std::string b = dir.file("tiny.braun", "1\n2\n3\n\n4.5\n5\n6\n");
+  const std::string b = dir.write("tiny.braun", "1\n2\n3\n\n4.5\n5\n6\n");
   EtcFile fb = read_braun(b, 2, 0);
   CHECK(fb.spec.machines == 3);
   CHECK(fb.spec.etc == std::vector<double>{1, 2, 3, 4.5, 5, 6});
   CHECK_THROWS_WITH_AS(read_braun(b), doctest::Contains("give the number of tasks"), EtcParseError);
   CHECK_THROWS_AS(read_braun(b, 4, 0), EtcParseError);
-  const std::string bad = dir.file("bad.braun", "1\n2\nx7\n");
+  const std::string bad = dir.write("bad.braun", "1\n2\nx7\n");
   try {
     read_braun(bad, 1, 3);
     FAIL("expected an error");
@@ -318,16 +303,16 @@ TEST_CASE("ga io: Braun and CSV instances, and bad input named by file, line and
     CHECK(e.line == 3);
     CHECK(e.field == "value");
   }
-  CHECK_THROWS_AS(read_braun(dir.file("neg.braun", "1\n-2\n"), 1, 2), EtcParseError);
-  CHECK_THROWS_AS(read_braun((dir.path / "missing").string()), EtcParseError);
+  CHECK_THROWS_AS(read_braun(dir.write("neg.braun", "1\n-2\n"), 1, 2), EtcParseError);
+  CHECK_THROWS_AS(read_braun(dir / "missing"), EtcParseError);
 
   // CSV with a header, gang widths and ready times.
-  const std::string c = dir.file("inst.csv",
-                                 "# a comment\n"
-                                 "task,gpus,a100,a100b,v100,v100b\n"
-                                 "ready,,0,0,2.5,0\n"
-                                 "train-1,2,10,10,20,20\n"
-                                 "eval,1,1,1,2,2\n");
+  const std::string c = dir.write("inst.csv",
+                                  "# a comment\n"
+                                  "task,gpus,a100,a100b,v100,v100b\n"
+                                  "ready,,0,0,2.5,0\n"
+                                  "train-1,2,10,10,20,20\n"
+                                  "eval,1,1,1,2,2\n");
   EtcFile fc = read_etc_csv(c);
   CHECK(fc.spec.tasks == 2);
   CHECK(fc.spec.machines == 4);
@@ -338,24 +323,24 @@ TEST_CASE("ga io: Braun and CSV instances, and bad input named by file, line and
   EtcInstance ic = make_instance(fc.spec);
   CHECK(ic.slots(0).size() == 2);
   // A plain matrix.
-  EtcFile fm = read_etc_csv(dir.file("plain.csv", "1,2\n3,4\n5,6\n"));
+  EtcFile fm = read_etc_csv(dir.write("plain.csv", "1,2\n3,4\n5,6\n"));
   CHECK(fm.spec.tasks == 3);
   CHECK(fm.spec.machines == 2);
   // Errors: a bad cell names its machine column, a short row its line.
   try {
-    read_etc_csv(dir.file("bad.csv", "task,m0,m1\nx,1,oops\n"));
+    read_etc_csv(dir.write("bad.csv", "task,m0,m1\nx,1,oops\n"));
     FAIL("expected an error");
   } catch (const EtcParseError& e) {
     CHECK(e.line == 2);
     CHECK(e.field == "m1");
   }
   try {
-    read_etc_csv(dir.file("short.csv", "1,2\n3\n"));
+    read_etc_csv(dir.write("short.csv", "1,2\n3\n"));
     FAIL("expected an error");
   } catch (const EtcParseError& e) {
     CHECK(e.line == 2);
   }
-  CHECK_THROWS_AS(read_etc_csv(dir.file("wide.csv", "task,gpus,m0\nx,2,1\n")), EtcParseError);
+  CHECK_THROWS_AS(read_etc_csv(dir.write("wide.csv", "task,gpus,m0\nx,2,1\n")), EtcParseError);
 }
 
 TEST_CASE("ga operators: every child of every generation is valid; gangs get whole slots") {

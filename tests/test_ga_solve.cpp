@@ -6,81 +6,28 @@
 // backend = "cuda" refused without a GPU.
 #include <doctest/doctest.h>
 #include <hdf5.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "policies/ga/ga.h"
+#include "tests/scratch_dir.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-class SolveDir {
- public:
-  SolveDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("fastgpu-solve-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~SolveDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(path_ / name) << text; }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(path_)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
- private:
-  fs::path path_;
-};
-
-struct Cli {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Cli run_cli(const SolveDir& dir, const std::string& args) {
-  const std::string cap = dir.file(".capture");
-  const std::string cmd = "cd '" + dir.path().string() + "' && '" FASTGPU_CLI "' " + args + " > '" + cap + ".out' 2> '" +
-                          cap + ".err'";
-  const int status = std::system(cmd.c_str());
-  Cli r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(cap + ".out");
-  r.err = slurp(cap + ".err");
-  fs::remove(cap + ".out");
-  fs::remove(cap + ".err");
-  return r;
-}
+using fastgpu::testing::ScratchDir;
+using Cli = fastgpu::testing::Shell;
+using fastgpu::testing::run_cli;
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // Exit 2, one "fastgpu: error: " line containing `parts`, nothing on stdout,
 // and the directory holds only `inputs` afterwards.
-void check_refused(const SolveDir& dir, const Cli& r, const std::vector<std::string>& parts,
+void check_refused(const ScratchDir& dir, const Cli& r, const std::vector<std::string>& parts,
                    std::vector<std::string> inputs) {
   INFO("stderr: " << r.err);
   CHECK(r.code == 2);
@@ -173,7 +120,7 @@ herr_t find_attr(hid_t root, const char* name, const H5L_info_t*, void* data) {
 }  // namespace
 
 TEST_CASE("solve: every policy's makespan on an instance solved by hand, CSV and Braun formats") {
-  SolveDir dir;
+  ScratchDir dir("solve");
   dir.write("inst.csv", kCsv);
   dir.write("inst.etc", kBraun);
   const std::pair<const char*, const char*> expected[] = {{"ga", "3"},        {"min-min", "4"}, {"max-min", "3"},
@@ -195,7 +142,7 @@ TEST_CASE("solve: every policy's makespan on an instance solved by hand, CSV and
 }
 
 TEST_CASE("solve: the GA's HDF5 output holds the assignment, the schedule and the convergence curve") {
-  SolveDir dir;
+  ScratchDir dir("solve");
   dir.write("inst.csv", kCsv);
   const Cli r = run_cli(dir, "solve inst.csv --policy ga --backend cpu --generations 25 --population 12 --seed 7 "
                              "--time-limit 600 -o out/ga.h5");
@@ -230,7 +177,7 @@ TEST_CASE("solve: the GA's HDF5 output holds the assignment, the schedule and th
 }
 
 TEST_CASE("solve: bad input exits 2 naming file, line and field, and writes nothing") {
-  SolveDir dir;
+  ScratchDir dir("solve");
   dir.write("bad.etc", "2\n4\n1\nx2\n1.5\n3\n");
   check_refused(dir, run_cli(dir, "solve bad.etc --tasks 3 --machines 2 -o out.h5"), {"bad.etc:4"}, {"bad.etc"});
   dir.write("bad.csv", "task,fast,slow\na,2,4\nb,1,oops\n");
@@ -267,7 +214,7 @@ std::string ga_experiment(const std::string& policies, const std::string& extra)
 }  // namespace
 
 TEST_CASE("ga policy via `fastgpu run`: the backend used is in the run's HDF5 attributes; cuda without a GPU exits 2") {
-  SolveDir dir;
+  ScratchDir dir("solve");
   dir.write("auto.toml", ga_experiment("\"ga\"", "\n[policies.ga]\nbackend = \"auto\"\n"));
   const Cli r = run_cli(dir, "run auto.toml -o out.h5");
   INFO("stdout: ", r.out, "\nstderr: ", r.err);

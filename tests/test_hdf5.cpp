@@ -3,7 +3,6 @@
 // (docs/hdf5-schema.md).
 #include <doctest/doctest.h>
 #include <hdf5.h>
-#include <unistd.h>
 
 #include <cctype>
 #include <cmath>
@@ -22,28 +21,14 @@
 #include "sim/hdf5_writer.h"
 #include "sim/metrics.h"
 #include "sim/version.h"
+#include "tests/scratch_dir.h"
 
 using namespace fastgpu;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("fastgpu-test-hdf5-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using fastgpu::testing::ScratchDir;
 
 // 3 jobs on 2 GPUs: two finished, one rejected; `seed` shifts the times so
 // that runs differ.
@@ -123,7 +108,7 @@ bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == 
 }  // namespace
 
 TEST_CASE("hdf5: summary table and job records read back exactly, in the order written") {
-  TempDir dir;
+  ScratchDir dir("hdf5");
   const std::string path = dir / "sub/dir/results.h5";  // the parent is created
   const auto runs = three_runs();
   write_results(path, {"exp", "configs/x.toml", "[experiment]\nname = \"exp\"\n"}, runs);
@@ -185,7 +170,7 @@ TEST_CASE("hdf5: summary table and job records read back exactly, in the order w
 }
 
 TEST_CASE("hdf5: root attributes, run-group attributes and the extra job columns") {
-  TempDir dir;
+  ScratchDir dir("hdf5");
   const std::string path = dir / "r.h5";
   const std::string config = "[experiment]\nname = \"exp\"\n# a long config\n" + std::string(100000, '#');
   write_results(path, {"exp", "configs/x.toml", config}, three_runs());
@@ -248,7 +233,7 @@ TEST_CASE("hdf5: root attributes, run-group attributes and the extra job columns
 }
 
 TEST_CASE("hdf5: a file with no runs is valid") {
-  TempDir dir;
+  ScratchDir dir("hdf5");
   const std::string path = dir / "empty.h5";
   write_results(path, {"none", "", ""}, {});
   CHECK(read_summary_table(path).empty());
@@ -256,7 +241,7 @@ TEST_CASE("hdf5: a file with no runs is valid") {
 }
 
 TEST_CASE("hdf5: identical results give identical files apart from created_utc") {
-  TempDir dir;
+  ScratchDir dir("hdf5");
   write_results(dir / "a.h5", {"exp", "", "x"}, three_runs());
   write_results(dir / "b.h5", {"exp", "", "x"}, three_runs());
   const auto bytes = [](const std::string& p) {
@@ -271,7 +256,7 @@ TEST_CASE("hdf5: identical results give identical files apart from created_utc")
 }
 
 TEST_CASE("hdf5: a failed write leaves neither the file nor the .tmp, and keeps an older file") {
-  TempDir dir;
+  ScratchDir dir("hdf5");
   SUBCASE("the target is a directory: the rename fails") {
     const std::string path = dir / "taken";
     fs::create_directories(path + "/inside");
@@ -308,7 +293,7 @@ TEST_CASE("hdf5: a failed write leaves neither the file nor the .tmp, and keeps 
 }
 
 TEST_CASE("hdf5: reading a missing file, a non-HDF5 file or a missing run is an InputError") {
-  TempDir dir;
+  ScratchDir dir("hdf5");
   CHECK_THROWS_AS(read_summary_table(dir / "missing.h5"), InputError);
   std::ofstream(dir / "text.h5") << "not hdf5\n";
   CHECK_THROWS_AS(read_summary_table(dir / "text.h5"), InputError);
@@ -330,7 +315,7 @@ TEST_CASE("hdf5: h5dump reads the file's header") {
     MESSAGE("h5dump not installed; skipped");
     return;
   }
-  TempDir dir;
+  ScratchDir dir("hdf5");
   const std::string path = dir / "r.h5";
   write_results(path, {"exp", "", "x"}, three_runs());
   CHECK(std::system(("h5dump -H '" + path + "' > /dev/null 2>&1").c_str()) == 0);

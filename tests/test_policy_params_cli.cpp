@@ -4,69 +4,30 @@
 // malformed list) exits 2 with one line naming the config file, the line and
 // the key, and leaves no output behind; good parameters run.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-namespace fs = std::filesystem;
+#include "tests/scratch_dir.h"
 
 namespace {
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using CliResult = fastgpu::testing::Shell;
 
 // A fresh directory holding exp.toml; `fastgpu ARGS` runs inside it.
 class CliDir {
  public:
-  CliDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("fastgpu-params-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~CliDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
   CliResult run(const std::string& config, const std::string& args) const {
-    std::ofstream(path_ / "exp.toml") << config;
-    const std::string cmd = "cd '" + path_.string() + "' && '" FASTGPU_CLI "' " + args + " > out.txt 2> err.txt";
-    const int status = std::system(cmd.c_str());
-    CliResult r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(path_ / "out.txt");
-    r.err = slurp(path_ / "err.txt");
-    return r;
+    dir_.write("exp.toml", config);
+    return fastgpu::testing::run_cli(dir_, args);
   }
-  // Files other than the config and the captured streams.
-  std::vector<std::string> outputs() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::recursive_directory_iterator(path_)) {
-      const std::string name = fs::relative(e.path(), path_).string();
-      if (name != "exp.toml" && name != "out.txt" && name != "err.txt") out.push_back(name);
-    }
-    return out;
-  }
+  // Files other than the config.
+  std::vector<std::string> outputs() const { return dir_.outputs({"exp.toml"}); }
 
  private:
-  fs::path path_;
+  fastgpu::testing::ScratchDir dir_{"params"};
 };
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }

@@ -17,6 +17,7 @@
 #include "sim/hdf5_reader.h"
 #include "sim/hdf5_writer.h"
 #include "sim/regression.h"
+#include "tests/scratch_dir.h"
 
 using namespace fastgpu;
 namespace fs = std::filesystem;
@@ -43,20 +44,6 @@ SummaryRow row(const std::string& policy, std::uint64_t seed, double jct, double
   r.metrics = {{"jct_mean", jct}, {"utilisation", util}, {"makespan", 1000.0 + seed}};
   return r;
 }
-
-// A fresh directory under the system temp dir, removed at scope exit.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name) {
-    path = fs::temp_directory_path() / fs::path("fastgpu-test-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 void write_text(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary);
@@ -236,7 +223,7 @@ jct_mean = 1
 }
 
 TEST_CASE("regression: fastgpu regress exit codes: 0 unchanged, 1 injected regression, 2 bad input") {
-  TempDir dir("regress");
+  fastgpu::testing::ScratchDir dir("regress");
   // A results file with two policies x two seeds and hand-set summaries.
   std::vector<RunResult> runs;
   for (const char* policy : {"fifo", "sjf"}) {
@@ -253,10 +240,10 @@ TEST_CASE("regression: fastgpu regress exit codes: 0 unchanged, 1 injected regre
       runs.push_back(r);
     }
   }
-  const fs::path results = dir.path / "results.h5";
+  const fs::path results = dir.path() / "results.h5";
   write_results(results.string(), ResultsFileMeta{"t", "", ""}, runs);
-  const fs::path baseline = dir.path / "baseline.toml";
-  const fs::path log = dir.path / "log.txt";
+  const fs::path baseline = dir.path() / "baseline.toml";
+  const fs::path log = dir.path() / "log.txt";
   const std::string base_args = "\"" + results.string() + "\" --baseline \"" + baseline.string() + "\"";
 
   REQUIRE(run_cli("regress " + base_args + " --update", log) == 0);
@@ -272,7 +259,7 @@ TEST_CASE("regression: fastgpu regress exit codes: 0 unchanged, 1 injected regre
   // A copy of the baseline with fifo's mean JCT edited to 100: the results' 115 is worse.
   std::string edited = text;
   edited.replace(edited.find("jct_mean = 115\n"), 15, "jct_mean = 100\n");
-  const fs::path injected = dir.path / "injected.toml";
+  const fs::path injected = dir.path() / "injected.toml";
   write_text(injected, edited);
   CHECK(run_cli("regress \"" + results.string() + "\" --baseline \"" + injected.string() + "\"", log) == 1);
   const std::string out = read_text(log);
@@ -308,9 +295,9 @@ TEST_CASE("regression: fastgpu regress exit codes: 0 unchanged, 1 injected regre
   CHECK(updated.find("jct_mean = 115\n") != std::string::npos);
 
   // Bad input: no baseline, no results, a run or a metric the results lack.
-  CHECK(run_cli("regress \"" + results.string() + "\" --baseline \"" + (dir.path / "none.toml").string() + "\"",
+  CHECK(run_cli("regress \"" + results.string() + "\" --baseline \"" + (dir.path() / "none.toml").string() + "\"",
                 log) == 2);
-  CHECK(run_cli("regress \"" + (dir.path / "none.h5").string() + "\" --baseline \"" + baseline.string() + "\"",
+  CHECK(run_cli("regress \"" + (dir.path() / "none.h5").string() + "\" --baseline \"" + baseline.string() + "\"",
                 log) == 2);
   write_text(injected, text + "\n[runs.srtf.synthetic]\nseeds = [1, 2]\njct_mean = 1\n");
   CHECK(run_cli("regress \"" + results.string() + "\" --baseline \"" + injected.string() + "\"", log) == 2);

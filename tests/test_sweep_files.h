@@ -11,72 +11,25 @@
 //     config text (it records -j and -o, which is what the tests vary).
 // Returns the differences found, empty when the files are equal.
 //
-// Also: a temporary directory and a way to run a shell command in it, for
-// the tests that drive the `fastgpu` executable (sweeps, statistics, MPI).
+// Also, from scratch_dir.h: a temporary directory and a way to run a shell
+// command in it, for the tests that drive the `fastgpu` executable (sweeps,
+// statistics, MPI).
 #include <hdf5.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/scratch_dir.h"
+
 namespace fastgpu::test {
 
-// A fresh directory under the system temp dir, removed at the end of the test.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& tag) {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("fastgpu-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(path_ / name) << text; }
-
- private:
-  std::filesystem::path path_;
-};
-
-struct Shell {
-  int code = -1;
-  std::string out, err;
-};
-
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs `command` with /bin/sh inside `dir`, capturing stdout and stderr.
-inline Shell run_in(const ScratchDir& dir, const std::string& command) {
-  const std::string out = dir / ".stdout", err = dir / ".stderr";
-  const std::string full = "cd '" + (dir / "") + "' && " + command + " > '" + out + "' 2> '" + err + "'";
-  const int status = std::system(full.c_str());
-  Shell r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_text(out);
-  r.err = read_text(err);
-  std::filesystem::remove(out);
-  std::filesystem::remove(err);
-  return r;
-}
+// The scratch directory and shell helpers, under the names the sweep tests use.
+using fastgpu::testing::read_text;
+using fastgpu::testing::run_in;
+using fastgpu::testing::ScratchDir;
+using fastgpu::testing::Shell;
 
 namespace files_detail {
 

@@ -4,47 +4,18 @@
 // InputError it raises.
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
-#include <unistd.h>
-
 #include "sim/error.h"
+#include "tests/scratch_dir.h"
 #include "workloads/trace_reader.h"
 
 namespace fastgpu::testing {
 
-// A fresh directory under the system temp dir, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("fastgpu-trace-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  // Writes `text` byte for byte and returns the file's path.
-  std::string write(const std::string& name, const std::string& text) const {
-    std::string p = (path_ / name).string();
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-    return p;
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+// The scratch directory the trace tests write their fixtures into.
+using TempDir = ScratchDir;
 
 struct ReadResult {
   Workload workload;
