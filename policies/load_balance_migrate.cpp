@@ -28,7 +28,6 @@ namespace fastgpu {
 
 namespace {
 
-constexpr NodeIndex kNoNode = UINT32_MAX;
 
 struct LbmParams {
   double threshold = 0.5, threshold_low = 0.2;

@@ -26,24 +26,10 @@ bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::ui
   if (cluster.free_gpus() < k) return false;
   auto type_allowed = [&](TypeIndex t) { return (usable >> t & 1) != 0; };
 
-  bool all_types = true;
-  for (TypeIndex t = 0; t < cluster.num_types(); ++t) all_types &= type_allowed(t);
   // One node that holds the whole gang.
-  if (all_types) {
-    const NodeFreeIndex& index = index_all(ctx);
-    if (const auto pos = index.find_first(k); pos != NodeFreeIndex::npos) {
-      pick_on_node(ctx, index.node_at(pos), k, gpus);
-      return true;
-    }
-  } else {
-    for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
-      if (!type_allowed(t)) continue;
-      const NodeFreeIndex& index = index_of_type(ctx, t);
-      if (const auto pos = index.find_first(k); pos != NodeFreeIndex::npos) {
-        pick_on_node(ctx, index.node_at(pos), k, gpus);
-        return true;
-      }
-    }
+  if (const NodeIndex n = find_node(ctx, usable, k); n != kNoNode) {
+    pick_on_node(ctx, n, k, gpus);
+    return true;
   }
   // Otherwise spread over nodes of one type.
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
@@ -103,13 +89,29 @@ bool Placement::place_shared(const SchedulingContext& ctx, JobIndex j, std::uint
   }
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
     if (!(type_mask >> t & 1)) continue;
-    const NodeFreeIndex& index = index_of_type(ctx, t);
-    if (const auto pos = index.find_first(1); pos != NodeFreeIndex::npos) {
-      pick_on_node(ctx, index.node_at(pos), 1, gpus);
+    if (const NodeIndex n = find_node(ctx, std::uint64_t{1} << t, 1); n != kNoNode) {
+      pick_on_node(ctx, n, 1, gpus);
       return true;
     }
   }
   return false;
+}
+
+NodeIndex Placement::find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const {
+  const ClusterState& cluster = ctx.cluster();
+  bool all_types = true;
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) all_types &= (types >> t & 1) != 0;
+  if (all_types) {
+    const NodeFreeIndex& index = index_all(ctx);
+    const auto pos = index.find_first(k);
+    return pos == NodeFreeIndex::npos ? kNoNode : index.node_at(pos);
+  }
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+    if (!(types >> t & 1)) continue;
+    const NodeFreeIndex& index = index_of_type(ctx, t);
+    if (const auto pos = index.find_first(k); pos != NodeFreeIndex::npos) return index.node_at(pos);
+  }
+  return kNoNode;
 }
 
 void Placement::pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
@@ -129,6 +131,35 @@ const NodeFreeIndex& FirstFitPlacement::index_all(const SchedulingContext& ctx) 
   return ctx.cluster().free_index();
 }
 const NodeFreeIndex& FirstFitPlacement::index_of_type(const SchedulingContext& ctx, TypeIndex t) const {
+  return ctx.cluster().free_index(t);
+}
+
+void FitPlacement::init(SchedulingContext& ctx) {
+  buckets_.reset(ctx.cluster());
+  ctx.cluster().attach(&buckets_);
+}
+
+void FitPlacement::finish(SchedulingContext& ctx) { ctx.cluster().detach(&buckets_); }
+
+NodeIndex FitPlacement::find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const {
+  NodeIndex best = kNoNode;
+  std::uint32_t best_free = 0;
+  for (TypeIndex t = 0; t < ctx.cluster().num_types(); ++t) {
+    if (!(types >> t & 1)) continue;
+    std::uint32_t free = 0;
+    const NodeIndex n = buckets_.find(t, k, fewest_, free);
+    if (n == kNoNode) continue;
+    const bool better = fewest_ ? free < best_free : free > best_free;
+    if (best == kNoNode || better || (free == best_free && n < best)) {
+      best = n;
+      best_free = free;
+    }
+  }
+  return best;
+}
+
+const NodeFreeIndex& FitPlacement::index_all(const SchedulingContext& ctx) const { return ctx.cluster().free_index(); }
+const NodeFreeIndex& FitPlacement::index_of_type(const SchedulingContext& ctx, TypeIndex t) const {
   return ctx.cluster().free_index(t);
 }
 
@@ -181,13 +212,15 @@ void LeastLoadedPlacement::pick_on_node(const SchedulingContext& ctx, NodeIndex 
 }
 
 const std::vector<std::string>& placement_names() {
-  static const std::vector<std::string> names{"first-fit", "least-loaded"};
+  static const std::vector<std::string> names{"first-fit", "least-loaded", "best-fit", "spread"};
   return names;
 }
 
 std::unique_ptr<Placement> make_placement(const std::string& name) {
   if (name == "first-fit") return std::make_unique<FirstFitPlacement>();
   if (name == "least-loaded") return std::make_unique<LeastLoadedPlacement>();
+  if (name == "best-fit") return std::make_unique<FitPlacement>(true);
+  if (name == "spread") return std::make_unique<FitPlacement>(false);
   throw InputError("unknown placement '" + name + "'");
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/node_free_buckets.h"
 #include "sim/scheduling_context.h"
 
 namespace fastgpu {
@@ -29,7 +30,12 @@ class Placement {
                       std::vector<GpuIndex>& gpus) const;
 
  protected:
-  // The node order this placement prefers, over all nodes or one type's nodes.
+  // A node with at least k wholly free GPUs of a type in `types` (bit t =
+  // type t) that this placement prefers, or kNoNode. The default takes the
+  // first node with room in index_all / index_of_type order.
+  virtual NodeIndex find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const;
+  // The node order this placement prefers, over all nodes or one type's nodes
+  // (also the order in which a gang too large for any node is spread).
   virtual const NodeFreeIndex& index_all(const SchedulingContext& ctx) const = 0;
   virtual const NodeFreeIndex& index_of_type(const SchedulingContext& ctx, TypeIndex t) const = 0;
   // Appends `count` free GPUs of `node` to `gpus`, in preference order.
@@ -51,6 +57,30 @@ class FirstFitPlacement : public Placement {
  protected:
   const NodeFreeIndex& index_all(const SchedulingContext& ctx) const override;
   const NodeFreeIndex& index_of_type(const SchedulingContext& ctx, TypeIndex t) const override;
+};
+
+// Chooses the node by how full it is: best fit (`fewest` = true) takes the
+// node with the fewest free GPUs that still holds the job, packing jobs
+// together and keeping whole nodes free for large gangs (the usual
+// anti-fragmentation baseline, e.g. in Weng et al., ATC'23); spread takes the
+// node with the most free GPUs, spreading jobs out. Ties go to the lowest
+// node; across types, the better count wins, then the lower node. Gangs too
+// large for one node are spread in node order. O(types x GPUs per node) per
+// placement plus O(1) per allocation change.
+class FitPlacement : public Placement {
+ public:
+  explicit FitPlacement(bool fewest) : fewest_(fewest) {}
+  void init(SchedulingContext& ctx) override;
+  void finish(SchedulingContext& ctx) override;
+
+ protected:
+  NodeIndex find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const override;
+  const NodeFreeIndex& index_all(const SchedulingContext& ctx) const override;
+  const NodeFreeIndex& index_of_type(const SchedulingContext& ctx, TypeIndex t) const override;
+
+ private:
+  bool fewest_;
+  NodeFreeBuckets buckets_;
 };
 
 // The seed's load balancing: the node, and within it the GPUs, with the lowest

@@ -38,16 +38,16 @@ ClusterState::ClusterState(const ClusterSpec& spec)
   for (std::size_t t = 0; t < types; ++t) index_by_type_[t].reorder(std::move(nodes_of_type[t]), node_free_);
 }
 
-void ClusterState::attach(NodeFreeIndex* index) const { attached_.push_back(index); }
+void ClusterState::attach(NodeFreeObserver* index) const { attached_.push_back(index); }
 
-void ClusterState::detach(NodeFreeIndex* index) const {
+void ClusterState::detach(NodeFreeObserver* index) const {
   attached_.erase(std::remove(attached_.begin(), attached_.end(), index), attached_.end());
 }
 
 void ClusterState::node_changed(NodeIndex n) {
   index_all_.update(n, node_free_[n]);
   index_by_type_[node_type_[n]].update(n, node_free_[n]);
-  for (NodeFreeIndex* index : attached_) index->update(n, node_free_[n]);
+  for (NodeFreeObserver* index : attached_) index->update(n, node_free_[n]);
 }
 
 void ClusterState::allocate(GpuIndex g, std::uint32_t milli) {

@@ -47,10 +47,11 @@ class ClusterState {
   // First-fit indexes over wholly free GPUs: all nodes, or nodes of one type.
   const NodeFreeIndex& free_index() const { return index_all_; }
   const NodeFreeIndex& free_index(TypeIndex t) const { return index_by_type_[t]; }
-  // Builds an index over `order` and keeps it updated until detached. The
-  // caller (a policy) owns it and must detach before destroying it.
-  void attach(NodeFreeIndex* index) const;
-  void detach(NodeFreeIndex* index) const;
+  // Keeps a policy's own index (NodeFreeIndex over its node order,
+  // NodeFreeBuckets, ...) updated until detached. The caller owns it and must
+  // detach it before destroying it.
+  void attach(NodeFreeObserver* index) const;
+  void detach(NodeFreeObserver* index) const;
   std::span<const std::uint32_t> node_free_counts() const { return node_free_; }
 
   // --- mutation (engine only) --------------------------------------------
@@ -79,7 +80,7 @@ class ClusterState {
 
   NodeFreeIndex index_all_;
   std::vector<NodeFreeIndex> index_by_type_;
-  mutable std::vector<NodeFreeIndex*> attached_;
+  mutable std::vector<NodeFreeObserver*> attached_;
 };
 
 }  // namespace fastgpu

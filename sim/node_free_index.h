@@ -11,7 +11,15 @@
 
 namespace fastgpu {
 
-class NodeFreeIndex {
+// An index kept current with every node's count of wholly free GPUs, through
+// ClusterState::attach.
+class NodeFreeObserver {
+ public:
+  virtual ~NodeFreeObserver() = default;
+  virtual void update(NodeIndex node, std::uint32_t free) = 0;
+};
+
+class NodeFreeIndex final : public NodeFreeObserver {
  public:
   static constexpr std::uint32_t npos = UINT32_MAX;
 
@@ -22,7 +30,7 @@ class NodeFreeIndex {
 
   // Re-orders the same or another set of nodes (O(n)).
   void reorder(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of);
-  void update(NodeIndex node, std::uint32_t free);   // no-op for nodes not covered
+  void update(NodeIndex node, std::uint32_t free) override;  // no-op for nodes not covered
 
   std::uint32_t size() const { return static_cast<std::uint32_t>(order_.size()); }
   NodeIndex node_at(std::uint32_t pos) const { return order_[pos]; }

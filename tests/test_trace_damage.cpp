@@ -40,30 +40,30 @@ struct Case {
 
 std::vector<Case> cases() {
   std::vector<Case> c;
-  c.push_back({"csv", "t.csv", "id,submit,num_gpus,work\n", "1,0,1,100", "", "", "1,0,1", "1\xff,0,1,100"});
+  c.push_back({"csv", "t.csv", "id,submit,num_gpus,work\n", "1,0,1,100", "", "", "1,0,1", "1\xff,0,1,100", ""});
   c.push_back({"alibaba2023", "pods.csv",
                "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,creation_time,deletion_time,"
                "scheduled_time\n",
                "pod-1,1000,1024,1,1000,,LS,Running,0,100,10", "pod-2,1000,1024,0,0,,LS,Running,0,100,10",
                "no GPU requested", "pod-1,1000,1024,1,1000,,LS,Running,0,100",
-               "pod-\xc3\x28,1000,1024,1,1000,,LS,Running,0,100,10"});
+               "pod-\xc3\x28,1000,1024,1,1000,,LS,Running,0,100,10", ""});
   c.push_back({"helios", "cluster_log.csv",
                "job_id,user,vc,gpu_num,cpu_num,node_num,state,submit_time,start_time,end_time,duration,queue\n",
                "1,u1,vc1,1,1,1,COMPLETED,2020-06-09 18:41:01,2020-06-09 18:41:01,2020-06-09 19:41:01,3600,0",
                "2,u1,vc1,0,1,1,COMPLETED,2020-06-09 18:41:01,2020-06-09 18:41:01,2020-06-09 19:41:01,3600,0",
                "no GPU requested",
                "1,u1,vc1,1,1,1,COMPLETED,2020-06-09 18:41:01,2020-06-09 18:41:01,2020-06-09 19:41:01,3600",
-               "1,u\xff,vc1,1,1,1,COMPLETED,2020-06-09 18:41:01,2020-06-09 18:41:01,2020-06-09 19:41:01,3600,0"});
+               "1,u\xff,vc1,1,1,1,COMPLETED,2020-06-09 18:41:01,2020-06-09 18:41:01,2020-06-09 19:41:01,3600,0", ""});
   c.push_back({"tiresias", "jobs.csv", "job_id,num_gpu,submit_time,iterations,model_name,duration,interval\n",
                "0,1,0,606,vgg19,164,30", "1,0,30,133,vgg11,147,23", "no GPU requested", "0,1,0,606,vgg19,164",
-               "0,1,0,606,vgg\xe2\x82,164,30"});
+               "0,1,0,606,vgg\xe2\x82,164,30", ""});
   c.push_back({"swf", "log.swf", "; UnixStartTime: 0\n",
                "1 0 5 100 2 -1 -1 2 200 -1 1 1 1 -1 -1 1 -1 -1", "2 0 5 -1 2 -1 -1 2 200 -1 1 1 1 -1 -1 1 -1 -1",
                "missing runtime", "1 0 5 100 2 -1 -1 2 200 -1 1 1 1 -1 -1 1 -1",
-               "1 0 5 100 2 -1 -1 2 200 -1 1 1 1 \xff -1 1 -1 -1"});
+               "1 0 5 100 2 -1 -1 2 200 -1 1 1 1 \xff -1 1 -1 -1", ""});
   c.push_back({"gavel", "vc.trace", "", "ResNet-18\tcmd %s\t--num_steps\t1\t1000\t0.0\t1",
                "LM\tcmd %s\t--steps\t1\t4000\t6.0\t0", "no GPU requested", "ResNet-18\tcmd %s\t--num_steps\t1\t1000\t0.0",
-               "ResNet-18\xff\tcmd %s\t--num_steps\t1\t1000\t0.0\t1"});
+               "ResNet-18\xff\tcmd %s\t--num_steps\t1\t1000\t0.0\t1", ""});
   c.push_back({"alibaba2020", "pai_job_table.csv", "", "j1,i1,u1,Terminated,100,700", "j2,i2,u1,Terminated,150,400",
                "no GPU requested", "j1,i1,u1,Terminated,100", "j1,i1,u\xff,Terminated,100,700",
                "j1,worker,1.0,Terminated,110,690,600,10,50,T4\nj2,worker,1.0,Terminated,160,390,600,10,0,\n"});
