@@ -21,6 +21,7 @@
 #include <queue>
 
 #include "policies/builtin_policies.h"
+#include "policies/node_loads.h"
 #include "policies/placement.h"
 #include "sim/error.h"
 
@@ -48,7 +49,7 @@ class LoadBalanceMigratePolicy : public Policy {
     job_node_.assign(n, kNoNode);
     job_pos_.assign(n, 0);
     last_migrated_.assign(n, -kNever);
-    node_load_.assign(cluster.num_nodes(), 0);
+    node_loads_.init(ctx);
     cold_.resize(cluster.num_types());
     reorder_cold(ctx);
     for (auto& index : cold_) cluster.attach(&index);
@@ -76,14 +77,10 @@ class LoadBalanceMigratePolicy : public Policy {
   void on_monitor(SchedulingContext& ctx) override {
     placement_.on_monitor(ctx);
     const ClusterState& cluster = ctx.cluster();
-    const auto load = ctx.gpu_load();
-    for (NodeIndex n = 0; n < cluster.num_nodes(); ++n) {
-      double sum = 0;
-      const GpuIndex first = cluster.first_gpu(n);
-      for (std::uint32_t i = 0; i < cluster.gpus_on_node(n); ++i) sum += load[first + i];
-      node_load_[n] = cluster.gpus_on_node(n) ? sum / cluster.gpus_on_node(n) : 0;
-    }
-    const double imbalance = measure(node_load_);
+    // Unchanged loads while inactive: the imbalance is the same, still below the threshold.
+    if (!node_loads_.update(ctx) && !active_) return;
+    const std::vector<double>& node_load = node_loads_.values();
+    const double imbalance = measure(node_load);
     if (!active_ && imbalance > p_.threshold)
       active_ = true;
     else if (active_ && imbalance <= p_.threshold_low)
@@ -91,7 +88,7 @@ class LoadBalanceMigratePolicy : public Policy {
     if (!active_) return;
     ++active_samples_;
     reorder_cold(ctx);
-    proj_ = node_load_;
+    proj_ = node_load;
     touched_.assign(cluster.num_nodes(), 0);
     for (std::uint32_t moves = 0; moves < p_.max_migrations && measure(proj_) > p_.threshold_low; ++moves) {
       if (!migrate_one(ctx)) break;
@@ -123,7 +120,7 @@ class LoadBalanceMigratePolicy : public Policy {
     order_.resize(cluster.num_nodes());
     std::iota(order_.begin(), order_.end(), 0);
     std::stable_sort(order_.begin(), order_.end(),
-                     [&](NodeIndex a, NodeIndex b) { return node_load_[a] < node_load_[b]; });
+                     [&](NodeIndex a, NodeIndex b) { return node_loads_.values()[a] < node_loads_.values()[b]; });
     std::vector<std::vector<NodeIndex>> typed(cluster.num_types());
     for (NodeIndex n : order_) typed[cluster.type_of_node(n)].push_back(n);
     for (TypeIndex t = 0; t < cluster.num_types(); ++t)
@@ -254,7 +251,8 @@ class LoadBalanceMigratePolicy : public Policy {
   std::vector<NodeIndex> job_node_;
   std::vector<std::uint32_t> job_pos_;
   std::vector<Seconds> last_migrated_;
-  std::vector<double> node_load_, proj_;
+  NodeLoads node_loads_;
+  std::vector<double> proj_;
   std::vector<NodeIndex> order_;
   std::vector<char> touched_;  // destinations of this sample's moves
   std::vector<NodeFreeIndex> cold_;

@@ -166,7 +166,7 @@ const NodeFreeIndex& FitPlacement::index_of_type(const SchedulingContext& ctx, T
 void LeastLoadedPlacement::init(SchedulingContext& ctx) {
   const ClusterState& cluster = ctx.cluster();
   by_type_.resize(cluster.num_types());
-  node_load_.assign(cluster.num_nodes(), 0);
+  node_loads_.init(ctx);
   reorder(ctx);
   cluster.attach(&all_);
   for (auto& index : by_type_) cluster.attach(&index);
@@ -177,20 +177,19 @@ void LeastLoadedPlacement::finish(SchedulingContext& ctx) {
   for (auto& index : by_type_) ctx.cluster().detach(&index);
 }
 
-void LeastLoadedPlacement::on_monitor(SchedulingContext& ctx) { reorder(ctx); }
+// The order depends on the node loads alone: re-sorted only when a sample
+// changed one. O(nodes log nodes) then, O(changed GPUs) otherwise.
+void LeastLoadedPlacement::on_monitor(SchedulingContext& ctx) {
+  if (node_loads_.update(ctx)) reorder(ctx);
+}
 
-// Sorts nodes by their mean GPU load; O(nodes log nodes + GPUs) per sample.
+// Sorts nodes by their mean GPU load (ties by index).
 void LeastLoadedPlacement::reorder(const SchedulingContext& ctx) {
   const ClusterState& cluster = ctx.cluster();
-  const auto load = ctx.gpu_load();
-  for (NodeIndex n = 0; n < cluster.num_nodes(); ++n) {
-    double sum = 0;
-    for (std::uint32_t i = 0; i < cluster.gpus_on_node(n); ++i) sum += load[cluster.first_gpu(n) + i];
-    node_load_[n] = cluster.gpus_on_node(n) ? sum / cluster.gpus_on_node(n) : 0;
-  }
+  const std::vector<double>& node_load = node_loads_.values();
   std::vector<NodeIndex> order(cluster.num_nodes());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](NodeIndex a, NodeIndex b) { return node_load_[a] < node_load_[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](NodeIndex a, NodeIndex b) { return node_load[a] < node_load[b]; });
   std::vector<std::vector<NodeIndex>> typed(cluster.num_types());
   for (NodeIndex n : order) typed[cluster.type_of_node(n)].push_back(n);
   all_.reorder(std::move(order), cluster.node_free_counts());

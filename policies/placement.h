@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "policies/node_loads.h"
 #include "sim/node_free_buckets.h"
 #include "sim/scheduling_context.h"
 
@@ -104,7 +105,7 @@ class LeastLoadedPlacement : public Placement {
   void reorder(const SchedulingContext& ctx);
   NodeFreeIndex all_;
   std::vector<NodeFreeIndex> by_type_;
-  std::vector<double> node_load_;
+  NodeLoads node_loads_;
   mutable std::vector<GpuIndex> scratch_;
 };
 

@@ -107,7 +107,7 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
   gpu_last_change_.assign(gpus, 0);
   gpu_integral_at_sample_.assign(gpus, 0);
   gpu_load_.assign(gpus, 0);
-  gpu_memory_gb_.assign(gpus, 0);
+  load_dirty_.assign(gpus, 0);
   alloc_arena_.reserve(n * 2);
   result_.policy = policy_name_;
   result_.workload = workload_.name;
@@ -160,7 +160,7 @@ RunResult Engine::run() {
   }
   // A last time-series row at the final instant, then close the accounting.
   if (now_ > last_sample_time_) monitor_sample();
-  for (GpuIndex g = 0; g < cluster_.num_gpus(); ++g) set_gpu_usage_changed(g);
+  for (GpuIndex g = 0; g < cluster_.num_gpus(); ++g) close_gpu_integrals(g);
   timed([&] { policy_.finish(ctx_); });
   for (JobIndex j = 0; j < jobs_.size(); ++j) {
     if (jobs_[j].state != JobState::finished && jobs_[j].state != JobState::rejected) {
@@ -306,40 +306,52 @@ void Engine::monitor_sample() {
   const Seconds interval = now_ - last_sample_time_;
   const std::uint32_t gpus = cluster_.num_gpus();
   const double inv_interval = interval > 0 ? 1.0 / interval : 0.0;
-  double sum = 0, memory = 0;
-  std::uint32_t reserved_idle = 0;
-  // One pass over the GPUs: close each busy-time integral at now (as
-  // set_gpu_usage_changed does) and turn its growth since the last sample into a load.
-  for (GpuIndex g = 0; g < gpus; ++g) {
-    const std::uint32_t used = cluster_.used_milli(g);
-    const Seconds dt = now_ - gpu_last_change_[g];
-    if (dt > 0 && cluster_.is_reserved(g)) {
-      if (used == 0) reserved_idle_gpu_seconds_ += dt;
-    }
-    gpu_busy_integral_[g] += used * (1.0 / kMilliPerGpu) * dt;
-    gpu_last_change_[g] = now_;
-    const double load = (gpu_busy_integral_[g] - gpu_integral_at_sample_[g]) * inv_interval;
-    gpu_load_[g] = load;
-    gpu_integral_at_sample_[g] = gpu_busy_integral_[g];
-    sum += load;
-    memory += gpu_memory_gb_[g];
-    reserved_idle += cluster_.is_reserved(g) && used == 0;
+  load_updated_.clear();
+  // Steady all this window after a change in the previous one: load = share.
+  for (GpuIndex g : settling_) {
+    if (!load_dirty_[g]) set_load(g, cluster_.used_milli(g) * (1.0 / kMilliPerGpu));
   }
-  const double mean = gpus ? sum / gpus : 0;
-  double sum_sq = 0;
-  for (GpuIndex g = 0; g < gpus; ++g) sum_sq += (gpu_load_[g] - mean) * (gpu_load_[g] - mean);
+  settling_.clear();
+  // Changed in this window: busy GPU-seconds since the last sample / interval.
+  for (GpuIndex g : changed_) {
+    const double integral_now =
+        gpu_busy_integral_[g] + cluster_.used_milli(g) * (1.0 / kMilliPerGpu) * (now_ - gpu_last_change_[g]);
+    set_load(g, (integral_now - gpu_integral_at_sample_[g]) * inv_interval);
+    load_dirty_[g] = 0;
+    settling_.push_back(g);
+  }
+  changed_.clear();
+  // The running sums drift by rounding; recompute them exactly now and then.
+  if (++samples_since_exact_ == 4096) {
+    samples_since_exact_ = 0;
+    load_sum_ = load_sum_sq_ = 0;
+    for (GpuIndex g = 0; g < gpus; ++g) {
+      load_sum_ += gpu_load_[g];
+      load_sum_sq_ += gpu_load_[g] * gpu_load_[g];
+    }
+  }
+  const double mean = gpus ? load_sum_ / gpus : 0;
   last_sample_time_ = now_;
   TimeSample s;
   s.time = now_;
   s.busy_gpus = cluster_.busy_gpus();
   s.utilisation = gpus ? s.busy_gpus / gpus : 0;
-  s.load_variance = gpus ? sum_sq / gpus : 0;
+  s.load_variance = gpus ? std::max(0.0, load_sum_sq_ / gpus - mean * mean) : 0;
   s.queue_length = static_cast<std::uint32_t>(pending_.size());
   s.running = static_cast<std::uint32_t>(running_.size());
-  s.reserved_idle = reserved_idle;
-  s.memory_used_gb = memory;
+  s.reserved_idle = reserved_idle_now_;
+  s.memory_used_gb = memory_used_gb_;
   result_.timeseries.push_back(s);
   timed([&] { policy_.on_monitor(ctx_); });
+}
+
+void Engine::set_load(GpuIndex g, double load) {
+  const double old = gpu_load_[g];
+  if (load == old) return;
+  load_updated_.push_back(g);
+  load_sum_ += load - old;
+  load_sum_sq_ += load * load - old * old;
+  gpu_load_[g] = load;
 }
 
 // Samples continue only while there is something left to simulate, so an
@@ -500,13 +512,30 @@ void Engine::act_reserve(GpuIndex g, bool reserved) {
   if (g >= cluster_.num_gpus()) policy_error(kNoJob, fmt::format("reserve of GPU {} which does not exist", g));
   set_gpu_usage_changed(g);  // closes the reserved-idle integral under the old state
   cluster_.set_reserved(g, reserved);
+  gpu_usage_set(g);
 }
 
 // --- helpers ------------------------------------------------------------------
 
-// Flushes GPU g's busy-time and reserved-idle integrals up to now. Called
-// before any change of its allocation or reservation.
+// Called before any change of GPU g's allocation or reservation (and
+// gpu_usage_set after it): flushes its integrals under the old state, and on
+// its first change in a monitor window records its busy integral at the
+// window's start, which the lazy monitor sample needs.
 void Engine::set_gpu_usage_changed(GpuIndex g) {
+  if (!load_dirty_[g]) {
+    load_dirty_[g] = 1;
+    changed_.push_back(g);
+    gpu_integral_at_sample_[g] = gpu_busy_integral_[g] + cluster_.used_milli(g) * (1.0 / kMilliPerGpu) *
+                                                             (last_sample_time_ - gpu_last_change_[g]);
+  }
+  reserved_idle_now_ -= cluster_.is_reserved(g) && cluster_.is_free(g);
+  close_gpu_integrals(g);
+}
+
+void Engine::gpu_usage_set(GpuIndex g) { reserved_idle_now_ += cluster_.is_reserved(g) && cluster_.is_free(g); }
+
+// Busy-time and reserved-idle integrals of GPU g up to now.
+void Engine::close_gpu_integrals(GpuIndex g) {
   const Seconds dt = now_ - gpu_last_change_[g];
   if (dt > 0) {
     gpu_busy_integral_[g] += cluster_.used_milli(g) * (1.0 / kMilliPerGpu) * dt;
@@ -525,7 +554,8 @@ void Engine::allocate(JobIndex j, std::span<const GpuIndex> gpus) {
   for (GpuIndex g : gpus) {
     set_gpu_usage_changed(g);
     cluster_.allocate(g, milli);
-    gpu_memory_gb_[g] += job.gpu_memory_gb;
+    gpu_usage_set(g);
+    memory_used_gb_ += job.gpu_memory_gb;
     alloc_arena_.push_back(g);
     on_reserved |= cluster_.is_reserved(g);
   }
@@ -540,7 +570,8 @@ void Engine::release(JobIndex j) {
     const GpuIndex g = alloc_arena_[rt.alloc_offset + i];
     set_gpu_usage_changed(g);
     cluster_.release(g, milli);
-    gpu_memory_gb_[g] -= job.gpu_memory_gb;
+    gpu_usage_set(g);
+    memory_used_gb_ -= job.gpu_memory_gb;
   }
   const double held = job.num_gpus * (milli * (1.0 / kMilliPerGpu)) * (now_ - rt.alloc_since);
   result_.jobs[j].gpu_seconds += held;
@@ -665,6 +696,7 @@ double SchedulingContext::rate_on(JobIndex j, std::span<const GpuIndex> gpus) co
   return engine_.rate_on(j, gpus);
 }
 std::span<const double> SchedulingContext::gpu_load() const { return engine_.gpu_load_; }
+std::span<const GpuIndex> SchedulingContext::gpu_load_changed() const { return engine_.load_updated_; }
 Seconds SchedulingContext::monitor_interval() const { return engine_.options_.monitor_interval; }
 
 void SchedulingContext::start(JobIndex j, std::span<const GpuIndex> gpus) { engine_.act_start(j, gpus); }

@@ -64,6 +64,9 @@ class Engine {
   double remaining_now(JobIndex j) const;
   double rate_on(JobIndex j, std::span<const GpuIndex> gpus) const;
   void set_gpu_usage_changed(GpuIndex g);
+  void gpu_usage_set(GpuIndex g);
+  void close_gpu_integrals(GpuIndex g);
+  void set_load(GpuIndex g, double load);
   void pending_add(JobIndex j);
   void pending_remove(JobIndex j);
   void running_add(JobIndex j);
@@ -98,7 +101,18 @@ class Engine {
   std::vector<Seconds> gpu_last_change_;
   std::vector<double> gpu_integral_at_sample_;
   std::vector<double> gpu_load_;
-  std::vector<double> gpu_memory_gb_;             // memory held per GPU by running jobs
+  // A monitor sample costs O(GPUs whose usage changed), not O(GPUs): a GPU
+  // whose usage did not change during a window was busy at its current share
+  // for all of it, so its load is that share. `changed_` lists the GPUs that
+  // changed in the current window (flag in `load_dirty_`), `settling_` those
+  // that changed in the previous one (their load becomes their share now).
+  std::vector<GpuIndex> changed_, settling_;
+  std::vector<GpuIndex> load_updated_;            // GPUs whose load the last sample changed
+  std::vector<std::uint8_t> load_dirty_;
+  double load_sum_ = 0, load_sum_sq_ = 0;         // over gpu_load_
+  std::uint64_t samples_since_exact_ = 0;
+  double memory_used_gb_ = 0;                     // GB held by running jobs, all GPUs
+  std::uint32_t reserved_idle_now_ = 0;           // GPUs reserved and wholly free
   Seconds last_sample_time_ = 0;
   double reserved_idle_gpu_seconds_ = 0;
   Seconds reserved_last_change_ = 0;

@@ -61,6 +61,9 @@ class SchedulingContext {
 
   // Per-GPU busy fraction over the last monitor interval (0..1).
   std::span<const double> gpu_load() const;
+  // The GPUs whose gpu_load() the last monitor sample changed (every other
+  // GPU kept its value), so load-aware policies can update in O(changes).
+  std::span<const GpuIndex> gpu_load_changed() const;
   Seconds monitor_interval() const;
 
   // --- actions -----------------------------------------------------------

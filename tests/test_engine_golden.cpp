@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "engine_fixtures.h"
+#include "workloads/synthetic.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;
@@ -167,4 +168,54 @@ TEST_CASE("dependencies and time windows delay arrival") {
   CHECK(r.jobs[1].wait() == 4);
   CHECK(r.jobs[2].first_start == 7);
   CHECK(r.jobs[2].end == 8);
+}
+
+TEST_CASE("monitor: lazy per-GPU loads equal the busy fractions recomputed from the job records") {
+  // The engine updates only the GPUs whose usage changed in a window; here
+  // every sample's load variance, busy GPUs and memory are recomputed from
+  // scratch from where and when each job ran (fifo: no preemption, so a job
+  // held its GPUs over [first_start, end) at its share).
+  SyntheticSpec s;
+  s.jobs = 300;
+  s.load = 0.9;
+  s.gpu_counts = {1, 2, 4, 8};
+  s.gpu_count_weights = {0.5, 0.2, 0.2, 0.1};
+  s.duration_median = 300;
+  s.share_fraction = 0.3;
+  const ClusterSpec cluster = uniform_cluster(4, 4);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    CAPTURE(seed);
+    const Workload w = generate_synthetic(s, cluster, seed);
+    EngineOptions options;
+    options.monitor_interval = 37;  // windows that cut through jobs
+    const RunResult r = run_policy("fifo", w, cluster, options);
+    const std::uint32_t gpus_total = r.num_gpus;
+    Seconds previous = 0;
+    REQUIRE(r.timeseries.size() > 50);
+    for (const TimeSample& sample : r.timeseries) {
+      std::vector<double> busy(gpus_total, 0.0);
+      double busy_now = 0, memory_now = 0;
+      for (JobIndex j = 0; j < w.jobs.size(); ++j) {
+        const Job& job = w.jobs[j];
+        const double share = job.milli_per_gpu() / double(kMilliPerGpu);
+        const Seconds a = std::max(previous, r.jobs[j].first_start), b = std::min(sample.time, r.jobs[j].end);
+        const bool running_now = r.jobs[j].first_start <= sample.time && sample.time < r.jobs[j].end;
+        for (GpuIndex g : r.gpus_of(j)) {
+          if (b > a) busy[g] += share * (b - a);
+          if (running_now) busy_now += share;
+        }
+        if (running_now) memory_now += job.gpu_memory_gb * job.num_gpus;
+      }
+      double mean = 0;
+      for (double& b : busy) mean += (b /= sample.time - previous);
+      mean /= gpus_total;
+      double variance = 0;
+      for (double b : busy) variance += (b - mean) * (b - mean);
+      variance /= gpus_total;
+      CHECK(sample.load_variance == doctest::Approx(variance).epsilon(1e-9));
+      CHECK(sample.busy_gpus == doctest::Approx(busy_now).epsilon(1e-12));
+      CHECK(sample.memory_used_gb == doctest::Approx(memory_now).epsilon(1e-9));
+      previous = sample.time;
+    }
+  }
 }

@@ -72,6 +72,11 @@ TEST_CASE("alibaba2023: columns are found by name") {
   InputError e = read_error("alibaba2023", {dir.write("bad.csv", "name,num_gpu\na,1\n")});
   CHECK(e.where().line == 1);
   CHECK(e.where().field == "gpu_milli");
+  // The FGD artifact's packing inputs (openb_pod_list_multigpu*.csv) have no times at all.
+  e = read_error("alibaba2023", {dir.write("multigpu.csv", "name,cpu_milli,memory_mib,num_gpu,gpu_milli\np,1000,1024,1,1000\n")});
+  CHECK(e.where().line == 1);
+  CHECK(e.where().field == "creation_time");
+  CHECK(std::string(e.what()).find("nothing to replay in time") != std::string::npos);
 }
 
 TEST_CASE("alibaba2023: --strict stops at the first pod that would be skipped") {

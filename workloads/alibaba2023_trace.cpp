@@ -44,8 +44,14 @@ void read_alibaba2023(const std::vector<std::string>& paths, const TraceReadOpti
   for (const auto& path : paths) {
     CsvRows rows(path, issues);
     trace::reserve_for_file(out, path, 60, true);
-    const int c_name = rows.require("name"), c_num = rows.require("num_gpu"), c_milli = rows.require("gpu_milli"),
-              c_create = rows.require("creation_time"), c_delete = rows.require("deletion_time"),
+    const int c_name = rows.require("name"), c_num = rows.require("num_gpu"), c_milli = rows.require("gpu_milli");
+    // The multigpu* lists of the FGD artifact are packing inputs with no
+    // times at all: say so rather than only naming the first missing column.
+    if (rows.column("creation_time") < 0 && rows.column("deletion_time") < 0 && rows.column("scheduled_time") < 0)
+      throw InputError({path, 1, "creation_time"},
+                       "this pod list has no creation, scheduled or deletion times (like the FGD artifact's "
+                       "openb_pod_list_multigpu*.csv, made for static packing), so there is nothing to replay in time");
+    const int c_create = rows.require("creation_time"), c_delete = rows.require("deletion_time"),
               c_sched = rows.require("scheduled_time");
     const int c_spec = rows.column("gpu_spec"), c_qos = rows.column("qos"), c_phase = rows.column("pod_phase");
     if (c_qos < 0) issues.note("no qos column: priority 0, preemptible");
