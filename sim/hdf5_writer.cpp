@@ -302,7 +302,8 @@ void write_summary_table(hid_t file, const std::vector<RunResult>& runs) {
               [&](std::size_t start, std::size_t) { return static_cast<const void*>(buf.data() + start * row_bytes); });
 }
 
-void write_file(const std::string& tmp, const ResultsFileMeta& meta, const std::vector<RunResult>& runs) {
+// Creates the file with its root attributes and the /runs group.
+Handle create_file(const std::string& tmp, const ResultsFileMeta& meta) {
   Handle fcpl = h5::make_plist(H5Pcreate(H5P_FILE_CREATE), "creating file properties");
   set_group_properties(fcpl);
   Handle fapl = h5::make_plist(H5Pcreate(H5P_FILE_ACCESS), "creating file access properties");
@@ -318,13 +319,7 @@ void write_file(const std::string& tmp, const ResultsFileMeta& meta, const std::
   attr_string(file, "config_path", meta.config_path);
   attr_string(file, "config_text", meta.config_text);
   attr_string(file, "created_utc", utc_now_iso8601());
-
-  {
-    Handle runs_group = create_group(file, h5::kRunsGroup);
-    for (const RunResult& r : runs) write_run(runs_group, r);
-  }
-  write_summary_table(file, runs);
-  file.close("closing (flushing) the file");
+  return file;
 }
 
 }  // namespace
@@ -333,9 +328,11 @@ std::string run_group_path(const std::string& policy, const std::string& workloa
   return fmt::format("{}/{}/{}/seed-{}", h5::kRunsGroup, escape_name(policy), escape_name(workload), seed);
 }
 
-void write_results(const std::string& path, const ResultsFileMeta& meta, const std::vector<RunResult>& runs) {
-  for (const RunResult& r : runs) check_run(r);
-  const h5::QuietErrors quiet;
+struct ResultsWriter::File {
+  Handle file, runs_group;
+};
+
+ResultsWriter::ResultsWriter(const std::string& path, const ResultsFileMeta& meta) : path_(path), tmp_(path + ".tmp") {
   const SourceLocation where{path, 0, ""};
   const fs::path parent = fs::path(path).parent_path();
   std::error_code ec;
@@ -343,22 +340,70 @@ void write_results(const std::string& path, const ResultsFileMeta& meta, const s
     fs::create_directories(parent, ec);
     if (ec) throw InputError(where, fmt::format("cannot create directory '{}': {}", parent.string(), ec.message()));
   }
-  const std::string tmp = path + ".tmp";
+  guarded([&] {
+    file_ = std::make_unique<File>();
+    file_->file = create_file(tmp_, meta);
+    file_->runs_group = create_group(file_->file, h5::kRunsGroup);
+  });
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (file_) abandon();
+}
+
+// Runs an HDF5 step; on any error the temporary file is removed and the error
+// rethrown (HDF5's own errors as std::runtime_error naming the file).
+template <class F>
+void ResultsWriter::guarded(F&& f) {
+  const h5::QuietErrors quiet;
   try {
-    write_file(tmp, meta, runs);
+    f();
   } catch (const h5::Error& e) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(fmt::format("cannot write results file '{}': {}", path, e.what()));
+    abandon();
+    throw std::runtime_error(fmt::format("cannot write results file '{}': {}", path_, e.what()));
   } catch (...) {
-    fs::remove(tmp, ec);
+    abandon();
     throw;
   }
-  fs::rename(tmp, path, ec);
+}
+
+void ResultsWriter::abandon() {
+  const h5::QuietErrors quiet;
+  file_.reset();  // closes the handles; their errors do not matter now
+  std::error_code ec;
+  fs::remove(tmp_, ec);
+}
+
+void ResultsWriter::add(const RunResult& run) {
+  if (!file_) throw InternalError("ResultsWriter::add after an error or finish");
+  guarded([&] {
+    check_run(run);
+    write_run(file_->runs_group, run);
+  });
+}
+
+void ResultsWriter::finish(const std::vector<RunResult>& runs) {
+  if (!file_) throw InternalError("ResultsWriter::finish after an error or finish");
+  guarded([&] {
+    file_->runs_group.close("closing /runs");
+    write_summary_table(file_->file, runs);
+    file_->file.close("closing (flushing) the file");
+  });
+  file_.reset();
+  std::error_code ec;
+  fs::rename(tmp_, path_, ec);
   if (ec) {
     const std::string why = ec.message();
-    fs::remove(tmp, ec);
-    throw InputError(where, fmt::format("cannot rename '{}' to it: {}", tmp, why));
+    fs::remove(tmp_, ec);
+    throw InputError(SourceLocation{path_, 0, ""}, fmt::format("cannot rename '{}' to it: {}", tmp_, why));
   }
+}
+
+void write_results(const std::string& path, const ResultsFileMeta& meta, const std::vector<RunResult>& runs) {
+  for (const RunResult& r : runs) check_run(r);
+  ResultsWriter writer(path, meta);
+  for (const RunResult& r : runs) writer.add(r);
+  writer.finish(runs);
 }
 
 }  // namespace fastgpu

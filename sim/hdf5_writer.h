@@ -4,6 +4,7 @@
 // written to PATH.tmp and renamed to PATH only when complete, so PATH is either
 // the previous file or a complete new one, never a half-written one.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,33 @@ struct ResultsFileMeta {
 // on every error the temporary file is removed. Not safe to call from two
 // threads at once on the same path.
 void write_results(const std::string& path, const ResultsFileMeta& meta, const std::vector<RunResult>& runs);
+
+// The same file written run by run, so that a sweep's results are written
+// (and compressed) while later runs still execute: add() each run in order,
+// then finish() with every run (only their identity, summary and sweep values
+// are read then: the per-job and time-series data may have been dropped after
+// add). The bytes equal write_results' for the same runs. Errors as for
+// write_results; destroyed before finish(), it removes the temporary file.
+// One thread at a time.
+class ResultsWriter {
+ public:
+  ResultsWriter(const std::string& path, const ResultsFileMeta& meta);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  void add(const RunResult& run);
+  void finish(const std::vector<RunResult>& runs);
+
+ private:
+  struct File;
+  template <class F>
+  void guarded(F&& f);
+  void abandon();
+
+  std::string path_, tmp_;
+  std::unique_ptr<File> file_;
+};
 
 // HDF5 path of a run's group: "/runs/<policy>/<workload>/seed-<seed>". Names
 // are escaped to be valid link names: '%' -> "%25", '/' -> "%2F", and a name

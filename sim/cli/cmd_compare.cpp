@@ -107,9 +107,23 @@ int compare(const CommandLine& cl, const MpiWorld& world) {
   }
   world.agree(true);
 
+  // Rank 0 (or the one process) writes each run as it is delivered, while
+  // later runs still execute, then keeps only what the tables need.
+  std::optional<ResultsWriter> writer;
+  if (world.rank() == 0) {
+    writer.emplace(s.output, ResultsFileMeta{s.config.name, s.config.path, s.config.text});
+    s.runner.on_result = [&](std::size_t, RunResult& r) {
+      writer->add(r);
+      r.jobs = {};
+      r.timeseries = {};
+      r.gpu_arena = {};
+      r.gpu_offset = {};
+      r.gpu_busy_seconds = {};
+    };
+  }
   const std::optional<std::vector<RunResult>> results = run_experiment_mpi(world, s.config, s.plan.runs, s.runner);
   if (!results) return 0;  // an MPI worker: rank 0 writes and prints
-  write_results(s.output, ResultsFileMeta{s.config.name, s.config.path, s.config.text}, *results);
+  writer->finish(*results);
   print_tables(s, *results);
   if (!cl.quiet()) fmt::print(stderr, "wrote {}\n", s.output);
   return 0;

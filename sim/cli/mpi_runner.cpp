@@ -217,6 +217,10 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+  // Delivered in execution order, as one process delivers them.
+  if (options.on_result) {
+    for (std::size_t i : order) options.on_result(i, results[i]);
+  }
   return results;
 }
 
