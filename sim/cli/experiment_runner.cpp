@@ -231,35 +231,7 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const std:
   std::atomic<bool> failed{false};
   ProgressLine progress(n, options.progress);
 
-  // Delivery to options.on_result in execution order (the same for any
-  // thread count): whichever worker finds the next run finished delivers it,
-  // and the ready ones after it, while the other workers go on simulating. A
-  // run left undelivered by a race between "ready" and "deliverer busy" goes
-  // with the next delivery, or at the end.
-  std::vector<std::uint8_t> ready(n, 0);
-  std::mutex ready_mutex, deliver_mutex;
-  std::size_t delivered = 0;  // positions in `order`
-  auto deliver = [&](bool wait) {
-    if (!options.on_result) return;
-    std::unique_lock deliverer(deliver_mutex, std::defer_lock);
-    if (wait) deliverer.lock();
-    else if (!deliverer.try_lock()) return;
-    for (;;) {
-      {
-        std::lock_guard lock(ready_mutex);
-        if (delivered >= n || !ready[order[delivered]]) return;
-      }
-      const std::size_t i = order[delivered];
-      try {
-        options.on_result(i, results[i]);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        failed = true;
-        return;
-      }
-      ++delivered;
-    }
-  };
+  OrderedDelivery delivery(options, order, results, errors, failed);
 
   auto worker = [&] {
     for (;;) {
@@ -275,11 +247,8 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const std:
       }
       done.fetch_add(1);
       progress.run_done(fmt::format("{} seed {}", runs[i].label, runs[i].seed));
-      {
-        std::lock_guard lock(ready_mutex);
-        ready[i] = 1;
-      }
-      deliver(false);
+      delivery.ready(i);
+      delivery.deliver(false);
     }
   };
   if (threads <= 1) {
@@ -289,11 +258,40 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const std:
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
     for (std::thread& t : pool) t.join();
   }
-  if (!failed) deliver(true);
+  if (!failed) delivery.deliver(true);
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
   return results;
+}
+
+void OrderedDelivery::ready(std::size_t index) {
+  std::lock_guard lock(ready_mutex_);
+  ready_[index] = 1;
+}
+
+void OrderedDelivery::deliver(bool wait) {
+  if (!options_.on_result) return;
+  std::unique_lock deliverer(deliver_mutex_, std::defer_lock);
+  if (wait) deliverer.lock();
+  else if (!deliverer.try_lock()) return;
+  for (;;) {
+    std::size_t i = 0;
+    {
+      std::lock_guard lock(ready_mutex_);
+      if (delivered_ >= order_.size() || !ready_[order_[delivered_]] || failed_) return;
+      i = order_[delivered_];
+    }
+    try {
+      options_.on_result(i, results_[i]);
+    } catch (...) {
+      errors_[i] = std::current_exception();
+      failed_ = true;
+      return;
+    }
+    std::lock_guard lock(ready_mutex_);
+    ++delivered_;
+  }
 }
 
 std::vector<std::size_t> execution_order(const ExperimentConfig& config, const std::vector<RunSpec>& runs) {

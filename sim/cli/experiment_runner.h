@@ -6,6 +6,9 @@
 // any thread count.
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <exception>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -65,6 +68,32 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const std:
 // share a workload next to each other. Distributed runners hand runs out in
 // this order too.
 std::vector<std::size_t> execution_order(const ExperimentConfig& config, const std::vector<RunSpec>& runs);
+
+// Hands finished runs to RunnerOptions::on_result in execution order (the
+// same for any thread or rank count): whichever thread calls deliver() when
+// the next run is ready delivers it and the ready ones after it, while other
+// threads go on simulating. A run left undelivered by a race between
+// "ready" and "deliverer busy" goes with the next delivery, or the final
+// deliver(true). An exception from on_result is stored as that run's error.
+class OrderedDelivery {
+ public:
+  OrderedDelivery(const RunnerOptions& options, const std::vector<std::size_t>& order,
+                  std::vector<RunResult>& results, std::vector<std::exception_ptr>& errors, std::atomic<bool>& failed)
+      : options_(options), order_(order), results_(results), errors_(errors), failed_(failed),
+        ready_(order.size(), 0) {}
+  void ready(std::size_t index);  // results[index] is complete
+  void deliver(bool wait);        // wait: block while another thread delivers
+
+ private:
+  const RunnerOptions& options_;
+  const std::vector<std::size_t>& order_;
+  std::vector<RunResult>& results_;
+  std::vector<std::exception_ptr>& errors_;
+  std::atomic<bool>& failed_;
+  std::vector<std::uint8_t> ready_;
+  std::mutex ready_mutex_, deliver_mutex_;
+  std::size_t delivered_ = 0;  // positions in order_
+};
 
 // Performs one run outside run_experiment (one call per run, e.g. on an MPI
 // rank). `slot` keeps the last workload loaded, so consecutive runs on the

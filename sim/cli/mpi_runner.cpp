@@ -150,7 +150,10 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
   };
   auto describe_run = [&](std::size_t i) { return fmt::format("{} seed {}", runs[i].label, runs[i].seed); };
 
-  // Rank 0's own simulations: threads that never call MPI.
+  OrderedDelivery delivery(options, order, results, errors, failed);
+
+  // Rank 0's own simulations: threads that never call MPI. Between runs they
+  // also deliver results (the dispatcher stays free to answer the workers).
   std::vector<std::thread> local;
   for (unsigned t = 0; t < threads; ++t) {
     local.emplace_back([&] {
@@ -164,6 +167,8 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
           return;
         }
         progress.run_done(describe_run(*i));
+        delivery.ready(*i);
+        delivery.deliver(false);
       }
     });
   }
@@ -189,6 +194,7 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
         if (i >= n) throw InternalError("run index out of range");
         results[i] = decode_run_result(std::string_view(buffer).substr(sizeof i));
         progress.run_done(describe_run(i));
+        delivery.ready(i);
       } else if (status.MPI_TAG == kError) {
         const std::uint64_t i = read_u64(buffer, 0);
         std::int32_t code = 1;
@@ -214,12 +220,9 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
     world.abort(e.what());  // the workers wait on rank 0: end the whole job
   }
   for (std::thread& t : local) t.join();
+  if (!failed) delivery.deliver(true);
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
-  }
-  // Delivered in execution order, as one process delivers them.
-  if (options.on_result) {
-    for (std::size_t i : order) options.on_result(i, results[i]);
   }
   return results;
 }
