@@ -86,7 +86,16 @@ void work_for_rank0(const MpiWorld& world, const ExperimentConfig& config, const
       {
         std::lock_guard lock(mpi_mutex);
         MPI_Send(message.data(), checked_size(message), MPI_BYTE, 0, tag, MPI_COMM_WORLD);
-        MPI_Recv(&index, sizeof index, MPI_BYTE, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+        // Wait for the answer by polling with sleeps: a blocking receive
+        // spins a core that this rank's other threads (or, oversubscribed,
+        // another rank) could use to simulate.
+        MPI_Request request;
+        MPI_Irecv(&index, sizeof index, MPI_BYTE, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &request);
+        for (int done = 0;;) {
+          MPI_Test(&request, &done, &status);
+          if (done) break;
+          std::this_thread::sleep_for(kPollInterval);
+        }
       }
       if (status.MPI_TAG == kStop) return;
       if (status.MPI_TAG != kWork || index >= runs.size()) world.abort("unexpected message from rank 0");
