@@ -22,6 +22,7 @@
 #include "sim/metrics.h"
 #include "sim/version.h"
 #include "tests/scratch_dir.h"
+#include "tests/test_sweep_files.h"
 
 using namespace fastgpu;
 namespace fs = std::filesystem;
@@ -253,6 +254,34 @@ TEST_CASE("hdf5: identical results give identical files apart from created_utc")
   std::size_t differing = 0;
   for (std::size_t i = 0; i < a.size(); ++i) differing += a[i] != b[i];
   CHECK(differing <= 20);  // at most the 20 characters of the timestamp
+}
+
+TEST_CASE("hdf5: ResultsWriter streams the same file; abandoned, it leaves nothing behind") {
+  ScratchDir dir("hdf5");
+  const auto runs = three_runs();
+  write_results(dir / "whole.h5", {"exp", "", "x"}, runs);
+  {
+    ResultsWriter writer(dir / "streamed.h5", {"exp", "", "x"});
+    std::vector<RunResult> light = runs;
+    for (RunResult& r : light) {
+      writer.add(r);
+      r.jobs = {};  // only identity, summary and sweep values are read by finish()
+      r.timeseries = {};
+    }
+    CHECK(fs::exists(dir / "streamed.h5.tmp"));
+    CHECK_FALSE(fs::exists(dir / "streamed.h5"));
+    writer.finish(light);
+  }
+  CHECK_FALSE(fs::exists(dir / "streamed.h5.tmp"));
+  const std::vector<std::string> diffs = fastgpu::test::results_file_differences(dir / "whole.h5", dir / "streamed.h5");
+  INFO(diffs.size() << " differences, first: " << (diffs.empty() ? "" : diffs.front()));
+  CHECK(diffs.empty());
+  {
+    ResultsWriter writer(dir / "abandoned.h5", {"exp", "", "x"});
+    writer.add(runs[0]);
+  }  // destroyed before finish(): a run failed
+  CHECK_FALSE(fs::exists(dir / "abandoned.h5"));
+  CHECK_FALSE(fs::exists(dir / "abandoned.h5.tmp"));
 }
 
 TEST_CASE("hdf5: a failed write leaves neither the file nor the .tmp, and keeps an older file") {
