@@ -70,20 +70,20 @@ bool Placement::place_shared(const SchedulingContext& ctx, JobIndex j, std::uint
                              std::vector<GpuIndex>& gpus) const {
   const ClusterState& cluster = ctx.cluster();
   const std::uint32_t milli = ctx.job(j).milli_per_gpu();
-  GpuIndex best = UINT32_MAX;
-  std::uint32_t best_left = UINT32_MAX;
-  for (GpuIndex g = 0; g < cluster.num_gpus(); ++g) {
-    const std::uint32_t used = cluster.used_milli(g);
-    if (used == 0 || used + milli > kMilliPerGpu || !(type_mask >> cluster.type_of(g) & 1) ||
-        !shared_usable(ctx, g)) {
-      continue;
-    }
-    if (kMilliPerGpu - used - milli < best_left) {
-      best_left = kMilliPerGpu - used - milli;
+  GpuIndex best = kNoGpu;
+  std::uint64_t best_key = 0;
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+    if (!(type_mask >> t & 1)) continue;
+    const GpuIndex g =
+        cluster.best_fit_partly_used(t, milli, [&](GpuIndex candidate) { return shared_usable(ctx, candidate); });
+    if (g == kNoGpu) continue;
+    const std::uint64_t key = ClusterState::partly_used_key(kMilliPerGpu - cluster.used_milli(g), g);
+    if (best == kNoGpu || key < best_key) {
       best = g;
+      best_key = key;
     }
   }
-  if (best != UINT32_MAX) {
+  if (best != kNoGpu) {
     gpus.push_back(best);
     return true;
   }

@@ -35,6 +35,7 @@ ClusterState::ClusterState(const ClusterSpec& spec)
   std::iota(all.begin(), all.end(), 0);
   index_all_.reorder(std::move(all), node_free_);
   index_by_type_.resize(types);
+  partly_used_.resize(types);
   for (std::size_t t = 0; t < types; ++t) index_by_type_[t].reorder(std::move(nodes_of_type[t]), node_free_);
 }
 
@@ -50,10 +51,22 @@ void ClusterState::node_changed(NodeIndex n) {
   for (NodeFreeObserver* index : attached_) index->update(n, node_free_[n]);
 }
 
+void ClusterState::leave_partly_used(GpuIndex g) {
+  const std::uint32_t used = gpu_used_milli_[g];
+  if (used > 0 && used < kMilliPerGpu) partly_used_[type_of(g)].erase(partly_used_key(kMilliPerGpu - used, g));
+}
+
+void ClusterState::enter_partly_used(GpuIndex g) {
+  const std::uint32_t used = gpu_used_milli_[g];
+  if (used > 0 && used < kMilliPerGpu) partly_used_[type_of(g)].insert(partly_used_key(kMilliPerGpu - used, g));
+}
+
 void ClusterState::allocate(GpuIndex g, std::uint32_t milli) {
   if (gpu_used_milli_[g] + milli > kMilliPerGpu) throw InternalError("GPU over-allocated");
   const bool was_free = gpu_used_milli_[g] == 0;
+  leave_partly_used(g);
   gpu_used_milli_[g] = static_cast<std::uint16_t>(gpu_used_milli_[g] + milli);
+  enter_partly_used(g);
   busy_milli_total_ += milli;
   if (was_free && milli > 0) {
     const NodeIndex n = gpu_node_[g];
@@ -66,7 +79,9 @@ void ClusterState::allocate(GpuIndex g, std::uint32_t milli) {
 
 void ClusterState::release(GpuIndex g, std::uint32_t milli) {
   if (gpu_used_milli_[g] < milli) throw InternalError("GPU released more than allocated");
+  leave_partly_used(g);
   gpu_used_milli_[g] = static_cast<std::uint16_t>(gpu_used_milli_[g] - milli);
+  enter_partly_used(g);
   busy_milli_total_ -= milli;
   if (gpu_used_milli_[g] == 0 && milli > 0) {
     const NodeIndex n = gpu_node_[g];

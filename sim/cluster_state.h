@@ -3,6 +3,7 @@
 // how much of each GPU is allocated, and fast indexes over free capacity.
 // Policies read it through the scheduling context; only the engine changes it.
 #include <cstdint>
+#include <set>
 #include <span>
 #include <vector>
 
@@ -54,6 +55,24 @@ class ClusterState {
   void detach(NodeFreeObserver* index) const;
   std::span<const std::uint32_t> node_free_counts() const { return node_free_; }
 
+  // Best fit for a shared (fractional) job: the partly used GPU of type t
+  // (0 < used < a whole GPU) with the least free capacity that still holds
+  // `milli`, ties to the lowest index, among those `usable` accepts; kNoGpu
+  // if none. O(log GPUs + GPUs skipped by `usable`).
+  template <class Usable>
+  GpuIndex best_fit_partly_used(TypeIndex t, std::uint32_t milli, Usable usable) const {
+    const std::set<std::uint64_t>& set = partly_used_[t];
+    for (auto it = set.lower_bound(std::uint64_t{milli} << 32); it != set.end(); ++it) {
+      const auto g = static_cast<GpuIndex>(*it & 0xffffffffu);
+      if (usable(g)) return g;
+    }
+    return kNoGpu;
+  }
+  // Its key order: (free milli, GPU index).
+  static std::uint64_t partly_used_key(std::uint32_t free_milli, GpuIndex g) {
+    return std::uint64_t{free_milli} << 32 | g;
+  }
+
   // --- mutation (engine only) --------------------------------------------
   void allocate(GpuIndex g, std::uint32_t milli);
   void release(GpuIndex g, std::uint32_t milli);
@@ -61,6 +80,8 @@ class ClusterState {
 
  private:
   void node_changed(NodeIndex n);
+  void leave_partly_used(GpuIndex g);
+  void enter_partly_used(GpuIndex g);
 
   ClusterSpec spec_;
   Topology topology_;
@@ -81,6 +102,7 @@ class ClusterState {
   NodeFreeIndex index_all_;
   std::vector<NodeFreeIndex> index_by_type_;
   mutable std::vector<NodeFreeObserver*> attached_;
+  std::vector<std::set<std::uint64_t>> partly_used_;  // per type: partly_used_key of each partly used GPU
 };
 
 }  // namespace fastgpu

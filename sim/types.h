@@ -15,6 +15,7 @@ using TypeIndex = std::uint16_t;  // index into ClusterSpec::gpu_types
 inline constexpr Seconds kNever = std::numeric_limits<double>::infinity();
 inline constexpr JobIndex kNoJob = std::numeric_limits<JobIndex>::max();
 inline constexpr NodeIndex kNoNode = std::numeric_limits<NodeIndex>::max();
+inline constexpr GpuIndex kNoGpu = std::numeric_limits<GpuIndex>::max();
 
 // GPU capacity is tracked in thousandths so that fractional (shared) GPUs, as
 // in the Alibaba 2023 trace's gpu_milli, are exact integers.
