@@ -29,7 +29,6 @@ namespace fastgpu {
 
 namespace {
 
-
 struct LbmParams {
   double threshold = 0.5, threshold_low = 0.2;
   Seconds cooldown = 1800, min_remaining = 600;

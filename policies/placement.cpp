@@ -158,11 +158,6 @@ NodeIndex FitPlacement::find_node(const SchedulingContext& ctx, std::uint64_t ty
   return best;
 }
 
-const NodeFreeIndex& FitPlacement::index_all(const SchedulingContext& ctx) const { return ctx.cluster().free_index(); }
-const NodeFreeIndex& FitPlacement::index_of_type(const SchedulingContext& ctx, TypeIndex t) const {
-  return ctx.cluster().free_index(t);
-}
-
 void LeastLoadedPlacement::init(SchedulingContext& ctx) {
   const ClusterState& cluster = ctx.cluster();
   by_type_.resize(cluster.num_types());

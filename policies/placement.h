@@ -66,9 +66,9 @@ class FirstFitPlacement : public Placement {
 // anti-fragmentation baseline, e.g. in Weng et al., ATC'23); spread takes the
 // node with the most free GPUs, spreading jobs out. Ties go to the lowest
 // node; across types, the better count wins, then the lower node. Gangs too
-// large for one node are spread in node order. O(types x GPUs per node) per
+// large for one node are spread in node order (first-fit's indexes). O(types x GPUs per node) per
 // placement plus O(1) per allocation change.
-class FitPlacement : public Placement {
+class FitPlacement : public FirstFitPlacement {
  public:
   explicit FitPlacement(bool fewest) : fewest_(fewest) {}
   void init(SchedulingContext& ctx) override;
@@ -76,8 +76,6 @@ class FitPlacement : public Placement {
 
  protected:
   NodeIndex find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const override;
-  const NodeFreeIndex& index_all(const SchedulingContext& ctx) const override;
-  const NodeFreeIndex& index_of_type(const SchedulingContext& ctx, TypeIndex t) const override;
 
  private:
   bool fewest_;
@@ -86,7 +84,7 @@ class FitPlacement : public Placement {
 
 // The seed's load balancing: the node, and within it the GPUs, with the lowest
 // monitored load (busy fraction over the last monitor interval; ties by index).
-// The node order is re-sorted at every monitor sample.
+// The node order is re-sorted at each monitor sample that changed a node's load.
 class LeastLoadedPlacement : public Placement {
  public:
   void init(SchedulingContext& ctx) override;

@@ -115,7 +115,6 @@ class Engine {
   std::uint32_t reserved_idle_now_ = 0;           // GPUs reserved and wholly free
   Seconds last_sample_time_ = 0;
   double reserved_idle_gpu_seconds_ = 0;
-  Seconds reserved_last_change_ = 0;
   std::uint64_t reservation_hits_ = 0, reservation_misses_ = 0;
   std::uint64_t events_processed_ = 0;
   double scheduler_seconds_ = 0;

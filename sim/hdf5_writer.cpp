@@ -400,6 +400,8 @@ void ResultsWriter::finish(const std::vector<RunResult>& runs) {
 }
 
 void write_results(const std::string& path, const ResultsFileMeta& meta, const std::vector<RunResult>& runs) {
+  // Refused before anything (a directory, the .tmp) is created; add() checks
+  // again, for callers that stream.
   for (const RunResult& r : runs) check_run(r);
   ResultsWriter writer(path, meta);
   for (const RunResult& r : runs) writer.add(r);

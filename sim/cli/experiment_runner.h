@@ -4,13 +4,13 @@
 // policy and engine, and runs with the same workload seed share one read-only
 // Workload. Results are stored by run index, so the output is identical for
 // any thread count.
-#include <cstdint>
-#include <functional>
-#include <mutex>
-#include <exception>
 #include <atomic>
+#include <cstdint>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -39,8 +39,9 @@ struct RunnerOptions {
   unsigned threads = 0;   // 0 = std::thread::hardware_concurrency()
   bool progress = false;  // "[3/12] 4.1 s elapsed, ~12 s left (las seed 2)" on stderr (sim/cli/progress.h)
   bool quiet = false;     // no notes on stderr (e.g. trace rows skipped)
-  // Called once per run, in run order, as soon as that run and every earlier
-  // one have finished (from a worker thread, one call at a time), so results
+  // Called once per run, in execution order (execution_order below), as soon
+  // as that run and every earlier one have finished (from a worker thread,
+  // one call at a time; see OrderedDelivery), so results
   // can be written while later runs still execute. It may drop the run's
   // per-job and time-series data; what it throws stops the experiment.
   std::function<void(std::size_t index, RunResult& result)> on_result;
