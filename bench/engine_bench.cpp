@@ -23,12 +23,14 @@
 
 #include <fmt/format.h>
 
+#include "bench/bench_support.h"
 #include "policies/builtin.h"
 #include "sim/config.h"
 #include "sim/engine.h"
 #include "workloads/synthetic.h"
 
 using namespace fastgpu;
+using fastgpu::bench::median;
 
 namespace {
 
@@ -50,11 +52,7 @@ double process_cpu_seconds() {
 }
 
 Measurement run_child(const std::string& policy, std::uint64_t jobs, std::uint32_t nodes, double load) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
+  return bench::measure_in_child<Measurement>([&] {
     ClusterSpec cluster;
     cluster.gpu_types = {GpuType{.name = "A100", .speed = 1.0, .memory_gb = 80}};
     cluster.node_groups = {NodeGroup{.name = "node", .count = nodes, .gpus_per_node = 8, .gpu_type = 0}};
@@ -80,26 +78,8 @@ Measurement run_child(const std::string& policy, std::uint64_t jobs, std::uint32
     m.scheduler_seconds = r.summary.scheduler_seconds;
     m.preemptions = static_cast<double>(r.summary.preemptions);
     m.migrations = static_cast<double>(r.summary.migrations);
-    if (write(fds[1], &m, sizeof m) != static_cast<ssize_t>(sizeof m)) _exit(3);
-    _exit(0);
-  }
-  close(fds[1]);
-  Measurement m;
-  const ssize_t got = read(fds[0], &m, sizeof m);
-  close(fds[0]);
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  if (got != static_cast<ssize_t>(sizeof m) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error(fmt::format("benchmark run of '{}' failed", policy));
-  }
-  m.peak_rss_mb = usage.ru_maxrss / 1024.0;  // ru_maxrss is in KiB on Linux
-  return m;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+    return m;
+  }, fmt::format("benchmark run of '{}' failed", policy));
 }
 
 }  // namespace
@@ -118,12 +98,7 @@ int main(int argc, char** argv) {
     else if (flag == "--repeat") repeat = std::stoi(value);
     else if (flag == "--load") load = std::stod(value);
     else if (flag == "--policies") {
-      policies.clear();
-      for (std::size_t start = 0; start <= value.size();) {
-        const std::size_t end = std::min(value.find(',', start), value.size());
-        policies.push_back(value.substr(start, end - start));
-        start = end + 1;
-      }
+      policies = bench::split_commas(value);
     } else {
       fmt::print(stderr, "usage: bench_engine [--jobs N] [--nodes N] [--repeat R] [--load L] [--policies a,b|all]\n");
       return 2;

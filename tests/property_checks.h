@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine_fixtures.h"
+#include "workloads/synthetic.h"
 
 namespace fastgpu::testing {
 
@@ -19,6 +20,30 @@ inline ClusterSpec mixed_test_cluster() {
   c.gpu_types.push_back(GpuType{.name = "fast", .speed = 2.0, .memory_gb = 80});
   c.node_groups.push_back(NodeGroup{.name = "f", .count = 2, .gpus_per_node = 8, .gpu_type = 1});
   return c;
+}
+
+// A mixed random workload for mixed_test_cluster(): bursty arrivals at load
+// 1.2, gangs up to 16 GPUs, three priorities, deadlines and time windows,
+// fractional shares and jobs pinned to the "fast" type.
+inline SyntheticSpec mixed_test_spec() {
+  SyntheticSpec s;
+  s.jobs = 150;
+  s.arrival = "bursty";
+  s.burst_period = 1800;
+  s.load = 1.2;
+  s.gpu_counts = {1, 2, 4, 8, 16};
+  s.gpu_count_weights = {0.5, 0.2, 0.15, 0.1, 0.05};
+  s.duration_median = 600;
+  s.priorities = {0, 1, 5};
+  s.priority_weights = {0.7, 0.2, 0.1};
+  s.deadline_fraction = 0.3;
+  s.window_fraction = 0.2;
+  s.window_delay_max = 900;
+  s.share_fraction = 0.15;
+  s.preemptible_fraction = 0.8;
+  s.gpu_type_choices = {"fast"};
+  s.gpu_type_fraction = 0.2;
+  return s;
 }
 
 // Peak total share on any GPU, from the records of a run without preemption

@@ -18,34 +18,9 @@
 using namespace fastgpu;
 using namespace fastgpu::testing;
 
-namespace {
-
-SyntheticSpec mixed_spec() {
-  SyntheticSpec s;
-  s.jobs = 150;
-  s.arrival = "bursty";
-  s.burst_period = 1800;
-  s.load = 1.2;
-  s.gpu_counts = {1, 2, 4, 8, 16};
-  s.gpu_count_weights = {0.5, 0.2, 0.15, 0.1, 0.05};
-  s.duration_median = 600;
-  s.priorities = {0, 1, 5};
-  s.priority_weights = {0.7, 0.2, 0.1};
-  s.deadline_fraction = 0.3;
-  s.window_fraction = 0.2;
-  s.window_delay_max = 900;
-  s.share_fraction = 0.15;
-  s.preemptible_fraction = 0.8;
-  s.gpu_type_choices = {"fast"};
-  s.gpu_type_fraction = 0.2;
-  return s;
-}
-
-}  // namespace
-
 TEST_CASE("every policy, every estimator: invariants, exactly-once ends, determinism") {
   const ClusterSpec cluster = mixed_test_cluster();
-  const SyntheticSpec spec = mixed_spec();
+  const SyntheticSpec spec = mixed_test_spec();
   std::uint64_t runs = 0;
   for (const PolicyInfo& info : builtin_policies().all()) {
     if (info.name == "ga" || info.name == "recorded") continue;

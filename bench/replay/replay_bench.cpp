@@ -27,6 +27,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/bench_support.h"
 #include "policies/builtin.h"
 #include "sim/engine.h"
 #include "workloads/csv_trace.h"
@@ -55,40 +56,12 @@ struct Measurement {
 };
 
 // Runs `fn` in a forked child and returns what it measured, with the child's peak RSS.
-Measurement in_child(const std::function<Measurement()>& fn) {
-  int fds[2];
-  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-  std::fflush(stdout);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    Measurement m;
-    try {
-      m = fn();
-    } catch (const std::exception& e) {
-      fmt::print(stderr, "bench_replay: {}\n", e.what());
-      _exit(3);
-    }
-    if (write(fds[1], &m, sizeof m) != static_cast<ssize_t>(sizeof m)) _exit(3);
-    _exit(0);
-  }
-  close(fds[1]);
-  Measurement m;
-  const ssize_t got = read(fds[0], &m, sizeof m);
-  close(fds[0]);
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  if (got != static_cast<ssize_t>(sizeof m) || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("a benchmark child failed");
-  m.peak_rss_mb = usage.ru_maxrss / 1024.0;  // KiB on Linux
-  return m;
+template <class F>
+Measurement in_child(F&& fn) {
+  return bench::measure_in_child<Measurement>(std::forward<F>(fn), "bench_replay: a benchmark child failed");
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
+using bench::median;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -25,16 +25,14 @@
 
 #include <fmt/format.h>
 
+#include "bench/bench_support.h"
 #include "sim/hdf5_reader.h"
 
 namespace fs = std::filesystem;
+using fastgpu::bench::median;
+using fastgpu::bench::split_commas;
 
 namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
 
 std::string config_text(std::uint64_t jobs, std::uint64_t seeds, const std::vector<std::string>& policies) {
   std::string list;
@@ -109,12 +107,7 @@ int main(int argc, char** argv) {
     else if (flag == "--repeat") repeat = std::max(1, std::stoi(value));
     else if (flag == "--keep") keep = value;
     else if (flag == "--policies") {
-      policies.clear();
-      for (std::size_t start = 0; start <= value.size();) {
-        const std::size_t end = std::min(value.find(',', start), value.size());
-        policies.push_back(value.substr(start, end - start));
-        start = end + 1;
-      }
+      policies = split_commas(value);
     } else {
       fmt::print(stderr, "usage: bench_sweep [--jobs N] [--seeds N] [--repeat R] [--policies a,b,...] [--keep DIR]\n");
       return 2;
