@@ -1,5 +1,6 @@
 #pragma once
 // Small helpers to build clusters, workloads and runs in tests.
+#include <cmath>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -25,6 +26,7 @@ struct JobSpec {
   Seconds submit;
   std::uint32_t gpus;
   double work;
+  Seconds recorded_start = NAN;  // NaN = none (only the `recorded` policy reads it)
 };
 
 inline Workload make_workload(std::initializer_list<JobSpec> specs) {
@@ -37,6 +39,7 @@ inline Workload make_workload(std::initializer_list<JobSpec> specs) {
     j.submit = s.submit;
     j.num_gpus = s.gpus;
     j.work = s.work;
+    j.recorded_start = s.recorded_start;
     w.jobs.push_back(j);
   }
   w.finalize("test");

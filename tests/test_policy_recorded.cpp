@@ -11,34 +11,6 @@ using namespace fastgpu;
 using namespace fastgpu::testing;
 using V = std::vector<GpuIndex>;
 
-namespace {
-
-struct Rec {
-  Seconds submit;
-  std::uint32_t gpus;
-  double work;
-  Seconds recorded_start;  // NaN = none
-};
-
-Workload recorded_workload(std::initializer_list<Rec> specs) {
-  Workload w;
-  w.name = "recorded";
-  std::int64_t id = 0;
-  for (const Rec& s : specs) {
-    Job j;
-    j.id = id++;
-    j.submit = s.submit;
-    j.num_gpus = s.gpus;
-    j.work = s.work;
-    j.recorded_start = s.recorded_start;
-    w.jobs.push_back(j);
-  }
-  w.finalize("test");
-  return w;
-}
-
-}  // namespace
-
 TEST_CASE("recorded golden: recorded starts, waits when full, no blocking across shapes, FIFO fallback") {
   // 1 node x 2 GPUs, first-fit. Jobs in submit order (index = id):
   //   0 A submit 0,   1 GPU,  work 100, recorded 50
@@ -57,7 +29,7 @@ TEST_CASE("recorded golden: recorded starts, waits when full, no blocking across
   // t=200 E ready at arrival, t=230 I ready: both wait for B (delayed).
   // t=250 B ends: E (key 120) before I (key 230): E on GPU 0 (ends 260), I on GPU 1 (ends 270).
   // t=260 E ends, F's recorded start: F on GPU 0, ends 270, on time.
-  const Workload w = recorded_workload({{0, 1, 100, 50},
+  const Workload w = make_workload({{0, 1, 100, 50},
                                         {5, 1, 10, 260},
                                         {10, 2, 100, 100},
                                         {20, 1, 30, 110},
@@ -89,7 +61,7 @@ TEST_CASE("recorded: on a cluster with room every job starts at its recorded sta
   // beyond its recorded length); the recorded schedule never uses more than 8 GPUs:
   // 5-105 4 GPUs and 40-140 4 GPUs overlap on all 8, then 145-175 2 GPUs, 220-320 8 GPUs.
   // Recorded waits: 5 + 30 + 0 + 20 = 55 s; the simulated waits are the same.
-  const Workload w = recorded_workload({{0, 4, 100, 5}, {10, 4, 100, 40}, {145, 2, 30, 145}, {200, 8, 100, 220}});
+  const Workload w = make_workload({{0, 4, 100, 5}, {10, 4, 100, 40}, {145, 2, 30, 145}, {200, 8, 100, 220}});
   const RunResult r = run_policy("recorded", w, uniform_cluster(1, 8));
   double wait = 0;
   for (JobIndex j = 0; j < 4; ++j) {
