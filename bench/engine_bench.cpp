@@ -25,7 +25,7 @@
 
 #include "bench/bench_support.h"
 #include "policies/builtin.h"
-#include "sim/config.h"
+#include "config/config.h"
 #include "sim/engine.h"
 #include "workloads/synthetic.h"
 

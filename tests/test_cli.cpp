@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/config.h"
-#include "sim/hdf5_reader.h"
+#include "config/config.h"
+#include "results/hdf5_reader.h"
 #include "tests/scratch_dir.h"
 #include "workloads/csv_trace.h"
 #include "workloads/trace_reader.h"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/config.h"
+#include "config/config.h"
 #include "sim/error.h"
 
 using namespace fastgpu;

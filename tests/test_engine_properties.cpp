@@ -9,7 +9,7 @@
 
 #include "engine_fixtures.h"
 #include "property_checks.h"
-#include "sim/config.h"
+#include "config/config.h"
 #include "workloads/synthetic.h"
 
 using namespace fastgpu;

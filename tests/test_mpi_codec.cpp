@@ -1,5 +1,5 @@
 // The run-result encoding that MPI workers send to rank 0
-// (sim/run_result_codec.h): a real simulation's result survives the round trip
+// (results/run_result_codec.h): a real simulation's result survives the round trip
 // exactly, and malformed bytes are refused.
 #include <doctest/doctest.h>
 
@@ -8,11 +8,11 @@
 #include <string>
 
 #include "policies/builtin.h"
-#include "sim/config.h"
+#include "config/config.h"
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/metrics.h"
-#include "sim/run_result_codec.h"
+#include "results/run_result_codec.h"
 #include "workloads/workload_loader.h"
 
 using namespace fastgpu;

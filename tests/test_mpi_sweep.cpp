@@ -1,4 +1,4 @@
-// Distributed sweeps (sim/cli/mpi_runner.h): `mpirun -n 2 fastgpu compare`
+// Distributed sweeps (experiments/mpi_runner.h): `mpirun -n 2 fastgpu compare`
 // writes the same HDF5 file and prints the same tables as one process, and a
 // bad config is reported once. Only built into the tests when CMake found
 // MPI (FASTGPU_MPIEXEC is then the launcher's path).
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/hdf5_reader.h"
+#include "results/hdf5_reader.h"
 #include "test_sweep_files.h"
 
 using fastgpu::test::results_file_differences;

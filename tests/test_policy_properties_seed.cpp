@@ -12,7 +12,7 @@
 #include <map>
 
 #include "property_checks.h"
-#include "sim/config.h"
+#include "config/config.h"
 #include "workloads/synthetic.h"
 
 using namespace fastgpu;

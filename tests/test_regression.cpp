@@ -14,9 +14,9 @@
 #include <string>
 
 #include "sim/error.h"
-#include "sim/hdf5_reader.h"
-#include "sim/hdf5_writer.h"
-#include "sim/regression.h"
+#include "results/hdf5_reader.h"
+#include "results/hdf5_writer.h"
+#include "experiments/regression.h"
 #include "tests/scratch_dir.h"
 
 using namespace fastgpu;

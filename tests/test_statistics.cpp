@@ -8,9 +8,9 @@
 #include <set>
 #include <vector>
 
-#include "sim/metric_direction.h"
+#include "experiments/metric_direction.h"
 #include "sim/metrics.h"
-#include "sim/statistics.h"
+#include "experiments/statistics.h"
 
 using namespace fastgpu;
 

@@ -1,8 +1,8 @@
-// Parameter sweeps (sim/cli/sweep.h): the [sweep] table expands to the cross
+// Parameter sweeps (experiments/sweep.h): the [sweep] table expands to the cross
 // product in the documented order, each point's config is the file with the
 // point's values, bad grids are errors naming file, line and key; and
 // `fastgpu compare` writes the same HDF5 file for -j 1 and -j 2 with the
-// sweep values as /summary columns. Also the progress line (sim/cli/progress.h).
+// sweep values as /summary columns. Also the progress line (experiments/progress.h).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/progress.h"
-#include "sim/cli/sweep.h"
-#include "sim/config.h"
+#include "experiments/progress.h"
+#include "experiments/sweep.h"
+#include "config/config.h"
 #include "sim/error.h"
-#include "sim/hdf5_reader.h"
+#include "results/hdf5_reader.h"
 #include "test_sweep_files.h"
 
 using namespace fastgpu;

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "sim/config.h"
+#include "config/config.h"
 #include "tests/trace_fixtures.h"
 #include "workloads/batsim_writer.h"
 #include "workloads/trace_cluster.h"

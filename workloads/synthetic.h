@@ -1,6 +1,6 @@
 #pragma once
 // Synthetic workload generator ([workload] kind = "synthetic", SyntheticSpec in
-// sim/config.h). Arrivals: Poisson, bursty (on/off modulated Poisson) or diurnal
+// config/config.h). Arrivals: Poisson, bursty (on/off modulated Poisson) or diurnal
 // (sinusoidal rate, by thinning). Job attributes are drawn independently per job
 // from a counter-based generator (Philox4x32, keyed by the seed, counter = job
 // index and attribute), so a job's GPU count does not change when, say, the
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/cluster_spec.h"
-#include "sim/config.h"
+#include "workloads/synthetic_spec.h"
 #include "sim/workload.h"
 
 namespace fastgpu {

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "sim/cluster_spec.h"
-#include "sim/config.h"
+#include "workloads/workload_spec.h"
 #include "sim/workload.h"
 #include "workloads/trace_reader.h"
 

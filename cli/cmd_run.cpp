@@ -1,0 +1,45 @@
+// fastgpu run: simulate the policies x seeds of a config (or a selection) and
+// write every run to HDF5; prints one row per run.
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "experiments/comparison.h"
+#include "experiments/experiment_runner.h"
+#include "cli/options.h"
+#include "results/hdf5_writer.h"
+
+namespace fastgpu::cli {
+
+int run_command(const Args& args) {
+  CommandLine cl("run", "CONFIG [options]",
+                 "Simulates every policy of CONFIG on every seed (or the ones selected with --policy and\n"
+                 "--seed), writes all metrics to HDF5 (-o, else experiment.output, else\n"
+                 "results/<name>.h5) and prints one row per run.",
+                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet);
+  cl.options().add_options()("policy,p", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
+                             "run only this policy label (repeatable, or a,b); a registered policy that the config "
+                             "does not define runs with its default parameters")(
+      "seed,s", po::value<std::string>()->value_name("N"), "run only workload seed N");
+  if (!cl.parse(args)) return 0;
+
+  ExperimentConfig config = cl.load_config();
+  std::vector<std::string> labels;
+  if (cl.has("policy")) {
+    for (const std::string& p : cl.vm()["policy"].as<std::vector<std::string>>()) {
+      for (std::string& l : split_list(p, "--policy")) labels.push_back(std::move(l));
+    }
+  }
+  std::vector<std::uint64_t> seeds;
+  if (cl.has("seed")) seeds.push_back(parse_uint(cl.vm()["seed"].as<std::string>(), "--seed"));
+
+  const std::vector<RunSpec> runs = plan_runs(config, labels, seeds);
+  const std::string output = cl.output_path(config);
+  const std::vector<RunResult> results = run_experiment(config, runs, cl.runner_options(config));
+  write_results(output, ResultsFileMeta{config.name, config.path, config.text}, results);
+
+  fmt::print("{}", runs_table(results));
+  if (!cl.quiet()) fmt::print(stderr, "wrote {}\n", output);
+  return 0;
+}
+
+}  // namespace fastgpu::cli

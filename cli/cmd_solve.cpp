@@ -1,0 +1,339 @@
+// fastgpu solve: map a static expected-time-to-compute instance (Braun et al.'s
+// format or fastgpu's CSV, docs/ga.md) with the GA or a classic heuristic,
+// print makespan, flowtime, the seed's F and L, generations and wall time, and
+// optionally write the assignment, the schedule and the GA's convergence curve
+// to HDF5.
+#include <hdf5.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "policies/ga/etc_heuristics.h"
+#include "policies/ga/etc_io.h"
+#include "policies/ga/fitness.h"
+#include "policies/ga/ga.h"
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "sim/error.h"
+#include "results/hdf5_common.h"
+#include "sim/version.h"
+
+namespace fastgpu::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using h5::check;
+using h5::check_status;
+using h5::Handle;
+
+double parse_number(const std::string& text, const std::string& option, double min, double max) {
+  double v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || ptr != end || !(v >= min && v <= max))
+    throw InputError(fmt::format("{}: expected a number in [{}, {}], got '{}'", option, min, max, text));
+  return v;
+}
+
+std::uint32_t parse_count(const std::string& text, const std::string& option, std::uint64_t min, std::uint64_t max) {
+  const std::uint64_t v = parse_uint(text, option);
+  if (v < min || v > max) throw InputError(fmt::format("{}: expected an integer in [{}, {}], got {}", option, min, max, v));
+  return static_cast<std::uint32_t>(v);
+}
+
+// What was solved and how, for the printout and the HDF5 file.
+struct Solution {
+  std::string policy;
+  std::vector<std::uint32_t> assignment;
+  std::vector<double> start, finish;  // time units
+  ga::Fitness fitness;
+  ga::Fitness reference;              // Min-Min's
+  std::vector<ga::GenerationRecord> history;
+  std::uint32_t generations = 0;
+  std::string stop = "-";
+  std::string backend = "-";
+  std::string device = "-";
+  double wall_seconds = 0;
+};
+
+void attr_string(hid_t loc, const std::string& name, const std::string& value) {
+  Handle type = h5::vl_string_type();
+  Handle space = h5::make_space(H5Screate(H5S_SCALAR), "attribute space");
+  Handle attr{check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
+              H5Aclose};
+  const char* p = value.c_str();
+  check_status(H5Awrite(attr, type, &p), "writing attribute " + name);
+}
+
+template <class T>
+void attr_number(hid_t loc, const std::string& name, hid_t type, T value) {
+  Handle space = h5::make_space(H5Screate(H5S_SCALAR), "attribute space");
+  Handle attr{check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
+              H5Aclose};
+  check_status(H5Awrite(attr, type, &value), "writing attribute " + name);
+}
+
+void write_vector(hid_t loc, const std::string& name, hid_t type, const void* data, std::size_t n) {
+  const hsize_t dims[1] = {n};
+  Handle space = h5::make_space(H5Screate_simple(1, dims, nullptr), "dataspace of " + name);
+  Handle ds{check(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                  "creating dataset " + name),
+            H5Dclose};
+  if (n > 0) check_status(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing dataset " + name);
+}
+
+// One row of /convergence.
+struct ConvergenceRow {
+  std::uint32_t generation;
+  double cost, makespan, flowtime, F, L;
+};
+
+void write_h5(const std::string& path, const std::string& command, const std::string& input,
+              const std::string& format, const ga::EtcInstance& inst, const ga::GaParams& params,
+              const Solution& s) {
+  const h5::QuietErrors quiet;
+  const SourceLocation where{path, 0, ""};
+  std::error_code ec;
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty()) {
+    fs::create_directories(parent, ec);
+    if (ec) throw InputError(where, fmt::format("cannot create directory '{}': {}", parent.string(), ec.message()));
+  }
+  const std::string tmp = path + ".tmp";
+  try {
+    const hid_t id = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (id < 0) throw InputError(SourceLocation{tmp, 0, ""}, "cannot create file: " + h5::error_stack());
+    Handle file{id, H5Fclose};
+    attr_string(file, "fastgpu_version", kVersion);
+    attr_string(file, "git_describe", kGitDescribe);
+    attr_string(file, "command", command);
+    attr_string(file, "instance", input);
+    attr_string(file, "format", format);
+    attr_number(file, "tasks", H5T_NATIVE_UINT32, inst.tasks);
+    attr_number(file, "machines", H5T_NATIVE_UINT32, inst.machines);
+    attr_number(file, "tick", H5T_NATIVE_DOUBLE, inst.tick);
+    attr_string(file, "policy", s.policy);
+    attr_string(file, "backend", s.backend);
+    attr_string(file, "device", s.device);
+    attr_number(file, "makespan", H5T_NATIVE_DOUBLE, inst.to_time(s.fitness.makespan));
+    attr_number(file, "flowtime", H5T_NATIVE_DOUBLE, inst.to_time(s.fitness.flowtime));
+    attr_number(file, "F", H5T_NATIVE_DOUBLE, s.fitness.F);
+    attr_number(file, "L", H5T_NATIVE_DOUBLE, s.fitness.L);
+    attr_number(file, "cost", H5T_NATIVE_DOUBLE, s.fitness.cost);
+    attr_number(file, "min_min_makespan", H5T_NATIVE_DOUBLE, inst.to_time(s.reference.makespan));
+    attr_number(file, "generations_run", H5T_NATIVE_UINT32, s.generations);
+    attr_string(file, "stop_reason", s.stop);
+    attr_number(file, "wall_seconds", H5T_NATIVE_DOUBLE, s.wall_seconds);
+    attr_number(file, "seed", H5T_NATIVE_UINT64, static_cast<std::uint64_t>(params.seed));
+    attr_number(file, "population", H5T_NATIVE_UINT32, params.population);
+    attr_number(file, "alpha", H5T_NATIVE_DOUBLE, params.alpha);
+    attr_number(file, "w_makespan", H5T_NATIVE_DOUBLE, params.w_makespan);
+    attr_number(file, "w_flowtime", H5T_NATIVE_DOUBLE, params.w_flowtime);
+    attr_number(file, "w_F", H5T_NATIVE_DOUBLE, params.w_F);
+    attr_number(file, "w_variance", H5T_NATIVE_DOUBLE, params.w_variance);
+    write_vector(file, "assignment", H5T_NATIVE_UINT32, s.assignment.data(), s.assignment.size());
+    write_vector(file, "start", H5T_NATIVE_DOUBLE, s.start.data(), s.start.size());
+    write_vector(file, "finish", H5T_NATIVE_DOUBLE, s.finish.data(), s.finish.size());
+
+    std::vector<ConvergenceRow> rows;
+    for (std::size_t g = 0; g < s.history.size(); ++g) {
+      const ga::GenerationRecord& h = s.history[g];
+      rows.push_back({static_cast<std::uint32_t>(g), h.cost, inst.to_time(h.makespan), inst.to_time(h.flowtime), h.F,
+                      h.L});
+    }
+    Handle type = h5::make_type(H5Tcreate(H5T_COMPOUND, sizeof(ConvergenceRow)), "convergence type");
+    check_status(H5Tinsert(type, "generation", HOFFSET(ConvergenceRow, generation), H5T_NATIVE_UINT32), "type");
+    check_status(H5Tinsert(type, "cost", HOFFSET(ConvergenceRow, cost), H5T_NATIVE_DOUBLE), "type");
+    check_status(H5Tinsert(type, "makespan", HOFFSET(ConvergenceRow, makespan), H5T_NATIVE_DOUBLE), "type");
+    check_status(H5Tinsert(type, "flowtime", HOFFSET(ConvergenceRow, flowtime), H5T_NATIVE_DOUBLE), "type");
+    check_status(H5Tinsert(type, "F", HOFFSET(ConvergenceRow, F), H5T_NATIVE_DOUBLE), "type");
+    check_status(H5Tinsert(type, "L", HOFFSET(ConvergenceRow, L), H5T_NATIVE_DOUBLE), "type");
+    write_vector(file, "convergence", type, rows.data(), rows.size());
+    file.close("closing (flushing) the file");
+  } catch (const h5::Error& e) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error(fmt::format("cannot write '{}': {}", path, e.what()));
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw;
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(tmp, ec);
+    throw InputError(where, fmt::format("cannot rename '{}' to it: {}", tmp, why));
+  }
+}
+
+}  // namespace
+
+int solve_command(const Args& args) {
+  CommandLine cl("solve", "FILE [--policy ga|min-min|max-min|sufferage|mct|met] [options]",
+                 "Maps a static expected-time-to-compute instance: FILE holds T x M times (Braun et al.'s\n"
+                 "format: one number per line, task-major; or fastgpu's CSV, docs/ga.md). Prints makespan,\n"
+                 "flowtime, the seed's F and L, the generations run and the wall time; -o writes the\n"
+                 "assignment, the schedule and the GA's convergence curve to HDF5.",
+                 kOutput | kQuiet);
+  auto add = cl.options().add_options();
+  add("format", po::value<std::string>()->value_name("braun|csv"), "input format (default: csv for *.csv, else braun)");
+  add("tasks", po::value<std::string>()->value_name("T"), "tasks (braun; default 512 when the file has 8192 values)");
+  add("machines", po::value<std::string>()->value_name("M"), "machines (braun; default 16 when the file has 8192 values)");
+  add("policy,p", po::value<std::string>()->default_value("ga"), "ga, min-min, max-min, sufferage, mct, met or olb");
+  add("backend", po::value<std::string>()->default_value("auto"), "GA backend: auto (CUDA if a GPU is present), cpu, cuda");
+  add("generations,g", po::value<std::string>()->default_value("1000"), "GA generations (breeding steps)");
+  add("population", po::value<std::string>()->default_value("256"), "GA population size");
+  add("seed,s", po::value<std::string>()->default_value("1"), "GA random seed");
+  add("time-limit", po::value<std::string>()->value_name("SEC"), "stop the GA after this wall time (seconds)");
+  add("stall", po::value<std::string>()->value_name("N"), "stop the GA after N generations without improvement");
+  add("threads,j", po::value<std::string>()->value_name("N"), "CPU backend threads (default: all cores)");
+  add("elites", po::value<std::string>()->value_name("N"), "GA elites kept per generation (default 2)");
+  add("mutation-rate", po::value<std::string>()->value_name("P"), "probability of random reassignment (default 0.5)");
+  add("load-move-rate", po::value<std::string>()->value_name("P"), "probability of the load-aware move (default 0.5)");
+  add("alpha", po::value<std::string>()->value_name("A"), "alpha of the seed's F (default 0.5)");
+  add("w-makespan", po::value<std::string>()->value_name("W"), "cost weight of makespan / Min-Min's (default 1)");
+  add("w-flowtime", po::value<std::string>()->value_name("W"), "cost weight of flowtime / Min-Min's (default 0)");
+  add("w-F", po::value<std::string>()->value_name("W"), "cost weight of -F / Min-Min's F (default 0)");
+  add("w-variance", po::value<std::string>()->value_name("W"), "cost weight of L (default 0.1)");
+  cl.add_positional("file", 1);
+  if (!cl.parse(args)) return 0;
+  const auto& vm = cl.vm();
+  if (!cl.has("file")) throw InputError("solve: missing the FILE argument (see 'fastgpu solve --help')");
+  const std::string path = vm["file"].as<std::vector<std::string>>().front();
+  auto opt = [&](const char* name) { return vm[name].as<std::string>(); };
+
+  std::string format;
+  if (cl.has("format")) {
+    format = opt("format");
+    if (format != "braun" && format != "csv")
+      throw InputError(fmt::format("--format: expected braun or csv, got '{}'", format));
+  } else {
+    format = fs::path(path).extension() == ".csv" ? "csv" : "braun";
+  }
+  const std::string policy = opt("policy");
+  const std::optional<ga::Heuristic> heuristic = ga::parse_heuristic(policy);
+  if (policy != "ga" && !heuristic)
+    throw InputError(fmt::format("--policy: unknown '{}' (ga, min-min, max-min, sufferage, mct, met, olb)", policy));
+
+  ga::GaParams params;
+  params.generations = parse_count(opt("generations"), "--generations", 0, 100000000);
+  params.population = parse_count(opt("population"), "--population", 2, 1u << 24);
+  params.seed = parse_uint(opt("seed"), "--seed");
+  try {
+    params.backend = ga::parse_backend(opt("backend"));
+  } catch (const std::invalid_argument& e) {
+    throw InputError(fmt::format("--backend: {}", e.what()));
+  }
+  if (cl.has("time-limit")) params.time_limit_seconds = parse_number(opt("time-limit"), "--time-limit", 0, 1e9);
+  if (cl.has("stall")) params.stall_generations = parse_count(opt("stall"), "--stall", 0, 100000000);
+  if (cl.has("threads")) params.threads = parse_count(opt("threads"), "--threads", 0, 4096);
+  if (cl.has("elites")) params.elites = parse_count(opt("elites"), "--elites", 1, params.population - 1);
+  if (cl.has("mutation-rate")) params.mutation_rate = parse_number(opt("mutation-rate"), "--mutation-rate", 0, 1);
+  if (cl.has("load-move-rate")) params.load_move_rate = parse_number(opt("load-move-rate"), "--load-move-rate", 0, 1);
+  if (cl.has("alpha")) params.alpha = parse_number(opt("alpha"), "--alpha", 0, 1e12);
+  if (cl.has("w-makespan")) params.w_makespan = parse_number(opt("w-makespan"), "--w-makespan", 0, 1e12);
+  if (cl.has("w-flowtime")) params.w_flowtime = parse_number(opt("w-flowtime"), "--w-flowtime", 0, 1e12);
+  if (cl.has("w-F")) params.w_F = parse_number(opt("w-F"), "--w-F", 0, 1e12);
+  if (cl.has("w-variance")) params.w_variance = parse_number(opt("w-variance"), "--w-variance", 0, 1e12);
+  if (params.elites >= params.population)
+    throw InputError(fmt::format("--elites: must be below the population ({})", params.population));
+  if (policy == "ga" && params.backend == ga::Backend::cuda && ga::cuda_device_count() == 0)
+    throw InputError(ga::cuda_built() ? "--backend cuda: no CUDA device is present"
+                                      : "--backend cuda: this fastgpu was built without CUDA");
+
+  // Read the instance; parse errors name file, line and field (exit 2).
+  ga::EtcFile file;
+  ga::EtcInstance inst;
+  try {
+    const std::uint32_t tasks = cl.has("tasks") ? parse_count(opt("tasks"), "--tasks", 1, 0xFFFFFFFFu) : 0;
+    const std::uint32_t machines = cl.has("machines") ? parse_count(opt("machines"), "--machines", 1, 0xFFFFFFFFu) : 0;
+    if (format == "csv" && (tasks || machines))
+      throw InputError("--tasks/--machines: only for --format braun (a CSV gives its own shape)");
+    file = format == "braun" ? ga::read_braun(path, tasks, machines) : ga::read_etc_csv(path);
+    inst = ga::make_instance(file.spec);
+  } catch (const ga::EtcParseError& e) {
+    throw InputError(SourceLocation{e.file, e.line, e.field}, e.what());
+  } catch (const std::invalid_argument& e) {
+    throw InputError(SourceLocation{path, 0, ""}, e.what());
+  }
+
+  Solution s;
+  s.policy = policy;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (policy == "ga") {
+    ga::GaResult r;
+    try {
+      r = ga::run_ga(inst, params);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(e.what());
+    }
+    s.assignment = r.assignment;
+    s.fitness = r.fitness;
+    s.reference = r.reference;
+    s.history = r.history;
+    s.generations = r.generations_run;
+    s.stop = ga::to_string(r.stop);
+    s.backend = ga::to_string(r.backend);
+    s.device = r.device;
+    ga::Evaluator ev(inst);
+    ev.decode(s.assignment.data());
+    for (std::uint32_t t = 0; t < inst.tasks; ++t) {
+      s.start.push_back(inst.to_time(ev.start()[t]));
+      s.finish.push_back(inst.to_time(ev.completion()[t]));
+    }
+  } else {
+    // A heuristic's own schedule (tasks in the order it mapped them). The
+    // cost uses the GA's weights with Min-Min's references, for comparison.
+    const ga::HeuristicSchedule h = ga::run_heuristic(*heuristic, inst);
+    const ga::HeuristicSchedule mm = ga::min_min(inst);
+    ga::CostModel cm;
+    cm.w_makespan = params.w_makespan, cm.w_flowtime = params.w_flowtime, cm.w_F = params.w_F;
+    cm.w_variance = params.w_variance, cm.alpha = params.alpha, cm.tick = inst.tick;
+    const ga::Fitness ref0 = ga::evaluate(inst, mm.assignment, cm);
+    cm.ref_makespan = ref0.makespan > 0 ? double(ref0.makespan) : 1.0;
+    cm.ref_flowtime = ref0.flowtime > 0 ? double(ref0.flowtime) : 1.0;
+    cm.ref_F = ref0.F > 0 ? ref0.F : 1.0;
+    s.reference = ga::evaluate(inst, mm.assignment, cm);
+    s.assignment = h.assignment;
+    s.fitness = ga::evaluate(inst, h.assignment, cm, h.sequence);
+    for (std::uint32_t t = 0; t < inst.tasks; ++t) {
+      s.start.push_back(inst.to_time(h.start[t]));
+      s.finish.push_back(inst.to_time(h.finish[t]));
+    }
+  }
+  s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  const double makespan = inst.to_time(s.fitness.makespan);
+  const double ref = inst.to_time(s.reference.makespan);
+  fmt::print("instance     {} ({}, {} tasks x {} machines)\n", path, format, inst.tasks, inst.machines);
+  if (policy == "ga")
+    fmt::print("policy       ga (backend {}: {}; population {}, seed {})\n", s.backend, s.device, params.population,
+               params.seed);
+  else
+    fmt::print("policy       {}\n", policy);
+  fmt::print("makespan     {:.10g}\n", makespan);
+  fmt::print("flowtime     {:.10g}\n", inst.to_time(s.fitness.flowtime));
+  fmt::print("F            {:.6g}   (alpha {})\n", s.fitness.F, params.alpha);
+  fmt::print("L            {:.6g}\n", s.fitness.L);
+  fmt::print("cost         {:.6g}\n", s.fitness.cost);
+  fmt::print("generations  {}   (stop: {})\n", s.generations, s.stop);
+  fmt::print("wall time    {:.3f} s\n", s.wall_seconds);
+  fmt::print("min-min      {:.10g}   (makespan; {:+.2f}% vs min-min)\n", ref,
+             ref > 0 ? 100.0 * (makespan - ref) / ref : 0.0);
+  if (cl.has("output")) {
+    const std::string out = vm["output"].as<std::string>();
+    write_h5(out, cl.command_text(), path, format, inst, params, s);
+    if (!cl.quiet()) fmt::print(stderr, "wrote {}\n", out);
+  }
+  return 0;
+}
+
+}  // namespace fastgpu::cli

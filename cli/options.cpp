@@ -1,0 +1,147 @@
+#include "cli/options.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "sim/error.h"
+
+namespace fastgpu::cli {
+
+CommandLine::CommandLine(std::string name, std::string synopsis, std::string description, unsigned shared)
+    : name_(std::move(name)),
+      synopsis_(std::move(synopsis)),
+      description_(std::move(description)),
+      shared_(shared),
+      options_("Options") {
+  auto add = options_.add_options();
+  add("help,h", "print this help and exit");
+  if (shared_ & kSet) {
+    add("set", po::value<std::vector<std::string>>()->composing()->value_name("KEY=VALUE"),
+        "override a config key (repeatable), e.g. --set workload.load=0.7; VALUE is TOML or a bare string");
+  }
+  if (shared_ & kOutput) add("output,o", po::value<std::string>()->value_name("FILE"), "output file");
+  if (shared_ & kThreads) {
+    add("threads,j", po::value<std::string>()->value_name("N"),
+        "run this many simulations at once (default: experiment.threads, 0 = all cores)");
+  }
+  if (shared_ & kCheck) add("check", "verify the engine invariants after every instant (slow)");
+  if (shared_ & kQuiet) add("quiet,q", "no progress or notes on stderr");
+  if (shared_ & kConfigArg) positional_.add("config", 1);
+}
+
+void CommandLine::add_positional(const char* name, int max_count) {
+  extra_positionals_.emplace_back(name);
+  positional_.add(name, max_count);
+}
+
+bool CommandLine::parse(const Args& args) {
+  args_ = args;
+  po::options_description hidden;
+  if (shared_ & kConfigArg) hidden.add_options()("config", po::value<std::string>());
+  for (const std::string& n : extra_positionals_) hidden.add_options()(n.c_str(), po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(options_).add(hidden);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional_).run(), vm_);
+    if (vm_.count("help")) {
+      std::cout << fmt::format("Usage: fastgpu {} {}\n\n{}\n\n", name_, synopsis_, description_) << options_;
+      return false;
+    }
+    po::notify(vm_);
+  } catch (const po::error& e) {
+    throw InputError(fmt::format("{}: {} (see 'fastgpu {} --help')", name_, e.what(), name_));
+  }
+  if ((shared_ & kConfigArg) && !vm_.count("config")) {
+    throw InputError(fmt::format("{}: missing the CONFIG argument (see 'fastgpu {} --help')", name_, name_));
+  }
+  return true;
+}
+
+ExperimentConfig CommandLine::load_config() const {
+  std::vector<std::string> sets;
+  if (vm_.count("set")) sets = vm_["set"].as<std::vector<std::string>>();
+  ExperimentConfig config = fastgpu::load_config(vm_["config"].as<std::string>(), sets);
+  if (has("check")) config.engine.check_invariants = true;
+  // Keep the command line with the text stored in the results (as a comment).
+  if (!config.text.empty() && config.text.back() != '\n') config.text += '\n';
+  config.text += "# command line: " + command_text() + "\n";
+  return config;
+}
+
+std::string CommandLine::output_path(const ExperimentConfig& config) const {
+  if (has("output")) return vm_["output"].as<std::string>();
+  if (!config.output.empty()) return config.output;
+  return "results/" + config.name + ".h5";
+}
+
+RunnerOptions CommandLine::runner_options(const ExperimentConfig& config) const {
+  RunnerOptions o;
+  o.threads = config.threads;
+  if (has("threads")) {
+    const std::uint64_t j = parse_uint(vm_["threads"].as<std::string>(), "--threads");
+    if (j > 4096) throw InputError(fmt::format("--threads: at most 4096, got {}", j));
+    o.threads = static_cast<unsigned>(j);
+  }
+  o.quiet = quiet();
+  o.progress = !o.quiet && isatty(fileno(stderr));
+  return o;
+}
+
+std::string CommandLine::command_text() const {
+  std::string out = "fastgpu " + name_;
+  for (const std::string& a : args_) {
+    const bool plain = a.find_first_of(" \t\"'\\$`") == std::string::npos && !a.empty();
+    out += " " + (plain ? a : "'" + a + "'");
+  }
+  // One comment line: newlines would end it.
+  for (char& c : out) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return out;
+}
+
+std::vector<std::string> split_list(const std::string& text, const std::string& option) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto b = item.find_first_not_of(" \t");
+    const auto e = item.find_last_not_of(" \t");
+    item = b == std::string::npos ? "" : item.substr(b, e - b + 1);
+    if (item.empty()) throw InputError(fmt::format("{}: empty item in list '{}'", option, text));
+    out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::uint64_t parse_uint(const std::string& text, const std::string& option) {
+  std::uint64_t v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    throw InputError(fmt::format("{}: expected a non-negative integer, got '{}'", option, text));
+  }
+  return v;
+}
+
+std::vector<std::uint64_t> parse_seeds(const std::string& text, const std::string& option) {
+  std::vector<std::uint64_t> seeds;
+  if (text.find(',') == std::string::npos) {
+    const std::uint64_t n = parse_uint(text, option);
+    if (n < 1 || n > 1000000) throw InputError(fmt::format("{}: the number of seeds must be in [1, 1000000], got {}", option, n));
+    for (std::uint64_t s = 1; s <= n; ++s) seeds.push_back(s);
+  } else {
+    for (const std::string& s : split_list(text, option)) seeds.push_back(parse_uint(s, option));
+  }
+  return seeds;
+}
+
+}  // namespace fastgpu::cli

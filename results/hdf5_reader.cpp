@@ -1,0 +1,159 @@
+#include "results/hdf5_reader.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "sim/error.h"
+#include "results/hdf5_common.h"
+#include "results/hdf5_writer.h"
+
+namespace fastgpu {
+
+using h5::check;
+using h5::check_status;
+using h5::Handle;
+
+namespace {
+
+Handle open_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(SourceLocation{path, 0, ""}, "no such results file");
+  return {check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "opening as HDF5"), H5Fclose};
+}
+
+Handle open_dataset(hid_t loc, const std::string& name) {
+  return {check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "opening dataset " + name), H5Dclose};
+}
+
+std::size_t row_count(hid_t ds, const std::string& name) {
+  Handle space = h5::make_space(H5Dget_space(ds), "reading the shape of " + name);
+  if (H5Sget_simple_extent_ndims(space) != 1) throw h5::Error(name + " is not a 1-D table");
+  hsize_t dims[1] = {0};
+  check_status(H5Sget_simple_extent_dims(space, dims, nullptr), "reading the shape of " + name);
+  return dims[0];
+}
+
+// Runs `body` and turns HDF5 failures into InputErrors naming the file.
+template <class F>
+auto guarded(const std::string& path, F body) {
+  const h5::QuietErrors quiet;
+  try {
+    return body();
+  } catch (const h5::Error& e) {
+    throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot read results file: {}", e.what()));
+  }
+}
+
+// Reads a whole 1-D table of one run into a vector of T via `mem_type`.
+template <class T>
+std::vector<T> read_run_table(const std::string& path, const std::string& policy, const std::string& workload,
+                              std::uint64_t seed, const char* dataset, hid_t mem_type) {
+  Handle file = open_file(path);
+  const std::string group = run_group_path(policy, workload, seed);
+  // H5Lexists needs every intermediate link to exist: walk the path.
+  std::string prefix;
+  for (std::size_t at = 1; at != std::string::npos;) {
+    const std::size_t next = group.find('/', at);
+    prefix = group.substr(0, next);
+    if (check_status(H5Lexists(file, prefix.c_str(), H5P_DEFAULT), "looking up " + prefix) <= 0)
+      throw InputError(SourceLocation{path, 0, group},
+                       fmt::format("no run of policy '{}' on workload '{}' with seed {}", policy, workload, seed));
+    at = next == std::string::npos ? next : next + 1;
+  }
+  const std::string name = group + "/" + dataset;
+  Handle ds = open_dataset(file, name);
+  std::vector<T> rows(row_count(ds, name));
+  Handle file_type = h5::make_type(H5Dget_type(ds), "reading the type of " + name);
+  Handle dxpl = h5::transfer_plist(rows.size(), file_type, mem_type);
+  if (!rows.empty()) check_status(H5Dread(ds, mem_type, H5S_ALL, H5S_ALL, dxpl, rows.data()), "reading " + name);
+  return rows;
+}
+
+}  // namespace
+
+std::vector<SummaryRow> read_summary_table(const std::string& path) {
+  return guarded(path, [&] {
+    Handle file = open_file(path);
+    Handle ds = open_dataset(file, h5::kSummaryDataset);
+    Handle file_type = h5::make_type(H5Dget_type(ds), "reading the type of /summary");
+    if (H5Tget_class(file_type) != H5T_COMPOUND) throw h5::Error("/summary is not a compound table");
+
+    // A memory row with the strings as they are and every number as double,
+    // so files with more or fewer metric columns read fine.
+    struct Column { std::string name; std::size_t offset; std::size_t size; bool text; };
+    std::vector<Column> columns;
+    std::vector<Handle> string_types;
+    std::size_t row_bytes = 0;
+    const int members = check(H5Tget_nmembers(file_type), "counting /summary columns");
+    for (int i = 0; i < members; ++i) {
+      char* raw = H5Tget_member_name(file_type, static_cast<unsigned>(i));
+      if (!raw) throw h5::Error("reading a /summary column name: " + h5::error_stack());
+      Column c{raw, 0, sizeof(double), false};
+      H5free_memory(raw);
+      const H5T_class_t cls = H5Tget_member_class(file_type, static_cast<unsigned>(i));
+      if (cls == H5T_STRING) {
+        Handle t = h5::make_type(H5Tget_member_type(file_type, static_cast<unsigned>(i)), "reading a column type");
+        if (H5Tis_variable_str(t) > 0) throw h5::Error("/summary column " + c.name + " is not a fixed-length string");
+        c.text = true;
+        c.size = H5Tget_size(t);
+      } else if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
+        continue;  // not a metric; skipped
+      }
+      c.offset = row_bytes;
+      row_bytes += (c.size + 7) / 8 * 8;
+      columns.push_back(std::move(c));
+    }
+    Handle mem = h5::make_type(H5Tcreate(H5T_COMPOUND, std::max<std::size_t>(row_bytes, 1)), "creating a row type");
+    for (const Column& c : columns) {
+      if (c.text) string_types.push_back(h5::fixed_string_type(c.size));
+      const hid_t t = c.text ? string_types.back().get() : c.name == "seed" ? H5T_NATIVE_UINT64 : H5T_NATIVE_DOUBLE;
+      check_status(H5Tinsert(mem, c.name.c_str(), c.offset, t), "adding column " + c.name);
+    }
+
+    const std::size_t n = row_count(ds, h5::kSummaryDataset);
+    std::vector<std::byte> buf(n * row_bytes);
+    Handle dxpl = h5::transfer_plist(n, file_type, mem);
+    if (n > 0) check_status(H5Dread(ds, mem, H5S_ALL, H5S_ALL, dxpl, buf.data()), "reading /summary");
+    std::vector<SummaryRow> rows(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::byte* row = buf.data() + k * row_bytes;
+      for (const Column& c : columns) {
+        if (c.text) {
+          const auto* s = reinterpret_cast<const char*>(row + c.offset);
+          const std::string value(s, strnlen(s, c.size));
+          if (c.name == "policy") rows[k].policy = value;
+          else if (c.name == "workload") rows[k].workload = value;
+          else if (c.name.rfind("sweep.", 0) == 0 && !value.empty()) rows[k].sweep.emplace(c.name.substr(6), value);
+        } else if (c.name == "seed") {
+          std::memcpy(&rows[k].seed, row + c.offset, sizeof(std::uint64_t));
+        } else {
+          double v;
+          std::memcpy(&v, row + c.offset, sizeof v);
+          rows[k].metrics.emplace(c.name, v);
+        }
+      }
+    }
+    return rows;
+  });
+}
+
+std::vector<JobRecord> read_job_records(const std::string& path, const std::string& policy,
+                                        const std::string& workload, std::uint64_t seed) {
+  return guarded(path, [&] {
+    Handle type = h5::job_record_type(sizeof(JobRecord));  // the extra text columns are not read
+    return read_run_table<JobRecord>(path, policy, workload, seed, h5::kJobsDataset, type);
+  });
+}
+
+std::vector<TimeSample> read_timeseries(const std::string& path, const std::string& policy,
+                                        const std::string& workload, std::uint64_t seed) {
+  return guarded(path, [&] {
+    Handle type = h5::time_sample_type();
+    return read_run_table<TimeSample>(path, policy, workload, seed, h5::kTimeseriesDataset, type);
+  });
+}
+
+}  // namespace fastgpu

@@ -1,0 +1,411 @@
+#include "results/hdf5_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <system_error>
+
+#include "sim/error.h"
+#include "results/hdf5_common.h"
+#include "sim/metrics.h"
+#include "sim/version.h"
+
+namespace fastgpu {
+
+namespace fs = std::filesystem;
+using h5::check;
+using h5::check_status;
+using h5::Handle;
+
+namespace {
+
+// Chunks of about 256 KiB: one chunk for small tables, a few hundred for a
+// million jobs; well inside HDF5's default 1 MiB chunk cache.
+constexpr std::size_t kChunkBytes = 256 * 1024;
+constexpr unsigned kDeflateLevel = 1;   // fastest; levels 4-6 saved < 3% on 1M-job tables
+constexpr std::size_t kSlabChunks = 4;  // jobs are converted and written this many chunks at a time
+constexpr int kSchemaVersion = 1;       // bump when the layout changes (docs/hdf5-schema.md)
+
+std::string escape_name(const std::string& name) {
+  if (name.empty()) return "%00";
+  const bool only_dots = name.find_first_not_of('.') == std::string::npos;  // "." and ".." are not names
+  std::string out;
+  out.reserve(name.size());
+  for (char c : name) {
+    if (only_dots || c == '/' || c == '%')
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Object creation properties shared by groups and the root: keep links and
+// attributes in creation order (h5py then lists runs in the order written), and
+// no modification times, so identical results give identical files apart from
+// created_utc.
+void set_group_properties(hid_t plist) {
+  check_status(H5Pset_link_creation_order(plist, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+               "tracking link order");
+  check_status(H5Pset_attr_creation_order(plist, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+               "tracking attribute order");
+  check_status(H5Pset_obj_track_times(plist, false), "disabling object times");
+}
+
+Handle create_group(hid_t loc, const std::string& name) {
+  Handle gcpl = h5::make_plist(H5Pcreate(H5P_GROUP_CREATE), "creating group properties");
+  set_group_properties(gcpl);
+  return {check(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl, H5P_DEFAULT), "creating group " + name),
+          H5Gclose};
+}
+
+Handle open_or_create_group(hid_t loc, const std::string& name) {
+  const htri_t exists = check_status(H5Lexists(loc, name.c_str(), H5P_DEFAULT), "looking up group " + name);
+  if (exists > 0) return {check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), "opening group " + name), H5Gclose};
+  return create_group(loc, name);
+}
+
+void write_attribute(hid_t loc, const std::string& name, hid_t type, const void* value) {
+  Handle space = h5::make_space(H5Screate(H5S_SCALAR), "creating a scalar dataspace");
+  Handle attr{check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                    "creating attribute " + name),
+              H5Aclose};
+  check_status(H5Awrite(attr, type, value), "writing attribute " + name);
+}
+
+void attr_string(hid_t loc, const std::string& name, const std::string& value) {
+  Handle type = h5::vl_string_type();
+  const char* p = value.c_str();
+  write_attribute(loc, name, type, &p);
+}
+void attr_double(hid_t loc, const std::string& name, double value) {
+  write_attribute(loc, name, H5T_NATIVE_DOUBLE, &value);
+}
+void attr_u64(hid_t loc, const std::string& name, std::uint64_t value) {
+  write_attribute(loc, name, H5T_NATIVE_UINT64, &value);
+}
+
+Handle packed_copy(hid_t type) {
+  Handle t = h5::make_type(H5Tcopy(type), "copying a row type");
+  check_status(H5Tpack(t), "packing a row type");
+  return t;
+}
+
+std::size_t chunk_rows(hid_t file_type) {
+  const std::size_t row_bytes = std::max<std::size_t>(1, H5Tget_size(file_type));
+  return std::max<std::size_t>(1, kChunkBytes / row_bytes);
+}
+
+// Creates a 1-D chunked, shuffled and deflated dataset of `rows` rows of
+// `file_type` and writes it slab by slab: `rows_at(start, count)` returns
+// `count` rows in `mem_type` layout. Slabs are whole chunks, so every chunk is
+// compressed once.
+void write_table(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, std::size_t rows,
+                 std::size_t slab_rows, const std::function<const void*(std::size_t, std::size_t)>& rows_at) {
+  const std::size_t chunk = std::min(chunk_rows(file_type), std::max<std::size_t>(rows, 1));
+  const hsize_t dims[1] = {rows}, maxdims[1] = {H5S_UNLIMITED}, chunk_dims[1] = {chunk};
+  Handle space = h5::make_space(H5Screate_simple(1, dims, maxdims), "creating dataspace of " + name);
+  Handle dcpl = h5::make_plist(H5Pcreate(H5P_DATASET_CREATE), "creating dataset properties");
+  check_status(H5Pset_chunk(dcpl, 1, chunk_dims), "chunking " + name);
+  check_status(H5Pset_shuffle(dcpl), "adding the shuffle filter to " + name);
+  if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0)
+    check_status(H5Pset_deflate(dcpl, kDeflateLevel), "adding the deflate filter to " + name);
+  check_status(H5Pset_obj_track_times(dcpl, false), "disabling object times");
+  check_status(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "disabling fill values");
+  Handle ds{check(H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                  "creating dataset " + name),
+            H5Dclose};
+  slab_rows = std::max<std::size_t>(chunk, slab_rows / chunk * chunk);
+  Handle dxpl = h5::transfer_plist(std::min(slab_rows, rows), file_type, mem_type);
+  for (std::size_t start = 0; start < rows; start += slab_rows) {
+    const std::size_t count = std::min(slab_rows, rows - start);
+    const hsize_t offset[1] = {start}, counts[1] = {count};
+    Handle mem_space = h5::make_space(H5Screate_simple(1, counts, nullptr), "creating a memory dataspace");
+    check_status(H5Sselect_hyperslab(space, H5S_SELECT_SET, offset, nullptr, counts, nullptr),
+                 "selecting rows of " + name);
+    check_status(H5Dwrite(ds, mem_type, mem_space, space, dxpl, rows_at(start, count)),
+                 "writing dataset " + name);
+  }
+  ds.close("closing dataset " + name);
+}
+
+// A table stored contiguously in memory, written in one go.
+template <class T>
+void write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const std::vector<T>& v) {
+  write_table(loc, name, file_type, mem_type, v.size(), v.size(),
+              [&](std::size_t start, std::size_t) { return static_cast<const void*>(v.data() + start); });
+}
+
+void check_run(const RunResult& r) {
+  const auto fail = [&](const std::string& what) {
+    throw InternalError(fmt::format("write_results: run of policy '{}' on '{}' seed {}: {}", r.policy,
+                                    r.workload, r.seed, what));
+  };
+  if (r.gpu_offset.size() != r.jobs.size() + 1 || r.gpu_offset.back() != r.gpu_arena.size())
+    fail("gpu_offset is not a CSR offset table of jobs + 1 entries over gpu_arena");
+  for (const JobRecord& j : r.jobs)
+    if (j.reject_reason >= r.reject_reasons.size())
+      fail(fmt::format("job {} has reject reason {} of {}", j.id, j.reject_reason, r.reject_reasons.size()));
+  const std::size_t types = r.type_gpu_count.size();
+  if (r.type_busy_gpu_seconds.size() != types || r.type_idle_watts.size() != types ||
+      r.type_busy_watts.size() != types || r.type_price_per_hour.size() != types)
+    fail("per-type accounting vectors differ in length");
+}
+
+// jobs: every JobRecord field, then first_gpu and reject_reason_text.
+void write_jobs(hid_t group, const RunResult& r) {
+  std::size_t reason_len = 1;
+  for (const std::string& s : r.reject_reasons) reason_len = std::max(reason_len, s.size());
+  const std::size_t first_gpu_at = sizeof(JobRecord);  // a multiple of 8: JobRecord holds doubles
+  const std::size_t text_at = first_gpu_at + sizeof(std::int64_t);
+  const std::size_t row_bytes = (text_at + reason_len + 7) / 8 * 8;
+  Handle mem = h5::job_record_type(row_bytes);
+  check_status(H5Tinsert(mem, h5::kFirstGpuColumn, first_gpu_at, H5T_NATIVE_INT64), "adding column first_gpu");
+  Handle text = h5::fixed_string_type(reason_len);
+  check_status(H5Tinsert(mem, h5::kRejectReasonTextColumn, text_at, text), "adding column reject_reason_text");
+  Handle file = packed_copy(mem);
+
+  const std::size_t slab = chunk_rows(file) * kSlabChunks;
+  std::vector<std::byte> buf(std::min(slab, r.jobs.size()) * row_bytes);
+  write_table(group, h5::kJobsDataset, file, mem, r.jobs.size(), slab, [&](std::size_t start, std::size_t count) {
+    std::fill(buf.begin(), buf.end(), std::byte{0});  // null-pads the strings
+    for (std::size_t k = 0; k < count; ++k) {
+      const JobIndex j = static_cast<JobIndex>(start + k);
+      std::byte* row = buf.data() + k * row_bytes;
+      std::memcpy(row, &r.jobs[j], sizeof(JobRecord));
+      const std::int64_t first_gpu =
+          r.gpu_offset[j] < r.gpu_offset[j + 1] ? static_cast<std::int64_t>(r.gpu_arena[r.gpu_offset[j]]) : -1;
+      std::memcpy(row + first_gpu_at, &first_gpu, sizeof first_gpu);
+      const std::string& reason = r.reject_reasons[r.jobs[j].reject_reason];
+      std::memcpy(row + text_at, reason.data(), reason.size());
+    }
+    return static_cast<const void*>(buf.data());
+  });
+
+  write_vector(group, h5::kJobGpusDataset, H5T_STD_U32LE, H5T_NATIVE_UINT32, r.gpu_arena);
+  write_vector(group, h5::kJobGpusOffsetDataset, H5T_STD_U64LE, H5T_NATIVE_UINT64, r.gpu_offset);
+}
+
+struct TypeRow {
+  std::uint32_t gpu_count;
+  double busy_gpu_seconds, idle_watts, busy_watts, price_per_hour;
+};
+
+void write_accounting(hid_t group, const RunResult& r) {
+  write_vector(group, h5::kGpuBusyDataset, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r.gpu_busy_seconds);
+  std::vector<TypeRow> types(r.type_gpu_count.size());
+  for (std::size_t t = 0; t < types.size(); ++t)
+    types[t] = {r.type_gpu_count[t], r.type_busy_gpu_seconds[t], r.type_idle_watts[t], r.type_busy_watts[t],
+                r.type_price_per_hour[t]};
+  Handle mem = h5::make_type(H5Tcreate(H5T_COMPOUND, sizeof(TypeRow)), "creating the gpu_types row type");
+#define FASTGPU_COLUMN(field, type) \
+  check_status(H5Tinsert(mem, #field, offsetof(TypeRow, field), type), "adding column " #field)
+  FASTGPU_COLUMN(gpu_count, H5T_NATIVE_UINT32);
+  FASTGPU_COLUMN(busy_gpu_seconds, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(idle_watts, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(busy_watts, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(price_per_hour, H5T_NATIVE_DOUBLE);
+#undef FASTGPU_COLUMN
+  Handle file = packed_copy(mem);
+  write_vector(group, h5::kGpuTypesDataset, file, mem, types);
+}
+
+void write_run(hid_t runs_group, const RunResult& r) {
+  Handle policy = open_or_create_group(runs_group, escape_name(r.policy));
+  Handle workload = open_or_create_group(policy, escape_name(r.workload));
+  const std::string seed_name = fmt::format("seed-{}", r.seed);
+  if (check_status(H5Lexists(workload, seed_name.c_str(), H5P_DEFAULT), "looking up " + seed_name) > 0)
+    throw InternalError(fmt::format("write_results: two runs of policy '{}' on '{}' with seed {}", r.policy,
+                                    r.workload, r.seed));
+  Handle g = create_group(workload, seed_name);
+
+  attr_string(g, "policy", r.policy);
+  attr_string(g, "workload", r.workload);
+  attr_u64(g, "seed", r.seed);
+  attr_u64(g, "num_gpus", r.num_gpus);
+  for (const auto& [name, value] : summary_fields(r.summary)) attr_double(g, name, value);
+  for (const auto& [name, value] : r.policy_params) attr_string(g, "param." + name, value);
+  for (const auto& [name, value] : r.attributes) attr_string(g, "attr." + name, value);
+  for (const auto& [name, value] : r.sweep) attr_string(g, "sweep." + name, value);
+
+  write_jobs(g, r);
+  Handle ts = h5::time_sample_type();
+  Handle ts_file = packed_copy(ts);
+  write_vector(g, h5::kTimeseriesDataset, ts_file, ts, r.timeseries);
+  write_accounting(g, r);
+}
+
+// /summary: policy, workload, seed, then every summary field (float64), then
+// one string column "sweep.<key>" per sweep key of any run (sorted; empty
+// where a run has no value). Rows are built directly in the packed file layout.
+void write_summary_table(hid_t file, const std::vector<RunResult>& runs) {
+  std::size_t policy_len = 1, workload_len = 1;
+  std::map<std::string, std::size_t> sweep_len;  // key -> longest value
+  for (const RunResult& r : runs) {
+    policy_len = std::max(policy_len, r.policy.size());
+    workload_len = std::max(workload_len, r.workload.size());
+    for (const auto& [key, value] : r.sweep) sweep_len[key] = std::max({sweep_len[key], value.size(), std::size_t{1}});
+  }
+  const auto names = summary_fields(Summary{});
+  const std::size_t seed_at = policy_len + workload_len, metrics_at = seed_at + sizeof(std::uint64_t);
+  std::size_t row_bytes = metrics_at + names.size() * sizeof(double);
+  std::vector<std::pair<std::string, std::size_t>> sweep_at;  // key -> offset
+  for (const auto& [key, len] : sweep_len) {
+    sweep_at.emplace_back(key, row_bytes);
+    row_bytes += len;
+  }
+
+  Handle type = h5::make_type(H5Tcreate(H5T_COMPOUND, row_bytes), "creating the summary row type");
+  Handle policy_type = h5::fixed_string_type(policy_len), workload_type = h5::fixed_string_type(workload_len);
+  check_status(H5Tinsert(type, "policy", 0, policy_type), "adding column policy");
+  check_status(H5Tinsert(type, "workload", policy_len, workload_type), "adding column workload");
+  check_status(H5Tinsert(type, "seed", seed_at, H5T_NATIVE_UINT64), "adding column seed");
+  for (std::size_t i = 0; i < names.size(); ++i)
+    check_status(H5Tinsert(type, names[i].first.c_str(), metrics_at + i * sizeof(double), H5T_NATIVE_DOUBLE),
+                 "adding column " + names[i].first);
+  std::vector<Handle> sweep_types;
+  for (const auto& [key, at] : sweep_at) {
+    sweep_types.push_back(h5::fixed_string_type(sweep_len[key]));
+    check_status(H5Tinsert(type, ("sweep." + key).c_str(), at, sweep_types.back()), "adding column sweep." + key);
+  }
+
+  std::vector<std::byte> buf(runs.size() * row_bytes, std::byte{0});
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const RunResult& r = runs[k];
+    std::byte* row = buf.data() + k * row_bytes;
+    std::memcpy(row, r.policy.data(), r.policy.size());
+    std::memcpy(row + policy_len, r.workload.data(), r.workload.size());
+    std::memcpy(row + seed_at, &r.seed, sizeof r.seed);
+    const auto fields = summary_fields(r.summary);
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      std::memcpy(row + metrics_at + i * sizeof(double), &fields[i].second, sizeof(double));
+    for (const auto& [key, at] : sweep_at) {
+      auto it = r.sweep.find(key);
+      if (it != r.sweep.end()) std::memcpy(row + at, it->second.data(), it->second.size());
+    }
+  }
+  write_table(file, h5::kSummaryDataset, type, type, runs.size(), runs.size(),
+              [&](std::size_t start, std::size_t) { return static_cast<const void*>(buf.data() + start * row_bytes); });
+}
+
+// Creates the file with its root attributes and the /runs group.
+Handle create_file(const std::string& tmp, const ResultsFileMeta& meta) {
+  Handle fcpl = h5::make_plist(H5Pcreate(H5P_FILE_CREATE), "creating file properties");
+  set_group_properties(fcpl);
+  Handle fapl = h5::make_plist(H5Pcreate(H5P_FILE_ACCESS), "creating file access properties");
+  check_status(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "setting the close degree");
+  const hid_t id = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
+  if (id < 0) throw InputError(SourceLocation{tmp, 0, ""}, "cannot create file: " + h5::error_stack());
+  Handle file{id, H5Fclose};
+
+  attr_string(file, "fastgpu_version", kVersion);
+  attr_string(file, "git_describe", kGitDescribe);
+  attr_u64(file, "schema_version", kSchemaVersion);
+  attr_string(file, "experiment", meta.experiment);
+  attr_string(file, "config_path", meta.config_path);
+  attr_string(file, "config_text", meta.config_text);
+  attr_string(file, "created_utc", utc_now_iso8601());
+  return file;
+}
+
+}  // namespace
+
+std::string run_group_path(const std::string& policy, const std::string& workload, std::uint64_t seed) {
+  return fmt::format("{}/{}/{}/seed-{}", h5::kRunsGroup, escape_name(policy), escape_name(workload), seed);
+}
+
+struct ResultsWriter::File {
+  Handle file, runs_group;
+};
+
+ResultsWriter::ResultsWriter(const std::string& path, const ResultsFileMeta& meta) : path_(path), tmp_(path + ".tmp") {
+  const SourceLocation where{path, 0, ""};
+  const fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) {
+    fs::create_directories(parent, ec);
+    if (ec) throw InputError(where, fmt::format("cannot create directory '{}': {}", parent.string(), ec.message()));
+  }
+  guarded([&] {
+    file_ = std::make_unique<File>();
+    file_->file = create_file(tmp_, meta);
+    file_->runs_group = create_group(file_->file, h5::kRunsGroup);
+  });
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (file_) abandon();
+}
+
+// Runs an HDF5 step; on any error the temporary file is removed and the error
+// rethrown (HDF5's own errors as std::runtime_error naming the file).
+template <class F>
+void ResultsWriter::guarded(F&& f) {
+  const h5::QuietErrors quiet;
+  try {
+    f();
+  } catch (const h5::Error& e) {
+    abandon();
+    throw std::runtime_error(fmt::format("cannot write results file '{}': {}", path_, e.what()));
+  } catch (...) {
+    abandon();
+    throw;
+  }
+}
+
+void ResultsWriter::abandon() {
+  const h5::QuietErrors quiet;
+  file_.reset();  // closes the handles; their errors do not matter now
+  std::error_code ec;
+  fs::remove(tmp_, ec);
+}
+
+void ResultsWriter::add(const RunResult& run) {
+  if (!file_) throw InternalError("ResultsWriter::add after an error or finish");
+  guarded([&] {
+    check_run(run);
+    write_run(file_->runs_group, run);
+  });
+}
+
+void ResultsWriter::finish(const std::vector<RunResult>& runs) {
+  if (!file_) throw InternalError("ResultsWriter::finish after an error or finish");
+  guarded([&] {
+    file_->runs_group.close("closing /runs");
+    write_summary_table(file_->file, runs);
+    file_->file.close("closing (flushing) the file");
+  });
+  file_.reset();
+  std::error_code ec;
+  fs::rename(tmp_, path_, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(tmp_, ec);
+    throw InputError(SourceLocation{path_, 0, ""}, fmt::format("cannot rename '{}' to it: {}", tmp_, why));
+  }
+}
+
+void write_results(const std::string& path, const ResultsFileMeta& meta, const std::vector<RunResult>& runs) {
+  // Refused before anything (a directory, the .tmp) is created; add() checks
+  // again, for callers that stream.
+  for (const RunResult& r : runs) check_run(r);
+  ResultsWriter writer(path, meta);
+  for (const RunResult& r : runs) writer.add(r);
+  writer.finish(runs);
+}
+
+}  // namespace fastgpu
