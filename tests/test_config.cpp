@@ -72,7 +72,7 @@ jobs = 500
 arrival = "bursty"
 rate = 0.25
 load = 0.7
-burst_factor = 4
+burst_factor = 3
 burst_fraction = 0.3
 burst_period = 1200
 diurnal_amplitude = 0.4
@@ -164,7 +164,7 @@ TEST_CASE("config: a complete file parses to the values written in it") {
   CHECK(s.arrival == "bursty");
   CHECK(s.rate == 0.25);
   CHECK(s.load == 0.7);
-  CHECK(s.burst_factor == 4);
+  CHECK(s.burst_factor == 3);
   CHECK(s.burst_fraction == 0.3);
   CHECK(s.burst_period == 1200);
   CHECK(s.diurnal_amplitude == 0.4);
@@ -373,7 +373,7 @@ TEST_CASE("config: out-of-range values name the key") {
   e = config_error("[workload]\ngpu_counts = [1, 2]\ngpu_count_weights = [1, 2, 3]\n");
   CHECK(e.find("dir/exp.toml:3: field 'workload.gpu_count_weights': has 3 weights but workload.gpu_counts has 2") == 0);
   e = config_error("[workload]\ngpu_counts = [1, 16]\n");  // the default cluster has 8 GPUs
-  CHECK(e.find("field 'workload.gpu_counts[1]': 16 GPUs is more than the cluster has (8)") != std::string::npos);
+  CHECK(e.find("dir/exp.toml:2: field 'workload.gpu_counts[1]': 16 GPUs is more than the cluster has (8)") == 0);
   e = config_error("[workload]\narrival = \"weekly\"\n");
   CHECK(e.find("dir/exp.toml:2: field 'workload.arrival'") == 0);
   e = config_error("[engine]\nestimate = \"psychic\"\n");
@@ -390,6 +390,34 @@ TEST_CASE("config: out-of-range values name the key") {
   CHECK(e.find("field 'workload.trace'") != std::string::npos);
   e = config_error("[workload]\nkind = \"trace\"\n");
   CHECK(e.find("field 'workload.trace'") != std::string::npos);
+}
+
+TEST_CASE("config: the synthetic generator's own validation names the file, line and key") {
+  std::string e = config_error("[workload]\njobs = 0\n");
+  CHECK(e == "dir/exp.toml:2: field 'workload.jobs': must be >= 1, got 0");
+  e = config_error("[workload]\n\nduration_min = 60\nduration_max = inf\n");
+  CHECK(e == "dir/exp.toml:4: field 'workload.duration_max': must be finite and >= duration_min (60), got inf");
+  e = config_error("[workload]\narrival = \"bursty\"\nburst_factor = 6\n");  // 6 x 0.2 > 1
+  CHECK(e.find("dir/exp.toml:3: field 'workload.burst_factor': burst_factor x burst_fraction = 1.2") == 0);
+  e = config_error("[workload]\ngpu_counts = [1, 0]\n");
+  CHECK(e == "dir/exp.toml:2: field 'workload.gpu_counts[1]': a job needs at least 1 GPU, got 0");
+  e = config_error("[workload]\ngpu_type_fraction = 0.5\ngpu_type_choices = [\"h100\"]\n");
+  CHECK(e == "dir/exp.toml:3: field 'workload.gpu_type_choices[0]': the cluster has no GPU type 'h100'");
+  e = config_error("", {"workload.users=0"});
+  CHECK(e == "--set: field 'workload.users': must be >= 1, got 0");
+}
+
+TEST_CASE("config: the synthetic parameters are validated only for kind = \"synthetic\"") {
+  const std::string small_cluster = "[[cluster.nodes]]\ncount = 1\ngpus_per_node = 4\n";
+  // A trace on a 4-GPU cluster: the generator's default gpu_counts (up to 8) do not matter.
+  CHECK(config_error(small_cluster + "[workload]\ntrace = \"t.csv\"\n") == "");
+  CHECK(config_error(small_cluster + "[workload]\nkind = \"trace\"\ntrace = \"t.csv\"\njobs = 0\n") == "");
+  // The same cluster with the generator's defaults is still refused.
+  const std::string e = config_error(small_cluster + "[workload]\nkind = \"synthetic\"\n");
+  CHECK(e == "dir/exp.toml: field 'workload.gpu_counts[3]': 8 GPUs is more than the cluster has (4)");
+  // Types and unknown keys of the generator's parameters are still checked for a trace.
+  CHECK(config_error(small_cluster + "[workload]\ntrace = \"t.csv\"\njobs = \"x\"\n").find("field 'workload.jobs'") !=
+        std::string::npos);
 }
 
 TEST_CASE("config: broken TOML names the line; a missing file names the path") {

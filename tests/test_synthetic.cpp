@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <numbers>
 #include <set>
@@ -15,6 +16,7 @@
 
 #include "sim/error.h"
 #include "workloads/synthetic.h"
+#include "workloads/synthetic_spec.h"
 
 using namespace fastgpu;
 
@@ -415,4 +417,39 @@ TEST_CASE("synthetic: invalid specs are InputErrors naming the key") {
   s.gpu_counts = {64};
   s.gpu_count_weights = {1};
   CHECK(spec_error(s, c) == "");
+}
+
+TEST_CASE("synthetic: validate() names the key and no file, for the generator and the config alike") {
+  const ClusterSpec c = cluster_of(1, 8);
+  auto error_of = [&](const SyntheticSpec& s) -> SourceLocation {
+    try {
+      validate(s, c);
+    } catch (const InputError& e) {
+      return e.where();
+    }
+    return {"none", 0, ""};
+  };
+  SyntheticSpec s;
+  CHECK_NOTHROW(validate(s, c));
+  s.jobs = 0;
+  const SourceLocation where = error_of(s);
+  CHECK(where.file.empty());
+  CHECK(where.line == 0);
+  CHECK(where.field == "workload.jobs");
+  CHECK(spec_error(s, c) == "field 'workload.jobs': must be >= 1, got 0");  // the generator uses the same check
+  s = {};
+  s.gpu_counts = {1, 0};
+  s.gpu_count_weights = {1, 1};
+  CHECK(error_of(s).field == "workload.gpu_counts[1]");
+  s = {};
+  s.duration_max = std::numeric_limits<double>::infinity();
+  CHECK(error_of(s).field == "workload.duration_max");
+  s = {};
+  s.gpu_type_choices = {"a100", "h100"};
+  s.gpu_type_fraction = 0.5;
+  CHECK(error_of(s).field == "workload.gpu_type_choices[1]");
+  // The parameters of an arrival process are checked even when another one is used.
+  s = {};
+  s.burst_fraction = 1;
+  CHECK(error_of(s).field == "workload.burst_fraction");
 }

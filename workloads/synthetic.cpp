@@ -82,81 +82,12 @@ std::size_t pick(const std::vector<double>& cumulative, double u) {
   return std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), cumulative.size() - 1);
 }
 
-// --- spec checks ----------------------------------------------------------------
-
-[[noreturn]] void bad_key(const char* key, const std::string& what) {
-  throw InputError(SourceLocation{"", 0, fmt::format("workload.{}", key)}, what);
-}
-
-void check_fraction(double v, const char* key) {
-  if (!(v >= 0 && v <= 1)) bad_key(key, fmt::format("must be in [0, 1], got {}", v));
-}
-
-std::vector<double> cumulative_weights(const std::vector<double>& w, std::size_t n, const char* key) {
-  if (w.size() != n) bad_key(key, fmt::format("has {} weights for {} values", w.size(), n));
-  std::vector<double> c(n);
+// Cumulative weights of a weight table that validate() has accepted.
+std::vector<double> cumulative_weights(const std::vector<double>& w) {
+  std::vector<double> c(w.size());
   double sum = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!(w[i] >= 0 && std::isfinite(w[i]))) bad_key(key, fmt::format("weights must be >= 0, got {}", w[i]));
-    c[i] = sum += w[i];
-  }
-  if (!(sum > 0)) bad_key(key, "weights must not all be 0");
+  for (std::size_t i = 0; i < w.size(); ++i) c[i] = sum += w[i];
   return c;
-}
-
-void validate(const SyntheticSpec& s) {
-  if (s.jobs >= kNoJob) bad_key("jobs", fmt::format("at most {} jobs", kNoJob - 1));
-  if (!(s.rate >= 0 && std::isfinite(s.rate))) bad_key("rate", fmt::format("must be >= 0, got {}", s.rate));
-  if (s.rate == 0 && !(s.load > 0 && std::isfinite(s.load)))
-    bad_key("load", fmt::format("must be > 0 when rate = 0, got {}", s.load));
-  if (s.arrival == "bursty") {
-    if (!(s.burst_factor >= 1 && std::isfinite(s.burst_factor)))
-      bad_key("burst_factor", fmt::format("must be >= 1, got {}", s.burst_factor));
-    if (!(s.burst_fraction > 0 && s.burst_fraction < 1))
-      bad_key("burst_fraction", fmt::format("must be in (0, 1), got {}", s.burst_fraction));
-    if (s.burst_factor * s.burst_fraction > 1 + 1e-12)
-      bad_key("burst_factor", fmt::format("burst_factor x burst_fraction = {} exceeds 1: the average rate could not "
-                                          "stay at `rate`", s.burst_factor * s.burst_fraction));
-    if (!(s.burst_period > 0 && std::isfinite(s.burst_period)))
-      bad_key("burst_period", fmt::format("must be > 0 seconds, got {}", s.burst_period));
-  } else if (s.arrival == "diurnal") {
-    check_fraction(s.diurnal_amplitude, "diurnal_amplitude");
-    if (!(s.diurnal_period > 0 && std::isfinite(s.diurnal_period)))
-      bad_key("diurnal_period", fmt::format("must be > 0 seconds, got {}", s.diurnal_period));
-  } else if (s.arrival != "poisson") {
-    bad_key("arrival", fmt::format("unknown arrival process '{}' (poisson, bursty, diurnal)", s.arrival));
-  }
-  if (s.gpu_counts.empty()) bad_key("gpu_counts", "must not be empty");
-  for (auto g : s.gpu_counts)
-    if (g < 1) bad_key("gpu_counts", "GPU counts must be >= 1");
-  if (s.duration != "lognormal" && s.duration != "trace")
-    bad_key("duration", fmt::format("unknown duration model '{}' (lognormal, trace)", s.duration));
-  if (!(s.duration_median > 0 && std::isfinite(s.duration_median)))
-    bad_key("duration_median", fmt::format("must be > 0 seconds, got {}", s.duration_median));
-  if (!(s.duration_sigma >= 0 && std::isfinite(s.duration_sigma)))
-    bad_key("duration_sigma", fmt::format("must be >= 0, got {}", s.duration_sigma));
-  if (!(s.duration_min > 0 && std::isfinite(s.duration_min)))
-    bad_key("duration_min", fmt::format("must be > 0 seconds, got {}", s.duration_min));
-  if (!(s.duration_max >= s.duration_min && std::isfinite(s.duration_max)))
-    bad_key("duration_max", fmt::format("must be finite and >= duration_min, got {}", s.duration_max));
-  if (s.duration == "trace" && s.duration_trace.empty()) bad_key("duration_trace", "needed when duration = \"trace\"");
-  if (s.priorities.empty()) bad_key("priorities", "must not be empty");
-  check_fraction(s.deadline_fraction, "deadline_fraction");
-  if (!(s.deadline_slack_min > 0 && std::isfinite(s.deadline_slack_min)))
-    bad_key("deadline_slack_min", fmt::format("must be > 0, got {}", s.deadline_slack_min));
-  if (!(s.deadline_slack_max >= s.deadline_slack_min && std::isfinite(s.deadline_slack_max)))
-    bad_key("deadline_slack_max", fmt::format("must be >= deadline_slack_min, got {}", s.deadline_slack_max));
-  check_fraction(s.window_fraction, "window_fraction");
-  if (!(s.window_delay_max >= 0 && std::isfinite(s.window_delay_max)))
-    bad_key("window_delay_max", fmt::format("must be >= 0 seconds, got {}", s.window_delay_max));
-  if (s.users < 1) bad_key("users", "must be >= 1");
-  if (!(s.user_zipf >= 0 && std::isfinite(s.user_zipf)))
-    bad_key("user_zipf", fmt::format("must be >= 0, got {}", s.user_zipf));
-  check_fraction(s.share_fraction, "share_fraction");
-  check_fraction(s.preemptible_fraction, "preemptible_fraction");
-  check_fraction(s.gpu_type_fraction, "gpu_type_fraction");
-  if (s.gpu_type_fraction > 0 && s.gpu_type_choices.empty())
-    bad_key("gpu_type_choices", "must not be empty when gpu_type_fraction > 0");
 }
 
 // --- arrival processes ----------------------------------------------------------
@@ -240,7 +171,7 @@ Durations make_durations(const SyntheticSpec& s) {
 
 // E[GPUs held per job]: a shared 1-GPU job holds its share (mean of 0.25, 0.5, 0.75 = 0.5).
 double mean_gpus_held(const SyntheticSpec& s) {
-  const auto cum = cumulative_weights(s.gpu_count_weights, s.gpu_counts.size(), "gpu_count_weights");
+  const auto cum = cumulative_weights(s.gpu_count_weights);
   double mean = 0, p_one = 0;
   for (std::size_t i = 0; i < s.gpu_counts.size(); ++i) {
     const double p = (cum[i] - (i ? cum[i - 1] : 0)) / cum.back();
@@ -253,7 +184,9 @@ double mean_gpus_held(const SyntheticSpec& s) {
 double derive_rate(const SyntheticSpec& s, const ClusterSpec& cluster, double mean_work) {
   if (s.rate > 0) return s.rate;
   const double gpus = cluster.num_gpus();
-  if (gpus <= 0) bad_key("load", "the cluster has no GPUs to derive the arrival rate from");
+  if (gpus <= 0) {
+    throw InputError(SourceLocation{"", 0, "workload.load"}, "the cluster has no GPUs to derive the arrival rate from");
+  }
   return s.load * gpus / (mean_gpus_held(s) * mean_work);
 }
 
@@ -293,19 +226,17 @@ std::vector<double> load_runtime_samples(const std::string& path, double lo, dou
 }
 
 double synthetic_arrival_rate(const SyntheticSpec& spec, const ClusterSpec& cluster) {
-  validate(spec);
+  validate(spec, cluster);
   return derive_rate(spec, cluster, spec.rate > 0 ? 1.0 : make_durations(spec).mean);
 }
 
 Workload generate_synthetic(const SyntheticSpec& s, const ClusterSpec& cluster, std::uint64_t seed) {
-  validate(s);
-  const auto gpu_cum = cumulative_weights(s.gpu_count_weights, s.gpu_counts.size(), "gpu_count_weights");
-  const auto prio_cum = cumulative_weights(s.priority_weights, s.priorities.size(), "priority_weights");
+  validate(s, cluster);
+  const auto gpu_cum = cumulative_weights(s.gpu_count_weights);
+  const auto prio_cum = cumulative_weights(s.priority_weights);
   std::vector<double> user_cum(s.users);  // Zipf: P(rank k) ~ 1 / (k+1)^skew
   for (std::uint32_t k = 0; k < s.users; ++k)
     user_cum[k] = (k ? user_cum[k - 1] : 0) + std::pow(static_cast<double>(k) + 1, -s.user_zipf);
-  for (const auto& t : s.gpu_type_choices)
-    if (cluster.find_type(t) < 0) bad_key("gpu_type_choices", fmt::format("the cluster has no GPU type '{}'", t));
   const Durations durations = make_durations(s);
   const double rate = derive_rate(s, cluster, durations.mean);
 

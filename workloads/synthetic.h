@@ -1,6 +1,6 @@
 #pragma once
 // Synthetic workload generator ([workload] kind = "synthetic", SyntheticSpec in
-// config/config.h). Arrivals: Poisson, bursty (on/off modulated Poisson) or diurnal
+// workloads/synthetic_spec.h). Arrivals: Poisson, bursty (on/off modulated Poisson) or diurnal
 // (sinusoidal rate, by thinning). Job attributes are drawn independently per job
 // from a counter-based generator (Philox4x32, keyed by the seed, counter = job
 // index and attribute), so a job's GPU count does not change when, say, the
@@ -14,8 +14,8 @@
 
 namespace fastgpu {
 
-// Jobs 0..n-1 in arrival order, named "synthetic", finalized. Throws InputError
-// naming the offending key ("workload.<key>") for an invalid spec.
+// Jobs 0..n-1 in arrival order, named "synthetic", finalized. Throws the
+// InputError of validate(spec, cluster) for an invalid spec.
 Workload generate_synthetic(const SyntheticSpec& spec, const ClusterSpec& cluster, std::uint64_t seed);
 
 // The arrival rate the generator uses (jobs per second): spec.rate, or when it

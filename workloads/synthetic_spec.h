@@ -1,6 +1,7 @@
 #pragma once
-// Parameters of the synthetic workload generator (workloads/synthetic.h).
-// docs/config.md lists every key of [workload.synthetic] and its range.
+// Parameters of the synthetic workload generator (workloads/synthetic.h) and
+// their one validation. They are keys of a config's [workload] table
+// (docs/config.md lists every key and its range).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -8,6 +9,8 @@
 #include "sim/types.h"
 
 namespace fastgpu {
+
+struct ClusterSpec;
 
 struct SyntheticSpec {
   std::uint64_t jobs = 1000;
@@ -39,5 +42,12 @@ struct SyntheticSpec {
   std::vector<std::string> gpu_type_choices;  // constraint drawn from these ...
   double gpu_type_fraction = 0;               // ... for this share of jobs
 };
+
+// Throws InputError on the first invalid parameter; its location names the key
+// ("workload.<key>", "workload.<key>[i]" for one entry of a list) and no file,
+// so that the config reader can add where the key was written. `cluster` is
+// needed for gpu_type_choices. GPU counts larger than the cluster are valid
+// here: the engine rejects those jobs.
+void validate(const SyntheticSpec& spec, const ClusterSpec& cluster);
 
 }  // namespace fastgpu
