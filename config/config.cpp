@@ -605,7 +605,7 @@ void read_engine(TableReader t, EngineOptions& e, Context& ctx) {
   t.read("checkpoint_seconds", e.checkpoint_seconds);
   t.read("restore_seconds", e.restore_seconds);
   t.read("checkpoint_seconds_per_gb", e.checkpoint_seconds_per_gb);
-  t.read("seed_alpha", e.seed_alpha);
+  if (!t.read("responsiveness_alpha", e.responsiveness_alpha)) t.read("seed_alpha", e.responsiveness_alpha);
   t.read("check", e.check_invariants);
   t.finish();
 }
@@ -620,7 +620,7 @@ void validate_engine(const EngineOptions& e, const Context& ctx) {
   at_least0(e.checkpoint_seconds, "checkpoint_seconds");
   at_least0(e.restore_seconds, "restore_seconds");
   at_least0(e.checkpoint_seconds_per_gb, "checkpoint_seconds_per_gb");
-  at_least0(e.seed_alpha, "seed_alpha");
+  at_least0(e.responsiveness_alpha, "responsiveness_alpha");
 }
 
 // One [policies.<label>] table: `policy` names the registry entry, every other
