@@ -280,7 +280,7 @@ TEST_CASE("hdf5: a /summary written with the former names seed_F and seed_L read
 
 TEST_CASE("hdf5: an AtomicFile not committed leaves neither the file nor the .tmp") {
   ScratchDir dir("hdf5");
-  const std::string path = dir / "sub" / "abandoned.h5";
+  const std::string path = (fs::path(dir / "sub") / "abandoned.h5").string();
   {
     const h5::QuietErrors quiet;
     h5::AtomicFile file(path);
