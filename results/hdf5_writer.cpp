@@ -189,15 +189,12 @@ void write_accounting(hid_t group, const RunResult& r) {
   for (std::size_t t = 0; t < types.size(); ++t)
     types[t] = {r.type_gpu_count[t], r.type_busy_gpu_seconds[t], r.type_idle_watts[t], r.type_busy_watts[t],
                 r.type_price_per_hour[t]};
-  Handle mem = h5::make_type(H5Tcreate(H5T_COMPOUND, sizeof(TypeRow)), "creating the gpu_types row type");
-#define FASTGPU_COLUMN(field, type) \
-  check_status(H5Tinsert(mem, #field, offsetof(TypeRow, field), type), "adding column " #field)
-  FASTGPU_COLUMN(gpu_count, H5T_NATIVE_UINT32);
-  FASTGPU_COLUMN(busy_gpu_seconds, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(idle_watts, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(busy_watts, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(price_per_hour, H5T_NATIVE_DOUBLE);
-#undef FASTGPU_COLUMN
+  const hid_t u32 = h5::native_type<std::uint32_t>(), f64 = h5::native_type<double>();
+  Handle mem = h5::compound_type(sizeof(TypeRow), {{"gpu_count", offsetof(TypeRow, gpu_count), u32},
+                                                   {"busy_gpu_seconds", offsetof(TypeRow, busy_gpu_seconds), f64},
+                                                   {"idle_watts", offsetof(TypeRow, idle_watts), f64},
+                                                   {"busy_watts", offsetof(TypeRow, busy_watts), f64},
+                                                   {"price_per_hour", offsetof(TypeRow, price_per_hour), f64}});
   Handle file = packed_copy(mem);
   write_vector(group, h5::kGpuTypesDataset, file, mem, types);
 }

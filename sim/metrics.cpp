@@ -122,7 +122,8 @@ void check_accounting(const RunResult& r) {
 
 double responsiveness(std::span<const double> completion, std::span<const double> load, double alpha) {
   if (completion.size() != load.size())
-    throw InternalError(fmt::format("responsiveness: {} completion times but {} loads", completion.size(), load.size()));
+    throw InternalError(
+        fmt::format("responsiveness: {} completion times but {} loads", completion.size(), load.size()));
   double f = 0;
   for (std::size_t i = 0; i < completion.size(); ++i) {
     const double denom = completion[i] + alpha * load[i];

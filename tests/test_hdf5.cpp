@@ -257,10 +257,10 @@ TEST_CASE("hdf5: a /summary written with the former names seed_F and seed_L read
     h5::AtomicFile file(path);
     const h5::Handle policy = h5::fixed_string_type(sizeof row.policy);
     const h5::Handle workload = h5::fixed_string_type(sizeof row.workload);
-    const hid_t f64 = h5::native_type<double>();
+    const hid_t f64 = h5::native_type<double>(), u64 = h5::native_type<std::uint64_t>();
     const h5::Handle type = h5::compound_type(sizeof(OldRow), {{"policy", offsetof(OldRow, policy), policy},
                                                                {"workload", offsetof(OldRow, workload), workload},
-                                                               {"seed", offsetof(OldRow, seed), h5::native_type<std::uint64_t>()},
+                                                               {"seed", offsetof(OldRow, seed), u64},
                                                                {"jct_mean", offsetof(OldRow, jct_mean), f64},
                                                                {"seed_F", offsetof(OldRow, seed_F), f64},
                                                                {"seed_L", offsetof(OldRow, seed_L), f64}});
