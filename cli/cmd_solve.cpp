@@ -1,17 +1,16 @@
 // fastgpu solve: map a static expected-time-to-compute instance (Braun et al.'s
 // format or fastgpu's CSV, docs/ga.md) with the GA or a classic heuristic,
-// print makespan, flowtime, the seed's F and L, generations and wall time, and
-// optionally write the assignment, the schedule and the GA's convergence curve
-// to HDF5.
-#include <hdf5.h>
-
+// print makespan, flowtime, the responsiveness F and busy variance L,
+// generations and wall time, and optionally write the assignment, the schedule
+// and the GA's convergence curve to HDF5.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -23,7 +22,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sim/error.h"
-#include "results/hdf5_common.h"
+#include "results/hdf5_file.h"
 #include "sim/version.h"
 
 namespace fastgpu::cli {
@@ -31,9 +30,6 @@ namespace fastgpu::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using h5::check;
-using h5::check_status;
-using h5::Handle;
 
 double parse_number(const std::string& text, const std::string& option, double min, double max) {
   double v = 0;
@@ -65,32 +61,6 @@ struct Solution {
   double wall_seconds = 0;
 };
 
-void attr_string(hid_t loc, const std::string& name, const std::string& value) {
-  Handle type = h5::vl_string_type();
-  Handle space = h5::make_space(H5Screate(H5S_SCALAR), "attribute space");
-  Handle attr{check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
-              H5Aclose};
-  const char* p = value.c_str();
-  check_status(H5Awrite(attr, type, &p), "writing attribute " + name);
-}
-
-template <class T>
-void attr_number(hid_t loc, const std::string& name, hid_t type, T value) {
-  Handle space = h5::make_space(H5Screate(H5S_SCALAR), "attribute space");
-  Handle attr{check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "attribute " + name),
-              H5Aclose};
-  check_status(H5Awrite(attr, type, &value), "writing attribute " + name);
-}
-
-void write_vector(hid_t loc, const std::string& name, hid_t type, const void* data, std::size_t n) {
-  const hsize_t dims[1] = {n};
-  Handle space = h5::make_space(H5Screate_simple(1, dims, nullptr), "dataspace of " + name);
-  Handle ds{check(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                  "creating dataset " + name),
-            H5Dclose};
-  if (n > 0) check_status(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "writing dataset " + name);
-}
-
 // One row of /convergence.
 struct ConvergenceRow {
   std::uint32_t generation;
@@ -101,48 +71,39 @@ void write_h5(const std::string& path, const std::string& command, const std::st
               const std::string& format, const ga::EtcInstance& inst, const ga::GaParams& params,
               const Solution& s) {
   const h5::QuietErrors quiet;
-  const SourceLocation where{path, 0, ""};
-  std::error_code ec;
-  const fs::path parent = fs::path(path).parent_path();
-  if (!parent.empty()) {
-    fs::create_directories(parent, ec);
-    if (ec) throw InputError(where, fmt::format("cannot create directory '{}': {}", parent.string(), ec.message()));
-  }
-  const std::string tmp = path + ".tmp";
   try {
-    const hid_t id = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (id < 0) throw InputError(SourceLocation{tmp, 0, ""}, "cannot create file: " + h5::error_stack());
-    Handle file{id, H5Fclose};
-    attr_string(file, "fastgpu_version", kVersion);
-    attr_string(file, "git_describe", kGitDescribe);
-    attr_string(file, "command", command);
-    attr_string(file, "instance", input);
-    attr_string(file, "format", format);
-    attr_number(file, "tasks", H5T_NATIVE_UINT32, inst.tasks);
-    attr_number(file, "machines", H5T_NATIVE_UINT32, inst.machines);
-    attr_number(file, "tick", H5T_NATIVE_DOUBLE, inst.tick);
-    attr_string(file, "policy", s.policy);
-    attr_string(file, "backend", s.backend);
-    attr_string(file, "device", s.device);
-    attr_number(file, "makespan", H5T_NATIVE_DOUBLE, inst.to_time(s.fitness.makespan));
-    attr_number(file, "flowtime", H5T_NATIVE_DOUBLE, inst.to_time(s.fitness.flowtime));
-    attr_number(file, "F", H5T_NATIVE_DOUBLE, s.fitness.F);
-    attr_number(file, "L", H5T_NATIVE_DOUBLE, s.fitness.L);
-    attr_number(file, "cost", H5T_NATIVE_DOUBLE, s.fitness.cost);
-    attr_number(file, "min_min_makespan", H5T_NATIVE_DOUBLE, inst.to_time(s.reference.makespan));
-    attr_number(file, "generations_run", H5T_NATIVE_UINT32, s.generations);
-    attr_string(file, "stop_reason", s.stop);
-    attr_number(file, "wall_seconds", H5T_NATIVE_DOUBLE, s.wall_seconds);
-    attr_number(file, "seed", H5T_NATIVE_UINT64, static_cast<std::uint64_t>(params.seed));
-    attr_number(file, "population", H5T_NATIVE_UINT32, params.population);
-    attr_number(file, "alpha", H5T_NATIVE_DOUBLE, params.alpha);
-    attr_number(file, "w_makespan", H5T_NATIVE_DOUBLE, params.w_makespan);
-    attr_number(file, "w_flowtime", H5T_NATIVE_DOUBLE, params.w_flowtime);
-    attr_number(file, "w_F", H5T_NATIVE_DOUBLE, params.w_F);
-    attr_number(file, "w_variance", H5T_NATIVE_DOUBLE, params.w_variance);
-    write_vector(file, "assignment", H5T_NATIVE_UINT32, s.assignment.data(), s.assignment.size());
-    write_vector(file, "start", H5T_NATIVE_DOUBLE, s.start.data(), s.start.size());
-    write_vector(file, "finish", H5T_NATIVE_DOUBLE, s.finish.data(), s.finish.size());
+    h5::AtomicFile file(path);
+    using h5::write_attribute;
+    write_attribute(file, "fastgpu_version", kVersion);
+    write_attribute(file, "git_describe", kGitDescribe);
+    write_attribute(file, "command", command);
+    write_attribute(file, "instance", input);
+    write_attribute(file, "format", format);
+    write_attribute(file, "tasks", inst.tasks);
+    write_attribute(file, "machines", inst.machines);
+    write_attribute(file, "tick", inst.tick);
+    write_attribute(file, "policy", s.policy);
+    write_attribute(file, "backend", s.backend);
+    write_attribute(file, "device", s.device);
+    write_attribute(file, "makespan", inst.to_time(s.fitness.makespan));
+    write_attribute(file, "flowtime", inst.to_time(s.fitness.flowtime));
+    write_attribute(file, "F", s.fitness.F);
+    write_attribute(file, "L", s.fitness.L);
+    write_attribute(file, "cost", s.fitness.cost);
+    write_attribute(file, "min_min_makespan", inst.to_time(s.reference.makespan));
+    write_attribute(file, "generations_run", s.generations);
+    write_attribute(file, "stop_reason", s.stop);
+    write_attribute(file, "wall_seconds", s.wall_seconds);
+    write_attribute(file, "seed", static_cast<std::uint64_t>(params.seed));
+    write_attribute(file, "population", params.population);
+    write_attribute(file, "alpha", params.alpha);
+    write_attribute(file, "w_makespan", params.w_makespan);
+    write_attribute(file, "w_flowtime", params.w_flowtime);
+    write_attribute(file, "w_F", params.w_F);
+    write_attribute(file, "w_variance", params.w_variance);
+    h5::write_dataset(file, "assignment", std::span<const std::uint32_t>(s.assignment));
+    h5::write_dataset(file, "start", std::span<const double>(s.start));
+    h5::write_dataset(file, "finish", std::span<const double>(s.finish));
 
     std::vector<ConvergenceRow> rows;
     for (std::size_t g = 0; g < s.history.size(); ++g) {
@@ -150,27 +111,18 @@ void write_h5(const std::string& path, const std::string& command, const std::st
       rows.push_back({static_cast<std::uint32_t>(g), h.cost, inst.to_time(h.makespan), inst.to_time(h.flowtime), h.F,
                       h.L});
     }
-    Handle type = h5::make_type(H5Tcreate(H5T_COMPOUND, sizeof(ConvergenceRow)), "convergence type");
-    check_status(H5Tinsert(type, "generation", HOFFSET(ConvergenceRow, generation), H5T_NATIVE_UINT32), "type");
-    check_status(H5Tinsert(type, "cost", HOFFSET(ConvergenceRow, cost), H5T_NATIVE_DOUBLE), "type");
-    check_status(H5Tinsert(type, "makespan", HOFFSET(ConvergenceRow, makespan), H5T_NATIVE_DOUBLE), "type");
-    check_status(H5Tinsert(type, "flowtime", HOFFSET(ConvergenceRow, flowtime), H5T_NATIVE_DOUBLE), "type");
-    check_status(H5Tinsert(type, "F", HOFFSET(ConvergenceRow, F), H5T_NATIVE_DOUBLE), "type");
-    check_status(H5Tinsert(type, "L", HOFFSET(ConvergenceRow, L), H5T_NATIVE_DOUBLE), "type");
-    write_vector(file, "convergence", type, rows.data(), rows.size());
-    file.close("closing (flushing) the file");
+    const hid_t u32 = h5::native_type<std::uint32_t>(), f64 = h5::native_type<double>();
+    const h5::Handle type = h5::compound_type(sizeof(ConvergenceRow),
+                                              {{"generation", offsetof(ConvergenceRow, generation), u32},
+                                               {"cost", offsetof(ConvergenceRow, cost), f64},
+                                               {"makespan", offsetof(ConvergenceRow, makespan), f64},
+                                               {"flowtime", offsetof(ConvergenceRow, flowtime), f64},
+                                               {"F", offsetof(ConvergenceRow, F), f64},
+                                               {"L", offsetof(ConvergenceRow, L), f64}});
+    h5::write_dataset(file, "convergence", type, rows.data(), rows.size());
+    file.commit();
   } catch (const h5::Error& e) {
-    fs::remove(tmp, ec);
     throw std::runtime_error(fmt::format("cannot write '{}': {}", path, e.what()));
-  } catch (...) {
-    fs::remove(tmp, ec);
-    throw;
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    fs::remove(tmp, ec);
-    throw InputError(where, fmt::format("cannot rename '{}' to it: {}", tmp, why));
   }
 }
 

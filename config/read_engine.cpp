@@ -21,7 +21,7 @@ constexpr EngineNumber kEngineNumbers[] = {
     {"checkpoint_seconds", &EngineOptions::checkpoint_seconds, false},
     {"restore_seconds", &EngineOptions::restore_seconds, false},
     {"checkpoint_seconds_per_gb", &EngineOptions::checkpoint_seconds_per_gb, false},
-    {"seed_alpha", &EngineOptions::seed_alpha, false},
+    {"responsiveness_alpha", &EngineOptions::responsiveness_alpha, false},
 };
 
 }  // namespace
@@ -36,6 +36,10 @@ void read_engine(TableReader t, EngineOptions& e, ReadContext& ctx) {
     }
   }
   for (const EngineNumber& n : kEngineNumbers) t.read(n.key, e.*n.field);
+  // The key's former name, still read when the new one is absent.
+  double former_alpha = 0;
+  if (t.read("seed_alpha", former_alpha) && t.node("responsiveness_alpha") == nullptr)
+    e.responsiveness_alpha = former_alpha;
   t.read("check", e.check_invariants);
   t.finish();
 }

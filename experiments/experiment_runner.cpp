@@ -174,7 +174,7 @@ RunResult simulate_run(const ExperimentConfig& experiment, const RunSpec& run, c
   EngineOptions engine = config.engine;
   engine.seed = run.seed;
   RunResult r = simulate(workload, config.cluster, *policy, engine, run.label);
-  compute_summary(r, config.engine.seed_alpha);
+  compute_summary(r, config.engine.responsiveness_alpha);
   r.policy = run.label;
   r.workload = workload.name;
   r.seed = run.seed;

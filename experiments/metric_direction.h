@@ -8,7 +8,7 @@ namespace fastgpu {
 
 enum class Direction {
   lower_is_better,   // times, slowdowns, variance, rejections, energy, cost
-  higher_is_better,  // utilisation, completed jobs, fairness, the seed's F
+  higher_is_better,  // utilisation, completed jobs, fairness, responsiveness
   either,            // no better side (counts of the input): any change matters
 };
 

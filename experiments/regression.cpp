@@ -66,7 +66,7 @@ struct Reader {
     return *n.as_table();
   }
   void check_metric(const toml::key& k, const std::string& key) const {
-    if (!known_metrics().count(std::string(k.str()))) {
+    if (!known_metrics().count(current_metric_name(k.str()))) {
       throw InputError(at(k, key), fmt::format("unknown metric '{}' (the metrics are the columns of /summary: {})",
                                                k.str(), fmt::join(known_metrics(), ", ")));
     }
@@ -97,7 +97,7 @@ void read_defaults(const Reader& r, const toml::table& t, Baseline& b) {
       b.metrics.clear();
       for (const toml::node& m : *v.as_array()) {
         if (!m.is_string()) r.fail(m, key, "expected a metric name (a string)");
-        const std::string name = m.as_string()->get();
+        const std::string name = current_metric_name(m.as_string()->get());  // older baselines: seed_F, seed_L
         if (!known_metrics().count(name)) r.fail(m, key, fmt::format("unknown metric '{}'", name));
         b.metrics.push_back(name);
       }
@@ -111,7 +111,7 @@ void read_defaults(const Reader& r, const toml::table& t, Baseline& b) {
 BaselineCheck read_check(const Reader& r, const Baseline& b, const toml::key& k, const toml::node& v,
                          const std::string& key) {
   BaselineCheck c;
-  c.metric = std::string(k.str());
+  c.metric = current_metric_name(k.str());
   c.where = r.at(v, key);
   c.tolerance = b.tolerance;
   c.absolute_tolerance = b.absolute_tolerance;

@@ -1,5 +1,7 @@
 #include "experiments/statistics.h"
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,54 +13,6 @@ namespace fastgpu {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Continued fraction of the incomplete beta function (modified Lentz), as in
-// Numerical Recipes' betacf; converges quickly for x < (a+1)/(a+b+2).
-double beta_continued_fraction(double a, double b, double x) {
-  constexpr int kMaxIterations = 10000;
-  constexpr double kEps = 1e-16, kTiny = 1e-300;
-  const double qab = a + b, qap = a + 1, qam = a - 1;
-  double c = 1, d = 1 - qab * x / qap;
-  if (std::fabs(d) < kTiny) d = kTiny;
-  d = 1 / d;
-  double h = d;
-  for (int m = 1; m <= kMaxIterations; ++m) {
-    const double m2 = 2.0 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    const double delta = d * c;
-    h *= delta;
-    if (std::fabs(delta - 1) < kEps) break;
-  }
-  return h;
-}
-
-// Regularised incomplete beta function I_x(a, b).
-double incomplete_beta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                                b * std::log1p(-x));
-  if (x < (a + 1) / (a + b + 2)) return front * beta_continued_fraction(a, b, x) / a;
-  return 1 - front * beta_continued_fraction(b, a, 1 - x) / b;
-}
-
-double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
-
-// Beyond this many degrees of freedom t is the normal distribution to well
-// under 1e-6, and the beta function's arguments get awkwardly large.
-constexpr double kNormalDof = 1e7;
 
 }  // namespace
 
@@ -79,40 +33,13 @@ double sample_stddev(std::span<const double> values) {
 
 double student_t_cdf(double t, double dof) {
   if (std::isnan(t) || !(dof > 0)) return kNaN;
-  if (std::isinf(t)) return t > 0 ? 1.0 : 0.0;
-  if (dof > kNormalDof) return normal_cdf(t);
-  // P(|T| > |t|) = I_{dof/(dof+t^2)}(dof/2, 1/2).
-  const double tail = 0.5 * incomplete_beta(dof / 2, 0.5, dof / (dof + t * t));
-  return t > 0 ? 1 - tail : tail;
+  return boost::math::cdf(boost::math::students_t(dof), t);
 }
 
 double student_t_quantile(double p, double dof) {
   if (!(p > 0 && p < 1)) throw std::invalid_argument("student_t_quantile: p must be in (0, 1)");
   if (!(dof > 0)) throw std::invalid_argument("student_t_quantile: dof must be > 0");
-  if (p == 0.5) return 0;
-  if (p < 0.5) return -student_t_quantile(1 - p, dof);
-  // Upper tail probability 1 - p, computed from the tail itself (not from
-  // 1 - cdf) so that p near 1 keeps its precision.
-  const double target = 1 - p;
-  auto tail = [&](double t) {
-    return dof > kNormalDof ? 0.5 * std::erfc(t / std::sqrt(2.0))
-                            : 0.5 * incomplete_beta(dof / 2, 0.5, dof / (dof + t * t));
-  };
-  double lo = 0, hi = 1;
-  while (tail(hi) > target) {
-    lo = hi;
-    hi *= 2;
-    if (hi > 1e300) return std::numeric_limits<double>::infinity();
-  }
-  // The tail decreases in t: bisect to the last bit.
-  for (int i = 0; i < 2000 && hi - lo > 1e-15 * hi; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if (tail(mid) > target)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  return boost::math::quantile(boost::math::students_t(dof), p);
 }
 
 MeanCI mean_ci(std::span<const double> values, double level) {

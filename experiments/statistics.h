@@ -20,12 +20,13 @@ double sample_stddev(std::span<const double> values);
 
 // The p-quantile of Student's t distribution with `dof` degrees of freedom
 // (p in (0, 1), dof > 0, not necessarily an integer): t such that
-// P(T <= t) = p. Computed by inverting the CDF (regularised incomplete beta
-// function) to about 1e-12 relative; dof = infinity gives the normal quantile.
-// Throws std::invalid_argument outside the domain.
+// P(T <= t) = p, from Boost.Math's students_t (accurate to a few ulp);
+// dof = infinity gives the normal quantile. Throws std::invalid_argument
+// outside the domain.
 double student_t_quantile(double p, double dof);
 
-// Student's t cumulative distribution function P(T <= t).
+// Student's t cumulative distribution function P(T <= t) (Boost.Math); NaN
+// for a NaN t or dof <= 0.
 double student_t_cdf(double t, double dof);
 
 // Mean with a two-sided confidence interval mean +- t(1 - (1-level)/2, n-1) * s / sqrt(n).

@@ -1,8 +1,9 @@
 #pragma once
-// Internal helpers shared by the HDF5 writer and reader (not a public API):
-// RAII handles, HDF5 errors turned into exceptions, the compound types of the
-// `jobs` and `timeseries` tables and the naming of run groups. The layout they
-// implement is documented in docs/hdf5-schema.md.
+// Building blocks of the HDF5 code in results/: RAII handles, HDF5 errors
+// turned into exceptions, the compound types of the `jobs` and `timeseries`
+// tables and the names inside a results file (docs/hdf5-schema.md). Writing a
+// file of one's own (attributes, datasets, atomic creation) goes through
+// results/hdf5_file.h.
 #include <hdf5.h>
 
 #include <cstdint>

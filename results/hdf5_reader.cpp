@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "sim/error.h"
+#include "sim/metrics.h"
 #include "results/hdf5_common.h"
 #include "results/hdf5_writer.h"
 
@@ -132,7 +133,7 @@ std::vector<SummaryRow> read_summary_table(const std::string& path) {
         } else {
           double v;
           std::memcpy(&v, row + c.offset, sizeof v);
-          rows[k].metrics.emplace(c.name, v);
+          rows[k].metrics.emplace(current_metric_name(c.name), v);  // older files: seed_F, seed_L
         }
       }
     }

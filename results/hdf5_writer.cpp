@@ -5,19 +5,17 @@
 #include <algorithm>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
 #include <functional>
 #include <map>
-#include <system_error>
 
 #include "sim/error.h"
 #include "results/hdf5_common.h"
+#include "results/hdf5_file.h"
 #include "sim/metrics.h"
 #include "sim/version.h"
 
 namespace fastgpu {
 
-namespace fs = std::filesystem;
 using h5::check;
 using h5::check_status;
 using h5::Handle;
@@ -77,26 +75,6 @@ Handle open_or_create_group(hid_t loc, const std::string& name) {
   const htri_t exists = check_status(H5Lexists(loc, name.c_str(), H5P_DEFAULT), "looking up group " + name);
   if (exists > 0) return {check(H5Gopen2(loc, name.c_str(), H5P_DEFAULT), "opening group " + name), H5Gclose};
   return create_group(loc, name);
-}
-
-void write_attribute(hid_t loc, const std::string& name, hid_t type, const void* value) {
-  Handle space = h5::make_space(H5Screate(H5S_SCALAR), "creating a scalar dataspace");
-  Handle attr{check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
-                    "creating attribute " + name),
-              H5Aclose};
-  check_status(H5Awrite(attr, type, value), "writing attribute " + name);
-}
-
-void attr_string(hid_t loc, const std::string& name, const std::string& value) {
-  Handle type = h5::vl_string_type();
-  const char* p = value.c_str();
-  write_attribute(loc, name, type, &p);
-}
-void attr_double(hid_t loc, const std::string& name, double value) {
-  write_attribute(loc, name, H5T_NATIVE_DOUBLE, &value);
-}
-void attr_u64(hid_t loc, const std::string& name, std::uint64_t value) {
-  write_attribute(loc, name, H5T_NATIVE_UINT64, &value);
 }
 
 Handle packed_copy(hid_t type) {
@@ -211,15 +189,12 @@ void write_accounting(hid_t group, const RunResult& r) {
   for (std::size_t t = 0; t < types.size(); ++t)
     types[t] = {r.type_gpu_count[t], r.type_busy_gpu_seconds[t], r.type_idle_watts[t], r.type_busy_watts[t],
                 r.type_price_per_hour[t]};
-  Handle mem = h5::make_type(H5Tcreate(H5T_COMPOUND, sizeof(TypeRow)), "creating the gpu_types row type");
-#define FASTGPU_COLUMN(field, type) \
-  check_status(H5Tinsert(mem, #field, offsetof(TypeRow, field), type), "adding column " #field)
-  FASTGPU_COLUMN(gpu_count, H5T_NATIVE_UINT32);
-  FASTGPU_COLUMN(busy_gpu_seconds, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(idle_watts, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(busy_watts, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(price_per_hour, H5T_NATIVE_DOUBLE);
-#undef FASTGPU_COLUMN
+  const hid_t u32 = h5::native_type<std::uint32_t>(), f64 = h5::native_type<double>();
+  Handle mem = h5::compound_type(sizeof(TypeRow), {{"gpu_count", offsetof(TypeRow, gpu_count), u32},
+                                                   {"busy_gpu_seconds", offsetof(TypeRow, busy_gpu_seconds), f64},
+                                                   {"idle_watts", offsetof(TypeRow, idle_watts), f64},
+                                                   {"busy_watts", offsetof(TypeRow, busy_watts), f64},
+                                                   {"price_per_hour", offsetof(TypeRow, price_per_hour), f64}});
   Handle file = packed_copy(mem);
   write_vector(group, h5::kGpuTypesDataset, file, mem, types);
 }
@@ -233,14 +208,14 @@ void write_run(hid_t runs_group, const RunResult& r) {
                                     r.workload, r.seed));
   Handle g = create_group(workload, seed_name);
 
-  attr_string(g, "policy", r.policy);
-  attr_string(g, "workload", r.workload);
-  attr_u64(g, "seed", r.seed);
-  attr_u64(g, "num_gpus", r.num_gpus);
-  for (const auto& [name, value] : summary_fields(r.summary)) attr_double(g, name, value);
-  for (const auto& [name, value] : r.policy_params) attr_string(g, "param." + name, value);
-  for (const auto& [name, value] : r.attributes) attr_string(g, "attr." + name, value);
-  for (const auto& [name, value] : r.sweep) attr_string(g, "sweep." + name, value);
+  h5::write_attribute(g, "policy", r.policy);
+  h5::write_attribute(g, "workload", r.workload);
+  h5::write_attribute(g, "seed", r.seed);
+  h5::write_attribute(g, "num_gpus", static_cast<std::uint64_t>(r.num_gpus));
+  for (const auto& [name, value] : summary_fields(r.summary)) h5::write_attribute(g, name, value);
+  for (const auto& [name, value] : r.policy_params) h5::write_attribute(g, "param." + name, value);
+  for (const auto& [name, value] : r.attributes) h5::write_attribute(g, "attr." + name, value);
+  for (const auto& [name, value] : r.sweep) h5::write_attribute(g, "sweep." + name, value);
 
   write_jobs(g, r);
   Handle ts = h5::time_sample_type();
@@ -302,23 +277,21 @@ void write_summary_table(hid_t file, const std::vector<RunResult>& runs) {
               [&](std::size_t start, std::size_t) { return static_cast<const void*>(buf.data() + start * row_bytes); });
 }
 
-// Creates the file with its root attributes and the /runs group.
-Handle create_file(const std::string& tmp, const ResultsFileMeta& meta) {
+// Creates PATH.tmp (and PATH's directory) with the root attributes.
+std::unique_ptr<h5::AtomicFile> create_file(const std::string& path, const ResultsFileMeta& meta) {
   Handle fcpl = h5::make_plist(H5Pcreate(H5P_FILE_CREATE), "creating file properties");
   set_group_properties(fcpl);
   Handle fapl = h5::make_plist(H5Pcreate(H5P_FILE_ACCESS), "creating file access properties");
   check_status(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "setting the close degree");
-  const hid_t id = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl, fapl);
-  if (id < 0) throw InputError(SourceLocation{tmp, 0, ""}, "cannot create file: " + h5::error_stack());
-  Handle file{id, H5Fclose};
+  auto file = std::make_unique<h5::AtomicFile>(path, fcpl, fapl);
 
-  attr_string(file, "fastgpu_version", kVersion);
-  attr_string(file, "git_describe", kGitDescribe);
-  attr_u64(file, "schema_version", kSchemaVersion);
-  attr_string(file, "experiment", meta.experiment);
-  attr_string(file, "config_path", meta.config_path);
-  attr_string(file, "config_text", meta.config_text);
-  attr_string(file, "created_utc", utc_now_iso8601());
+  h5::write_attribute(*file, "fastgpu_version", kVersion);
+  h5::write_attribute(*file, "git_describe", kGitDescribe);
+  h5::write_attribute(*file, "schema_version", static_cast<std::uint64_t>(kSchemaVersion));
+  h5::write_attribute(*file, "experiment", meta.experiment);
+  h5::write_attribute(*file, "config_path", meta.config_path);
+  h5::write_attribute(*file, "config_text", meta.config_text);
+  h5::write_attribute(*file, "created_utc", utc_now_iso8601());
   return file;
 }
 
@@ -329,21 +302,15 @@ std::string run_group_path(const std::string& policy, const std::string& workloa
 }
 
 struct ResultsWriter::File {
-  Handle file, runs_group;
+  std::unique_ptr<h5::AtomicFile> file;  // declared first: closed and removed last
+  Handle runs_group;
 };
 
-ResultsWriter::ResultsWriter(const std::string& path, const ResultsFileMeta& meta) : path_(path), tmp_(path + ".tmp") {
-  const SourceLocation where{path, 0, ""};
-  const fs::path parent = fs::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) {
-    fs::create_directories(parent, ec);
-    if (ec) throw InputError(where, fmt::format("cannot create directory '{}': {}", parent.string(), ec.message()));
-  }
+ResultsWriter::ResultsWriter(const std::string& path, const ResultsFileMeta& meta) : path_(path) {
   guarded([&] {
     file_ = std::make_unique<File>();
-    file_->file = create_file(tmp_, meta);
-    file_->runs_group = create_group(file_->file, h5::kRunsGroup);
+    file_->file = create_file(path_, meta);
+    file_->runs_group = create_group(*file_->file, h5::kRunsGroup);
   });
 }
 
@@ -369,9 +336,7 @@ void ResultsWriter::guarded(F&& f) {
 
 void ResultsWriter::abandon() {
   const h5::QuietErrors quiet;
-  file_.reset();  // closes the handles; their errors do not matter now
-  std::error_code ec;
-  fs::remove(tmp_, ec);
+  file_.reset();  // closes the handles and removes the temporary file
 }
 
 void ResultsWriter::add(const RunResult& run) {
@@ -386,17 +351,10 @@ void ResultsWriter::finish(const std::vector<RunResult>& runs) {
   if (!file_) throw InternalError("ResultsWriter::finish after an error or finish");
   guarded([&] {
     file_->runs_group.close("closing /runs");
-    write_summary_table(file_->file, runs);
-    file_->file.close("closing (flushing) the file");
+    write_summary_table(*file_->file, runs);
+    file_->file->commit();
   });
   file_.reset();
-  std::error_code ec;
-  fs::rename(tmp_, path_, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    fs::remove(tmp_, ec);
-    throw InputError(SourceLocation{path_, 0, ""}, fmt::format("cannot rename '{}' to it: {}", tmp_, why));
-  }
 }
 
 void write_results(const std::string& path, const ResultsFileMeta& meta, const std::vector<RunResult>& runs) {

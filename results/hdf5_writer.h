@@ -1,8 +1,8 @@
 #pragma once
 // Writes the results of an experiment (one or more runs) to one HDF5 file, in
-// the layout of docs/hdf5-schema.md (design notes, section 6). The file is
-// written to PATH.tmp and renamed to PATH only when complete, so PATH is either
-// the previous file or a complete new one, never a half-written one.
+// the layout of docs/hdf5-schema.md. The file is written to PATH.tmp and
+// renamed to PATH only when complete, so PATH is either the previous file or a
+// complete new one, never a half-written one.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,7 +51,7 @@ class ResultsWriter {
   void guarded(F&& f);
   void abandon();
 
-  std::string path_, tmp_;
+  std::string path_;
   std::unique_ptr<File> file_;
 };
 

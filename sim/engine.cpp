@@ -213,7 +213,7 @@ RunResult Engine::run() {
     s.migrations += r.migrations;
   }
   for (auto& [k, v] : policy_.attributes()) result_.attributes[k] = v;
-  compute_summary(result_, options_.seed_alpha);
+  compute_summary(result_, options_.responsiveness_alpha);
   return std::move(result_);
 }
 

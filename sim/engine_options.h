@@ -24,7 +24,7 @@ struct EngineOptions {
   Seconds checkpoint_seconds = 10;    // preemption: GPUs held this long before release
   Seconds restore_seconds = 10;       // resuming a preempted job costs this before progress
   double checkpoint_seconds_per_gb = 0;  // extra checkpoint/restore time per GB of GPU memory
-  double seed_alpha = 0.5;            // alpha of the seed's F metric
+  double responsiveness_alpha = 0.5;  // weight of GPU load in the responsiveness metric (s per busy fraction)
   bool check_invariants = false;      // verify invariants after every instant (slow)
   std::uint64_t seed = 1;             // for the noisy estimator and policies that draw
 };

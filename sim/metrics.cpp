@@ -120,9 +120,10 @@ void check_accounting(const RunResult& r) {
 
 }  // namespace
 
-double seed_F(std::span<const double> completion, std::span<const double> load, double alpha) {
+double responsiveness(std::span<const double> completion, std::span<const double> load, double alpha) {
   if (completion.size() != load.size())
-    throw InternalError(fmt::format("seed_F: {} completion times but {} loads", completion.size(), load.size()));
+    throw InternalError(
+        fmt::format("responsiveness: {} completion times but {} loads", completion.size(), load.size()));
   double f = 0;
   for (std::size_t i = 0; i < completion.size(); ++i) {
     const double denom = completion[i] + alpha * load[i];
@@ -131,12 +132,18 @@ double seed_F(std::span<const double> completion, std::span<const double> load, 
   return f;
 }
 
-double seed_L(std::span<const double> loads) {
+double busy_variance(std::span<const double> loads) {
   if (loads.empty()) return 0;
   const double mean = mean_of(loads);
   double sq = 0;  // two passes: no cancellation for loads close to their mean
   for (double l : loads) sq += (l - mean) * (l - mean);
   return sq / static_cast<double>(loads.size());
+}
+
+std::string current_metric_name(std::string_view name) {
+  if (name == "seed_F") return "responsiveness";
+  if (name == "seed_L") return "busy_variance";
+  return std::string(name);
 }
 
 double nearest_rank_percentile(std::span<const double> sorted, unsigned percent) {
@@ -145,7 +152,7 @@ double nearest_rank_percentile(std::span<const double> sorted, unsigned percent)
   return sorted[nearest_rank(sorted.size(), percent) - 1];
 }
 
-void compute_summary(RunResult& r, double seed_alpha) {
+void compute_summary(RunResult& r, double responsiveness_alpha) {
   check_accounting(r);
   Summary& s = r.summary;
 
@@ -200,8 +207,8 @@ void compute_summary(RunResult& r, double seed_alpha) {
     for (GpuIndex g : gpus) load += busy_fraction[g];
     job_load.push_back(gpus.empty() ? 0.0 : load / static_cast<double>(gpus.size()));
   }
-  s.seed_F = seed_F(jct, job_load, seed_alpha);
-  s.seed_L = seed_L(busy_fraction);
+  s.responsiveness = responsiveness(jct, job_load, responsiveness_alpha);
+  s.busy_variance = busy_variance(busy_fraction);
 
   const Stats jct_stats = stats_of(jct), wait_stats = stats_of(wait);
   s.jct_mean = jct_stats.mean, s.jct_p50 = jct_stats.p50, s.jct_p90 = jct_stats.p90, s.jct_p99 = jct_stats.p99;
@@ -266,8 +273,8 @@ const FieldDef kSummaryFields[] = {
     {"deadline_misses", &Summary::deadline_misses},
     {"deadline_miss_rate", &Summary::deadline_miss_rate},
     {"fairness_jain", &Summary::fairness_jain},
-    {"seed_F", &Summary::seed_F},
-    {"seed_L", &Summary::seed_L},
+    {"responsiveness", &Summary::responsiveness},
+    {"busy_variance", &Summary::busy_variance},
     {"energy_kwh", &Summary::energy_kwh},
     {"cost", &Summary::cost},
     {"preemptions", &Summary::preemptions},

@@ -64,8 +64,8 @@ struct Summary {
   std::uint64_t deadline_jobs = 0, deadline_misses = 0;
   double deadline_miss_rate = 0;     // misses / jobs with a deadline (rejected ones count as missed)
   double fairness_jain = 1;          // Jain's index over per-user mean slowdown
-  double seed_F = 0;                 // the seed's F (docs/metrics.md)
-  double seed_L = 0;                 // the seed's L: variance of per-GPU busy fraction
+  double responsiveness = 0;         // sum over jobs of 1 / (JCT + alpha x load); higher is better
+  double busy_variance = 0;          // population variance of the per-GPU busy fraction
   double energy_kwh = 0;
   double cost = 0;                   // allocated GPU-hours x price per hour
   std::uint64_t preemptions = 0, migrations = 0;

@@ -108,7 +108,7 @@ monitor_interval = 30
 checkpoint_seconds = 5
 restore_seconds = 7
 checkpoint_seconds_per_gb = 0.5
-seed_alpha = 0.25
+responsiveness_alpha = 0.25
 check = true
 
 [policies.las-fine]
@@ -196,7 +196,7 @@ TEST_CASE("config: a complete file parses to the values written in it") {
   CHECK(c.engine.checkpoint_seconds == 5);
   CHECK(c.engine.restore_seconds == 7);
   CHECK(c.engine.checkpoint_seconds_per_gb == 0.5);
-  CHECK(c.engine.seed_alpha == 0.25);
+  CHECK(c.engine.responsiveness_alpha == 0.25);
   CHECK(c.engine.check_invariants);
 
   // Listed labels run in the listed order; the unlisted table is kept aside.
@@ -237,6 +237,12 @@ TEST_CASE("config: an empty file gives the documented defaults") {
   CHECK(c.workload.synthetic.jobs == 1000);
   CHECK(c.engine.estimate == EstimateKind::oracle);
   CHECK(c.engine.monitor_interval == 60);
+}
+
+TEST_CASE("config: engine.seed_alpha is still read, as responsiveness_alpha") {
+  CHECK(parse_config("[engine]\nseed_alpha = 0.75\n", "e.toml").engine.responsiveness_alpha == 0.75);
+  CHECK(parse_config("[engine]\nresponsiveness_alpha = 0.125\n", "e.toml").engine.responsiveness_alpha == 0.125);
+  CHECK_THROWS_AS(parse_config("[engine]\nseed_alpha = -1\n", "e.toml"), InputError);
 }
 
 TEST_CASE("config: seeds = N means 1..N; unlisted policy tables run in file order when no list is given") {

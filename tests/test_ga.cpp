@@ -1,4 +1,4 @@
-// The GA core (policies/ga): the seed's F and L on the corrected worked example
+// The GA core (policies/ga): the responsiveness F and busy variance L on a worked example
 // and on a schedule computed by hand, the ETC heuristics on a hand-made
 // instance and against a direct implementation of their classic definitions,
 // the ETC readers, and the GA itself: validity, elitism, reproducibility,
@@ -135,16 +135,16 @@ HeuristicSchedule classic_batch(const EtcInstance& inst, Heuristic h) {
 
 }  // namespace
 
-TEST_CASE("ga fitness: the seed's F and L on the corrected worked example") {
-  // 1/10.25 + 1/12.3 + 1/8.2 + 1/14.4 + 1/11.35 = 0.458363 (the seed prints 1.391).
+TEST_CASE("ga fitness: responsiveness F and busy variance L on a worked example") {
+  // 1/10.25 + 1/12.3 + 1/8.2 + 1/14.4 + 1/11.35 = 0.458363.
   const std::vector<double> completion{10, 12, 8, 14, 11};
   const std::vector<double> load{0.5, 0.6, 0.4, 0.8, 0.7};
-  CHECK(seed_F(completion, load, 0.5) == doctest::Approx(0.45836).epsilon(1e-5));
-  CHECK(seed_F(completion, load, 0.5) == doctest::Approx(0.4583631795).epsilon(1e-10));
-  // Mean 1/3; ((1/6)^2 + (1/30)^2 + (2/15)^2) / 3 = 0.015556 (the seed prints 0.168).
+  CHECK(responsiveness(completion, load, 0.5) == doctest::Approx(0.45836).epsilon(1e-5));
+  CHECK(responsiveness(completion, load, 0.5) == doctest::Approx(0.4583631795).epsilon(1e-10));
+  // Mean 1/3; ((1/6)^2 + (1/30)^2 + (2/15)^2) / 3 = 0.015556.
   const std::vector<double> loads{0.5, 0.3, 0.2};
-  CHECK(seed_L(loads) == doctest::Approx(0.015556).epsilon(1e-5));
-  CHECK(seed_L(loads) == doctest::Approx(0.7 / 45.0).epsilon(1e-12));
+  CHECK(busy_variance(loads) == doctest::Approx(0.015556).epsilon(1e-5));
+  CHECK(busy_variance(loads) == doctest::Approx(0.7 / 45.0).epsilon(1e-12));
   // Fixed order: 40 terms = one full block of 32 plus a padded block of 8.
   std::vector<double> ones(40, 0.25);
   CHECK(fixed_order_sum(ones) == 10.0);
@@ -210,7 +210,7 @@ TEST_CASE("ga fitness: gang tasks wait for every machine of their slot") {
   Fitness f = ev.score(cm, true);
   CHECK(inst.to_time(f.makespan) == 8);
   // busy: m0 = 2+3+2 = 7, m1 = 0+3+1+2 = 6, m2 = 0+2 = 2, m3 = 1+2 = 3.
-  CHECK(f.L == doctest::Approx(seed_L(std::vector<double>{7.0 / 8, 6.0 / 8, 2.0 / 8, 3.0 / 8})).epsilon(1e-15));
+  CHECK(f.L == doctest::Approx(busy_variance(std::vector<double>{7.0 / 8, 6.0 / 8, 2.0 / 8, 3.0 / 8})).epsilon(1e-15));
   CHECK(valid_assignment(inst, a));
   CHECK_FALSE(valid_assignment(inst, std::vector<std::uint32_t>{1, 1, 0}));  // slot 1 is not aligned for width 2
 }

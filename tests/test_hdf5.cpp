@@ -17,6 +17,7 @@
 
 #include "sim/error.h"
 #include "results/hdf5_common.h"
+#include "results/hdf5_file.h"
 #include "results/hdf5_reader.h"
 #include "results/hdf5_writer.h"
 #include "sim/metrics.h"
@@ -239,6 +240,55 @@ TEST_CASE("hdf5: a file with no runs is valid") {
   write_results(path, {"none", "", ""}, {});
   CHECK(read_summary_table(path).empty());
   CHECK_THROWS_AS(read_job_records(path, "fifo", "synthetic", 1), InputError);
+}
+
+TEST_CASE("hdf5: a /summary written with the former names seed_F and seed_L reads under the current names") {
+  ScratchDir dir("hdf5");
+  const std::string path = dir / "old-names.h5";
+  struct OldRow {
+    char policy[8];
+    char workload[12];
+    std::uint64_t seed;
+    double jct_mean, seed_F, seed_L;
+  };
+  const OldRow row{"fifo", "synthetic", 3, 12.5, 0.25, 0.125};
+  {
+    const h5::QuietErrors quiet;
+    h5::AtomicFile file(path);
+    const h5::Handle policy = h5::fixed_string_type(sizeof row.policy);
+    const h5::Handle workload = h5::fixed_string_type(sizeof row.workload);
+    const hid_t f64 = h5::native_type<double>(), u64 = h5::native_type<std::uint64_t>();
+    const h5::Handle type = h5::compound_type(sizeof(OldRow), {{"policy", offsetof(OldRow, policy), policy},
+                                                               {"workload", offsetof(OldRow, workload), workload},
+                                                               {"seed", offsetof(OldRow, seed), u64},
+                                                               {"jct_mean", offsetof(OldRow, jct_mean), f64},
+                                                               {"seed_F", offsetof(OldRow, seed_F), f64},
+                                                               {"seed_L", offsetof(OldRow, seed_L), f64}});
+    h5::write_dataset(file, h5::kSummaryDataset, type, &row, 1);
+    file.commit();
+  }
+  const auto rows = read_summary_table(path);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].policy == "fifo");
+  CHECK(rows[0].seed == 3);
+  CHECK(rows[0].metrics.at("jct_mean") == 12.5);
+  CHECK(rows[0].metrics.at("responsiveness") == 0.25);
+  CHECK(rows[0].metrics.at("busy_variance") == 0.125);
+  CHECK(rows[0].metrics.count("seed_F") == 0);
+  CHECK(rows[0].metrics.count("seed_L") == 0);
+}
+
+TEST_CASE("hdf5: an AtomicFile not committed leaves neither the file nor the .tmp") {
+  ScratchDir dir("hdf5");
+  const std::string path = (fs::path(dir / "sub") / "abandoned.h5").string();
+  {
+    const h5::QuietErrors quiet;
+    h5::AtomicFile file(path);
+    h5::write_attribute(file, "answer", std::uint32_t{42});
+    CHECK(fs::exists(path + ".tmp"));
+  }
+  CHECK(!fs::exists(path));
+  CHECK(!fs::exists(path + ".tmp"));
 }
 
 TEST_CASE("hdf5: identical results give identical files apart from created_utc") {

@@ -66,34 +66,33 @@ RunResult three_job_run() {
 
 }  // namespace
 
-TEST_CASE("metrics: seed F of the design notes' corrected worked example") {
+TEST_CASE("metrics: responsiveness F of a worked example") {
   // F = 1/(10+0.5*0.5) + 1/(12+0.5*0.6) + 1/(8+0.5*0.4) + 1/(14+0.5*0.8) + 1/(11+0.5*0.7)
   //   = 1/10.25 + 1/12.3 + 1/8.2 + 1/14.4 + 1/11.35
   //   = 0.0975610 + 0.0813008 + 0.1219512 + 0.0694444 + 0.0881057 = 0.4583632
-  // (the seed printed 1.391, which is wrong).
   const std::vector<double> f{10, 12, 8, 14, 11}, l{0.5, 0.6, 0.4, 0.8, 0.7};
-  const double F = seed_F(f, l, 0.5);
+  const double F = responsiveness(f, l, 0.5);
   CHECK(std::abs(F - 0.45836) < 1e-5);
   CHECK(F == doctest::Approx(1 / 10.25 + 1 / 12.3 + 1 / 8.2 + 1 / 14.4 + 1 / 11.35).epsilon(1e-12));
 }
 
-TEST_CASE("metrics: seed F leaves out zero denominators and rejects mismatched spans") {
+TEST_CASE("metrics: responsiveness leaves out zero denominators and rejects mismatched spans") {
   const std::vector<double> f{0, 4}, l{0, 0};
-  CHECK(seed_F(f, l, 1.0) == doctest::Approx(0.25));  // the 1/0 term is left out
+  CHECK(responsiveness(f, l, 1.0) == doctest::Approx(0.25));  // the 1/0 term is left out
   const std::vector<double> one{1};
-  CHECK_THROWS_AS(seed_F(f, one, 1.0), InternalError);
-  CHECK(seed_F({}, {}, 0.5) == 0);
+  CHECK_THROWS_AS(responsiveness(f, one, 1.0), InternalError);
+  CHECK(responsiveness({}, {}, 0.5) == 0);
 }
 
-TEST_CASE("metrics: seed L is the population variance of the loads") {
+TEST_CASE("metrics: busy variance is the population variance of the loads") {
   // mean 1/3; squared deviations 1/36 + 1/900 + 4/225 = 42/900; / 3 = 7/450 = 0.015556
-  // (mean of squares 0.12667 minus mean squared 0.11111; the seed printed 0.168).
+  // (mean of squares 0.12667 minus mean squared 0.11111).
   const std::vector<double> loads{0.5, 0.3, 0.2};
-  CHECK(std::abs(seed_L(loads) - 0.015556) < 1e-6);
-  CHECK(seed_L(loads) == doctest::Approx(7.0 / 450).epsilon(1e-12));
-  CHECK(seed_L({}) == 0);
+  CHECK(std::abs(busy_variance(loads) - 0.015556) < 1e-6);
+  CHECK(busy_variance(loads) == doctest::Approx(7.0 / 450).epsilon(1e-12));
+  CHECK(busy_variance({}) == 0);
   const std::vector<double> same{0.4, 0.4};
-  CHECK(seed_L(same) == 0);
+  CHECK(busy_variance(same) == 0);
 }
 
 TEST_CASE("metrics: nearest-rank percentiles") {
@@ -179,9 +178,9 @@ TEST_CASE("metrics: summary of a hand-made run of 3 jobs on 2 GPUs") {
   CHECK(s.load_variance_mean == doctest::Approx(0.2));
   // busy fractions: GPU 0 105/105 = 1, GPU 1 45/105 = 3/7. alpha = 0.5:
   // F = 1/(100 + 0.5*1) + 1/(50 + 0.5*3/7) + 1/(85 + 0.5*(1 + 3/7)/2) = 0.0415804
-  CHECK(s.seed_F == doctest::Approx(1 / 100.5 + 1 / (50 + 3.0 / 14) + 1 / (85 + 5.0 / 14)));
-  CHECK(s.seed_F == doctest::Approx(0.0415804).epsilon(1e-6));
-  CHECK(s.seed_L == doctest::Approx(4.0 / 49));  // ((1 - 3/7) / 2)^2
+  CHECK(s.responsiveness == doctest::Approx(1 / 100.5 + 1 / (50 + 3.0 / 14) + 1 / (85 + 5.0 / 14)));
+  CHECK(s.responsiveness == doctest::Approx(0.0415804).epsilon(1e-6));
+  CHECK(s.busy_variance == doctest::Approx(4.0 / 49));  // ((1 - 3/7) / 2)^2
   // engine-filled fields are kept; events per second = 1000 / 0.5
   CHECK(s.reservation_hits == 3);
   CHECK(s.preemptions == 4);
@@ -247,8 +246,8 @@ TEST_CASE("metrics: a run without jobs has neutral metrics") {
   CHECK(r.summary.utilisation == 0);
   CHECK(r.summary.energy_kwh == 0);
   CHECK(r.summary.fairness_jain == 1);
-  CHECK(r.summary.seed_F == 0);
-  CHECK(r.summary.seed_L == 0);
+  CHECK(r.summary.responsiveness == 0);
+  CHECK(r.summary.busy_variance == 0);
   CHECK(r.summary.events_per_second == 0);
 }
 
@@ -271,7 +270,7 @@ TEST_CASE("metrics: summary_fields lists every field once, by name") {
   Summary s;
   s.jct_p99 = 7;
   s.events = 42;
-  s.seed_F = 0.25;
+  s.responsiveness = 0.25;
   const auto fields = summary_fields(s);
   CHECK(fields.size() == sizeof(Summary) / 8);  // every Summary field is 8 bytes wide
   std::set<std::string> names;
@@ -279,7 +278,7 @@ TEST_CASE("metrics: summary_fields lists every field once, by name") {
     names.insert(name);
     if (name == "jct_p99") CHECK(value == 7);
     if (name == "events") CHECK(value == 42);
-    if (name == "seed_F") CHECK(value == 0.25);
+    if (name == "responsiveness") CHECK(value == 0.25);
   }
   CHECK(names.size() == fields.size());
   CHECK(fields.front().first == "makespan");

@@ -40,7 +40,7 @@ share_fraction = 0.2
   const Workload w = load_workload(c.workload, c.cluster, 4, nullptr);
   auto policy = builtin_policies().create("las", {});
   RunResult r = simulate(w, c.cluster, *policy, c.engine, "las");
-  compute_summary(r, c.engine.seed_alpha);
+  compute_summary(r, c.engine.responsiveness_alpha);
   r.workload = "synthetic[load=0.8]";
   r.seed = 4;
   r.policy_params = {{"interval", "60"}};

@@ -304,3 +304,36 @@ TEST_CASE("regression: fastgpu regress exit codes: 0 unchanged, 1 injected regre
   CHECK(read_text(log).find("no run of policy 'srtf'") != std::string::npos);
   CHECK(run_cli("regress \"" + results.string() + "\"", log) == 2);
 }
+
+TEST_CASE("regression: a baseline written with the former names seed_F and seed_L checks the renamed metrics") {
+  const Baseline b = parse_baseline(R"([defaults]
+metrics = ["seed_F", "jct_mean"]
+
+[runs.fifo.synthetic]
+seeds = [1]
+seed_F = 0.25
+seed_L = { value = 0.125, tolerance = 0 }
+)",
+                                    "old.toml");
+  CHECK(b.metrics == std::vector<std::string>{"responsiveness", "jct_mean"});
+  REQUIRE(b.runs.size() == 1);
+  REQUIRE(b.runs[0].checks.size() == 2);
+  CHECK(b.runs[0].checks[0].metric == "responsiveness");
+  CHECK(b.runs[0].checks[0].direction == Direction::higher_is_better);
+  CHECK(b.runs[0].checks[1].metric == "busy_variance");
+  CHECK(b.runs[0].checks[1].direction == Direction::lower_is_better);
+
+  SummaryRow r;
+  r.policy = "fifo";
+  r.workload = "synthetic";
+  r.seed = 1;
+  r.metrics = {{"responsiveness", 0.25}, {"busy_variance", 0.125}};
+  const RegressionReport report = check_regressions(b, {r}, "r.h5");
+  REQUIRE(report.outcomes.size() == 2);
+  CHECK(report.outcomes[0].status == CheckStatus::unchanged);
+  CHECK(report.outcomes[1].status == CheckStatus::unchanged);
+  // Written back, the baseline uses the current names.
+  const std::string written = format_baseline(b, {"header"});
+  CHECK(written.find("seed_F") == std::string::npos);
+  CHECK(written.find("responsiveness = 0.25") != std::string::npos);
+}

@@ -19,7 +19,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }
 
 TEST_CASE("statistics: Student t quantiles match table values") {
-  // Two-sided 95% and 99% critical values (Abramowitz & Stegun table 26.10).
+  // Two-sided 90%, 95% and 99% critical values as printed (to 10 digits) in
+  // standard tables of Student's t.
   CHECK(student_t_quantile(0.975, 1) == doctest::Approx(12.7062047362).epsilon(1e-9));
   CHECK(student_t_quantile(0.975, 2) == doctest::Approx(4.3026527297).epsilon(1e-9));
   CHECK(student_t_quantile(0.975, 3) == doctest::Approx(3.1824463053).epsilon(1e-9));
@@ -37,6 +38,21 @@ TEST_CASE("statistics: Student t quantiles match table values") {
   CHECK(student_t_quantile(0.5, 7) == 0.0);
   CHECK_THROWS(student_t_quantile(1.0, 4));
   CHECK_THROWS(student_t_quantile(0.9, 0));
+}
+
+TEST_CASE("statistics: Student t quantiles match the 3-decimal critical values of a printed t table") {
+  struct Row {
+    double dof, t90, t95, t99;  // two-sided 90%, 95%, 99%: p = 0.95, 0.975, 0.995
+  };
+  const Row table[] = {{1, 6.314, 12.706, 63.657}, {2, 2.920, 4.303, 9.925}, {3, 2.353, 3.182, 5.841},
+                       {5, 2.015, 2.571, 4.032},   {10, 1.812, 2.228, 3.169}, {20, 1.725, 2.086, 2.845},
+                       {30, 1.697, 2.042, 2.750},  {60, 1.671, 2.000, 2.660}, {120, 1.658, 1.980, 2.617}};
+  for (const Row& r : table) {
+    CAPTURE(r.dof);
+    CHECK(std::abs(student_t_quantile(0.95, r.dof) - r.t90) <= 0.0005);
+    CHECK(std::abs(student_t_quantile(0.975, r.dof) - r.t95) <= 0.0005);
+    CHECK(std::abs(student_t_quantile(0.995, r.dof) - r.t99) <= 0.0005);
+  }
 }
 
 TEST_CASE("statistics: Student t quantiles match closed forms for 1 and 2 degrees of freedom") {

@@ -1,7 +1,5 @@
 #include "workloads/synthetic.h"
 
-#include <Random123/philox.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -13,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "sim/stable_random.h"
 #include "workloads/csv_scanner.h"
 
 namespace fastgpu {
@@ -31,22 +30,16 @@ enum Stream : std::uint32_t {
 
 class Philox {
  public:
-  explicit Philox(std::uint64_t seed)
-      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}} {}
+  explicit Philox(std::uint64_t seed) : key_(philox_key(seed)) {}
   // Two independent uniforms in [0, 1), 53 bits each, for (counter, stream).
   std::array<double, 2> uniforms(std::uint64_t counter, Stream s) const {
-    const r123::Philox4x32::ctr_type c{{static_cast<std::uint32_t>(counter),
-                                        static_cast<std::uint32_t>(counter >> 32), s, 0}};
-    const auto r = gen_(c, key_);
-    return {u53(r.v[0], r.v[1]), u53(r.v[2], r.v[3])};
+    const PhiloxBlock r =
+        philox_block(key_, static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32), s, 0);
+    return {uniform53(r.v[0], r.v[1]), uniform53(r.v[2], r.v[3])};
   }
 
  private:
-  static double u53(std::uint32_t hi, std::uint32_t lo) {
-    return static_cast<double>(((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11) * 0x1.0p-53;
-  }
-  r123::Philox4x32 gen_;
-  r123::Philox4x32::key_type key_;
+  PhiloxKey key_;
 };
 
 double exponential(double u) { return -std::log1p(-u); }  // mean 1; u in [0, 1)

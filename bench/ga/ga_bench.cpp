@@ -131,7 +131,7 @@ Options parse(int argc, char** argv) {
 // machine factor U[1, 1000), from Philox so it is the same everywhere.
 EtcInstance make_random(Size s) {
   std::vector<double> etc(std::size_t(s.tasks) * s.machines);
-  const RngKey key = make_key(20240601);
+  const fastgpu::PhiloxKey key = fastgpu::philox_key(20240601);
   for (std::uint32_t t = 0; t < s.tasks; ++t) {
     const double base = 1 + 2999.0 * (philox_block(key, t, 0, 100, 0).v[0] / 4294967296.0);
     for (std::uint32_t m = 0; m < s.machines; ++m) {

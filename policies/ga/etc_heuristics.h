@@ -1,6 +1,6 @@
 #pragma once
-// Classic mapping heuristics over an ETC instance (Braun et al., JPDC 2001;
-// Maheswaran et al., HCW 1999), used to seed the GA, as its reference, by
+// Classic mapping heuristics over an ETC instance (Min-Min, Max-Min,
+// Sufferage, MCT, MET, least-loaded), used to seed the GA, as its reference, by
 // `fastgpu solve` and by the online policies min-min, max-min, sufferage, mct
 // and met. Standard library only. All respect each task's allowed slots and
 // gang width, start from the machines' ready times, and break ties by the

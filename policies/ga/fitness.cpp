@@ -15,8 +15,8 @@ double fixed_order_sum(std::span<const double> x) {
   return total;
 }
 
-double seed_F(std::span<const double> completion, std::span<const double> load, double alpha) {
-  if (completion.size() != load.size()) throw std::invalid_argument("seed_F: completion and load sizes differ");
+double responsiveness(std::span<const double> completion, std::span<const double> load, double alpha) {
+  if (completion.size() != load.size()) throw std::invalid_argument("responsiveness: completion and load sizes differ");
   std::vector<double> terms(completion.size());
   for (std::size_t i = 0; i < terms.size(); ++i) {
     double a = alpha * load[i];
@@ -25,7 +25,7 @@ double seed_F(std::span<const double> completion, std::span<const double> load, 
   return fixed_order_sum(terms);
 }
 
-double seed_L(std::span<const double> loads) {
+double busy_variance(std::span<const double> loads) {
   if (loads.empty()) return 0.0;
   const double n = static_cast<double>(loads.size());
   double mean = fixed_order_sum(loads) / n;
@@ -80,7 +80,7 @@ Fitness Evaluator::score(const CostModel& cost, bool with_F) const {
   for (std::uint32_t m = 0; m < M; ++m) fit.makespan = std::max(fit.makespan, ready_[m]);
   for (Ticks c : completion_) fit.flowtime += c;
   for (std::uint32_t m = 0; m < M; ++m) loads_[m] = machine_load(busy_[m], fit.makespan);
-  fit.L = seed_L(loads_);
+  fit.L = busy_variance(loads_);
   const bool need_F = with_F || cost.w_F != 0;
   if (need_F && inst_.tasks > 0) {
     double total = 0.0;
@@ -88,7 +88,7 @@ Fitness Evaluator::score(const CostModel& cost, bool with_F) const {
       double block[kSumBlock];
       for (unsigned i = 0; i < kSumBlock; ++i) {
         std::uint32_t t = base + i;
-        block[i] = t < inst_.tasks ? seed_f_term(completion_[t], loads_[genes_[t]], cost) : 0.0;
+        block[i] = t < inst_.tasks ? responsiveness_term(completion_[t], loads_[genes_[t]], cost) : 0.0;
       }
       total = total + tree_sum32(block);
     }

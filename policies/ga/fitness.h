@@ -8,9 +8,9 @@
 //   flowtime  = sum over tasks of completion times
 //   load l_j  = busy_j / makespan, busy_j = ready_j + ETC of the tasks on j
 //               (the fraction of [0, makespan] machine j is busy)
-//   F         = sum_i 1 / (f_i + alpha * l_j(i))   (the seed's F; f_i in time
+//   F         = sum_i 1 / (f_i + alpha * l_j(i))   (responsiveness; f_i in time
 //               units, j(i) the first machine of task i's slot)
-//   L         = (1/M) sum_j (l_j - mean l)^2      (the seed's L)
+//   L         = (1/M) sum_j (l_j - mean l)^2      (busy variance)
 //   cost      = w_makespan*makespan/ref_makespan + w_flowtime*flowtime/ref_flowtime
 //               - w_F*F/ref_F + w_variance*L
 // Sums of doubles follow the fixed order of ga_math.h (blocks of 32, pairwise).
@@ -30,10 +30,11 @@ struct Fitness {
   double cost = 0;
 };
 
-// The seed's F and L from explicit values, in the fixed summation order.
+// The responsiveness F and the busy variance L from explicit values, in the
+// fixed summation order.
 // completion[i] in time units, load[i] the load of task i's machine.
-double seed_F(std::span<const double> completion, std::span<const double> load, double alpha);
-double seed_L(std::span<const double> loads);
+double responsiveness(std::span<const double> completion, std::span<const double> load, double alpha);
+double busy_variance(std::span<const double> loads);
 
 // Sum in the fixed order: blocks of 32 (zero padded) reduced pairwise, block
 // sums added in order.

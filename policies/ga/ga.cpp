@@ -93,7 +93,7 @@ GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
   cfg.uniform_threshold = probability_threshold(params.uniform_crossover_share);
   cfg.mutation_threshold = probability_threshold(params.mutation_rate);
   cfg.move_threshold = probability_threshold(params.load_move_rate);
-  cfg.key = make_key(params.seed);
+  cfg.key = philox_key(params.seed);
   cfg.cost = cost;
   cfg.want_F = params.w_F != 0;
 

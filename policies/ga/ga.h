@@ -1,6 +1,5 @@
 #pragma once
-// The genetic algorithm over an ETC instance (design notes section 4;
-// docs/ga.md). A chromosome gives each task a slot (first machine); it is
+// The genetic algorithm over an ETC instance (docs/ga.md). A chromosome gives each task a slot (first machine); it is
 // decoded by list scheduling in task order (policies/ga/fitness.h).
 //
 // Generation 0: Min-Min's and the least-loaded (OLB) assignment, the rest
@@ -50,7 +49,7 @@ struct GaParams {
   double w_flowtime = 0.0;
   double w_F = 0.0;
   double w_variance = 0.1;
-  double alpha = 0.5;                     // alpha of the seed's F
+  double alpha = 0.5;                     // alpha of the responsiveness F
   Backend backend = Backend::automatic;
   unsigned threads = 0;                   // CPU backend: 0 = hardware concurrency
 

@@ -123,7 +123,7 @@ Fitness breed_cpu(const EtcInstance& inst, const GaConfig& cfg, const std::uint3
   if (plan.kind == kUniform) {
     // One Philox block gives the mask bits of 128 genes (see mask_bit).
     for (std::uint32_t base = 0; base < T; base += 128) {
-      const philox4x32_ctr_t bits = philox_block(cfg.key, k, g, kStreamMask, base >> 7);
+      const PhiloxBlock bits = philox_block(cfg.key, k, g, kStreamMask, base >> 7);
       const std::uint32_t end = std::min(T, base + 128);
       for (std::uint32_t t = base; t < end; ++t)
         child[t] = ((bits.v[(t >> 5) & 3u] >> (t & 31u)) & 1u) ? b[t] : a[t];

@@ -47,7 +47,7 @@ struct GaConfig {
   std::uint32_t tournament = 2;
   std::uint32_t mutation_genes = 1;
   std::uint64_t crossover_threshold = 0, uniform_threshold = 0, mutation_threshold = 0, move_threshold = 0;
-  RngKey key;
+  PhiloxKey key;
   CostModel cost;
   bool want_F = false;                 // compute F during the run (only when w_F != 0)
 };
@@ -73,7 +73,7 @@ FASTGPU_HD inline unsigned nth_set_bit(std::uint32_t mask, unsigned n) {
 }
 
 // Gene t of a random initial individual k.
-FASTGPU_HD inline std::uint32_t init_gene(const InstanceView& I, RngKey key, std::uint32_t k, std::uint32_t t) {
+FASTGPU_HD inline std::uint32_t init_gene(const InstanceView& I, PhiloxKey key, std::uint32_t k, std::uint32_t t) {
   const std::uint32_t r = philox_block(key, k, 0, kStreamInit, t >> 2).v[t & 3u];
   const std::uint32_t list = I.task_list[t];
   const std::uint32_t off = I.list_offset[list];

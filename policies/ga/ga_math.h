@@ -8,13 +8,8 @@
 // expressions round the same way on both sides.
 #include <cstdint>
 
-#include <Random123/philox.h>
-
-#if defined(__CUDACC__)
-#define FASTGPU_HD __host__ __device__
-#else
-#define FASTGPU_HD
-#endif
+// The project's one random-number wrapper: std + Random123 only, so the GA core still builds standalone.
+#include "sim/stable_random.h"
 
 namespace fastgpu::ga {
 
@@ -33,25 +28,10 @@ enum Stream : std::uint32_t {
   kStreamLoadMove = 5,   // load-aware move: yes/no, which task
 };
 
-struct RngKey {
-  std::uint32_t k0 = 0, k1 = 0;
-};
-
-FASTGPU_HD inline RngKey make_key(std::uint64_t seed) {
-  return RngKey{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
-}
-
-FASTGPU_HD inline philox4x32_ctr_t philox_block(RngKey key, std::uint32_t individual, std::uint32_t generation,
-                                                std::uint32_t stream, std::uint32_t block) {
-  philox4x32_ctr_t c = {{individual, generation, stream, block}};
-  philox4x32_key_t k = {{key.k0, key.k1}};
-  return philox4x32(c, k);
-}
-
 // Sequential reader of one stream: words 0, 1, 2, ... (one Philox call per 4).
 class Draws {
  public:
-  FASTGPU_HD Draws(RngKey key, std::uint32_t individual, std::uint32_t generation, std::uint32_t stream)
+  FASTGPU_HD Draws(PhiloxKey key, std::uint32_t individual, std::uint32_t generation, std::uint32_t stream)
       : key_(key), individual_(individual), generation_(generation), stream_(stream) {}
   FASTGPU_HD std::uint32_t next() {
     if ((word_ & 3u) == 0) block_ = philox_block(key_, individual_, generation_, stream_, word_ >> 2);
@@ -59,10 +39,10 @@ class Draws {
   }
 
  private:
-  RngKey key_;
+  PhiloxKey key_;
   std::uint32_t individual_, generation_, stream_;
   std::uint32_t word_ = 0;
-  philox4x32_ctr_t block_ = {{0, 0, 0, 0}};
+  PhiloxBlock block_ = {{0, 0, 0, 0}};
 };
 
 // A draw mapped to 0..n-1 by multiply-high (n = 0 gives 0).
@@ -80,8 +60,8 @@ inline std::uint64_t probability_threshold(double p) {
 FASTGPU_HD inline bool chance(std::uint32_t r, std::uint64_t threshold) { return r < threshold; }
 
 // Bit of the uniform-crossover mask for gene t: take parent 2 when set.
-FASTGPU_HD inline bool mask_bit(RngKey key, std::uint32_t individual, std::uint32_t generation, std::uint32_t t) {
-  philox4x32_ctr_t b = philox_block(key, individual, generation, kStreamMask, t >> 7);
+FASTGPU_HD inline bool mask_bit(PhiloxKey key, std::uint32_t individual, std::uint32_t generation, std::uint32_t t) {
+  const PhiloxBlock b = philox_block(key, individual, generation, kStreamMask, t >> 7);
   return (b.v[(t >> 5) & 3u] >> (t & 31u)) & 1u;
 }
 
@@ -107,7 +87,7 @@ struct CostModel {
   double ref_makespan = 1;   // ticks (Min-Min's makespan)
   double ref_flowtime = 1;   // ticks (Min-Min's flowtime)
   double ref_F = 1;          // Min-Min's F
-  double alpha = 0.5;        // alpha of the seed's F
+  double alpha = 0.5;        // alpha of the responsiveness F
   double tick = 1;           // time units per tick (for F, which uses time units)
 };
 
@@ -116,8 +96,8 @@ FASTGPU_HD inline double machine_load(Ticks busy, Ticks makespan) {
   return makespan > 0 ? static_cast<double>(busy) / static_cast<double>(makespan) : 0.0;
 }
 
-// One term of the seed's F: 1 / (f_i + alpha * l_j(i)), f_i in time units.
-FASTGPU_HD inline double seed_f_term(Ticks completion, double load, const CostModel& c) {
+// One term of the responsiveness F: 1 / (f_i + alpha * l_j(i)), f_i in time units.
+FASTGPU_HD inline double responsiveness_term(Ticks completion, double load, const CostModel& c) {
   double f = static_cast<double>(completion) * c.tick;
   double a = c.alpha * load;
   return 1.0 / (f + a);

@@ -180,7 +180,7 @@ FASTGPU_WARP_FN void evaluate(W& w, const InstanceView& I, const GaConfig& cfg, 
   double f_sum = 0.0;
   if (cfg.want_F && I.T > 0) {
     decode(w, I, genes, sc, false, [&](std::uint32_t, std::uint32_t s, Ticks fin, bool active) {
-      const double term = active ? seed_f_term(fin, machine_load(sc.busy[s], mk), cfg.cost) : 0.0;
+      const double term = active ? responsiveness_term(fin, machine_load(sc.busy[s], mk), cfg.cost) : 0.0;
       const double block = tree_sum(w, term);
       f_sum = f_sum + block;
     });
