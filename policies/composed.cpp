@@ -39,7 +39,7 @@ PolicyInfo composed_policy() {
                 "Blox (Agarwal et al., 2024)",
       .params =
           {choice_param("order", "arrival", {"arrival", "estimate", "remaining", "priority", "deadline", "attained"},
-                        "which waiting job goes next (see the order table below)"),
+                        "which waiting job goes next"),
            flag_param("preempt", false,
                       "a blocked head preempts running jobs it outranks (order remaining, priority or deadline)"),
            choice_param("admission", "all", {"all", "deadline"},
