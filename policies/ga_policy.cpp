@@ -219,7 +219,8 @@ PolicyInfo ga_policy() {
       .source = "genetic algorithm over an expected-time-to-compute (ETC) matrix with ready times, seeded with "
                 "the Min-Min and least-loaded mappings (docs/ga.md)",
       .params =
-          {integer_param("batch", 32, 1, 4096, "pending jobs (priority, then arrival order) mapped at each scheduling point"),
+          {integer_param("batch", 32, 1, 4096,
+                         "pending jobs (priority, then arrival order) mapped at each scheduling point"),
            integer_param("population", 64, 4, 1 << 20, "GA population"),
            integer_param("generations", 40, 0, 1e7, "GA generations per decision"),
            integer_param("stall", 10, 0, 1e7,
@@ -231,7 +232,8 @@ PolicyInfo ga_policy() {
            integer_param("threads", 1, 0, 4096, "CPU backend threads (0 = all cores); any count gives the same result"),
            integer_param("seed", 1, 0, 9.0e18, "GA seed (decision k uses seed + k)"),
            number_param("w_makespan", 1.0, 0, 1e12, "cost weight of the batch makespan / Min-Min's"),
-           number_param("w_flowtime", 0.5, 0, 1e12, "cost weight of the batch flowtime (sum of completions) / Min-Min's"),
+           number_param("w_flowtime", 0.5, 0, 1e12,
+                        "cost weight of the batch flowtime (sum of completions) / Min-Min's"),
            number_param("w_variance", 0.1, 0, 1e12, "cost weight of L, the variance of the GPU loads"),
            number_param("w_F", 0.0, 0, 1e12,
                         "cost weight of F = sum 1 / (finish + alpha x load), relative to Min-Min's (subtracted)"),

@@ -27,7 +27,8 @@ TEST_CASE("engine invariants hold on random workloads") {
   spec.gpu_type_choices = {"fast"};
   spec.gpu_type_fraction = 0.2;
   // fifo, sjf, and fifo with the least-loaded placement.
-  const std::pair<std::string, std::string> runs[] = {{"fifo", "first-fit"}, {"sjf", "first-fit"}, {"fifo", "least-loaded"}};
+  const std::pair<std::string, std::string> runs[] = {
+      {"fifo", "first-fit"}, {"sjf", "first-fit"}, {"fifo", "least-loaded"}};
   for (const auto& [policy, placement] : runs) {
     const RawParams params{{"placement", {placement, {}}}};
     for (std::uint64_t seed = 1; seed <= 12; ++seed) {
@@ -74,7 +75,8 @@ TEST_CASE("runs are deterministic") {
   SyntheticSpec spec;
   spec.jobs = 500;
   const Workload w = generate_synthetic(spec, cluster, 7);
-  const std::pair<std::string, std::string> runs[] = {{"fifo", "first-fit"}, {"sjf", "first-fit"}, {"fifo", "least-loaded"}};
+  const std::pair<std::string, std::string> runs[] = {
+      {"fifo", "first-fit"}, {"sjf", "first-fit"}, {"fifo", "least-loaded"}};
   for (const auto& [policy, placement] : runs) {
     CAPTURE(policy);
     CAPTURE(placement);

@@ -85,14 +85,14 @@ TEST_CASE("composed: every valid combination runs with the invariants held") {
 TEST_CASE("composed: preemption with an order that does not rank running jobs is an InputError naming 'preempt'") {
   for (const char* order : {"arrival", "estimate", "attained"}) {
     CAPTURE(order);
-    CHECK_THROWS_WITH_AS(builtin_policies().create("composed", raw({{"order", std::string(order)}, {"preempt", true}})),
-                         doctest::Contains("'preempt'"), InputError);
+    const RawParams params = raw({{"order", std::string(order)}, {"preempt", true}});
+    CHECK_THROWS_WITH_AS(builtin_policies().create("composed", params), doctest::Contains("'preempt'"), InputError);
   }
   CHECK_THROWS_AS(builtin_policies().create("composed", raw({{"order", std::string("random")}})), InputError);
   CHECK_THROWS_AS(builtin_policies().create("composed", raw({{"admission", std::string("some")}})), InputError);
-  CHECK_THROWS_WITH_AS(
-      builtin_policies().create("composed", raw({{"order", std::string("attained")}, {"thresholds", std::string("9,3")}})),
-      doctest::Contains("'thresholds'"), InputError);
+  const RawParams decreasing = raw({{"order", std::string("attained")}, {"thresholds", std::string("9,3")}});
+  CHECK_THROWS_WITH_AS(builtin_policies().create("composed", decreasing), doctest::Contains("'thresholds'"),
+                       InputError);
 }
 
 TEST_CASE("composed: the named queue policies are their compositions, bit for bit") {
