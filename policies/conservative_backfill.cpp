@@ -29,7 +29,8 @@
 #include <vector>
 
 #include "policies/backfill_support.h"
-#include "policies/builtin_policies.h"
+#include "policies/builtin.h"
+#include "policies/common_params.h"
 #include "policies/job_list.h"
 #include "policies/placement.h"
 #include "policies/release_index.h"
@@ -309,11 +310,9 @@ PolicyInfo conservative_backfill_policy() {
       .name = "conservative-backfill",
       .summary = "FIFO with conservative backfilling: each of the first `depth` queued jobs holds a reservation; "
                  "a job starts early only if it delays no earlier reservation",
-      .source = "Mu'alem & Feitelson, IEEE TPDS 12(6) 2001",
-      .params = {{.name = "placement", .default_value = std::string("first-fit"),
-                  .help = "which GPUs a job gets", .choices = placement_names()},
-                 {.name = "depth", .default_value = std::int64_t{32},
-                  .help = "how many queued jobs (from the head) hold reservations (jobs)", .min = 1, .max = 1e5, .choices = {}}},
+      .source = "conservative backfilling (Mu'alem & Feitelson, 2001)",
+      .params = {placement_param(),
+                 integer_param("depth", 32, 1, 1e5, "how many queued jobs (from the head) hold reservations (jobs)")},
       .create =
           [](const PolicyParams& p) {
             return std::make_unique<ConservativeBackfill>(make_placement(p.get_string("placement")),
@@ -321,5 +320,7 @@ PolicyInfo conservative_backfill_policy() {
           },
   };
 }
+
+FASTGPU_REGISTER_POLICY(conservative_backfill_policy);
 
 }  // namespace fastgpu

@@ -20,7 +20,8 @@
 #include <vector>
 
 #include "policies/backfill_support.h"
-#include "policies/builtin_policies.h"
+#include "policies/builtin.h"
+#include "policies/common_params.h"
 #include "policies/job_list.h"
 #include "policies/placement.h"
 #include "policies/release_index.h"
@@ -174,12 +175,10 @@ PolicyInfo easy_backfill_policy() {
       .name = "easy-backfill",
       .summary = "FIFO with EASY backfilling: the blocked head job gets a reservation from the running jobs' "
                  "estimated finishes; later jobs may start only if they cannot delay it",
-      .source = "Lifka, JSSPP 1995; Mu'alem & Feitelson, IEEE TPDS 12(6) 2001",
-      .params = {{.name = "placement", .default_value = std::string("first-fit"),
-                  .help = "which GPUs a job gets", .choices = placement_names()},
-                 {.name = "depth", .default_value = std::int64_t{100},
-                  .help = "how many queued jobs behind the head are tried for backfilling (jobs)",
-                  .min = 1, .max = 1e6, .choices = {}}},
+      .source = "EASY backfilling (Lifka, 1995; analysed by Mu'alem & Feitelson, 2001)",
+      .params = {placement_param(),
+                 integer_param("depth", 100, 1, 1e6,
+                               "how many queued jobs behind the head are tried for backfilling (jobs)")},
       .create =
           [](const PolicyParams& p) {
             return std::make_unique<EasyBackfill>(make_placement(p.get_string("placement")),
@@ -187,5 +186,7 @@ PolicyInfo easy_backfill_policy() {
           },
   };
 }
+
+FASTGPU_REGISTER_POLICY(easy_backfill_policy);
 
 }  // namespace fastgpu

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <limits>
 
+#include "policies/common_params.h"
+
 namespace fastgpu {
 
 namespace {
@@ -236,19 +238,9 @@ PolicyInfo etc_policy_info(EtcHeuristic h, std::string summary) {
   return {
       .name = to_string(h),
       .summary = std::move(summary),
-      .source =
-          "Braun et al., A comparison of eleven static heuristics for mapping a class of independent "
-          "tasks onto heterogeneous distributed computing systems, JPDC 61(6), 2001",
-      .params = {{.name = "batch",
-                  .default_value = std::int64_t{16},
-                  .help = "pending jobs (oldest first) mapped at each scheduling point",
-                  .min = 1,
-                  .max = 4096,
-                  .choices = {}},
-                 {.name = "placement",
-                  .default_value = std::string("first-fit"),
-                  .help = "which GPUs of the chosen type a job gets",
-                  .choices = placement_names()}},
+      .source = "batch-mode mapping heuristics over an expected-time-to-compute (ETC) matrix (Braun et al., 2001)",
+      .params = {integer_param("batch", 16, 1, 4096, "pending jobs (oldest first) mapped at each scheduling point"),
+                 placement_param("which GPUs of the chosen type a job gets")},
       .create =
           [h](const PolicyParams& params) {
             return std::make_unique<EtcBatchPolicy>(h, static_cast<std::uint32_t>(params.get_int("batch")),

@@ -1,23 +1,29 @@
-// fifo: first come, first served with head-of-line blocking.
-#include "policies/builtin_policies.h"
-#include "policies/ordered_queue_policy.h"
+// fifo: first come, first served with head-of-line blocking: arrival order,
+// no preemption, every job admitted.
+#include "policies/builtin.h"
+#include "policies/common_params.h"
+#include "policies/queue_policy.h"
 
 namespace fastgpu {
+
+namespace {
 
 PolicyInfo fifo_policy() {
   return {
       .name = "fifo",
       .summary = "first come, first served; the head job blocks the queue until it fits",
-      .source = "classic baseline (design notes, section 3)",
-      .params = {{.name = "placement", .default_value = std::string("first-fit"),
-                  .help = "which GPUs a job gets", .choices = placement_names()}},
+      .source = "classic first-come-first-served baseline: arrival order, head-of-line blocking",
+      .params = {placement_param()},
       .create =
           [](const PolicyParams& p) {
-            return std::make_unique<OrderedQueuePolicy>(
-                [](const SchedulingContext& ctx, JobIndex j) { return ctx.job(j).submit; },
-                make_placement(p.get_string("placement")));
+            return std::make_unique<QueuePolicy>(
+                QueueParts{.ordering = arrival_ordering(), .placement = make_placement(p.get_string("placement"))});
           },
   };
 }
+
+}  // namespace
+
+FASTGPU_REGISTER_POLICY(fifo_policy);
 
 }  // namespace fastgpu

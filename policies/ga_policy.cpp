@@ -1,5 +1,5 @@
-// ga: the genetic algorithm of policies/ga/ as an online policy (design notes
-// section 4, docs/ga.md). At each scheduling point with free GPUs it takes up
+// ga: the genetic algorithm of policies/ga/ as an online policy (docs/ga.md).
+// At each scheduling point with free GPUs it takes up
 // to `batch` pending jobs (priority, then arrival order) and builds an ETC
 // instance over the cluster's GPUs:
 //   machines  = every GPU (GPU index = machine), ready time = 0 if free, else
@@ -23,7 +23,8 @@
 
 #include <fmt/format.h>
 
-#include "policies/builtin_policies.h"
+#include "policies/builtin.h"
+#include "policies/common_params.h"
 #include "policies/ga/etc_heuristics.h"
 #include "policies/ga/etc_instance.h"
 #include "policies/ga/fitness.h"
@@ -208,45 +209,35 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
   }
 }
 
-ParamSpec param(std::string name, ParamValue value, std::string help, double min = -1e300, double max = 1e300) {
-  ParamSpec s;
-  s.name = std::move(name);
-  s.default_value = std::move(value);
-  s.help = std::move(help);
-  s.min = min;
-  s.max = max;
-  return s;
-}
-
 }  // namespace
 
 PolicyInfo ga_policy() {
-  ParamSpec backend = param("backend", std::string("auto"),
-                            "GA backend: auto (CUDA when a GPU is present, else CPU), cpu or cuda");
-  backend.choices = {"auto", "cpu", "cuda"};
   return {
       .name = "ga",
       .summary = "genetic algorithm over the pending batch x GPU slots (ETC with ready times); starts the jobs "
                  "whose assigned GPUs are free now",
-      .source = "design notes section 4; docs/ga.md",
+      .source = "genetic algorithm over an expected-time-to-compute (ETC) matrix with ready times, seeded with "
+                "the Min-Min and least-loaded mappings (docs/ga.md)",
       .params =
-          {param("batch", std::int64_t{32}, "pending jobs (priority, then arrival order) mapped at each scheduling point",
-                 1, 4096),
-           param("population", std::int64_t{64}, "GA population", 4, 1 << 20),
-           param("generations", std::int64_t{40}, "GA generations per decision", 0, 1e7),
-           param("stall", std::int64_t{10}, "stop a decision after this many generations without improvement (0 = never)",
-                 0, 1e7),
-           param("time_ms", 0.0, "wall-clock budget per decision in milliseconds (0 = none; makes runs timing-dependent)",
-                 0, 1e7),
-           backend,
-           param("threads", std::int64_t{1}, "CPU backend threads (0 = all cores); any count gives the same result", 0,
-                 4096),
-           param("seed", std::int64_t{1}, "GA seed (decision k uses seed + k)", 0, 9.0e18),
-           param("w_makespan", 1.0, "cost weight of the batch makespan / Min-Min's", 0, 1e12),
-           param("w_flowtime", 0.5, "cost weight of the batch flowtime (sum of completions) / Min-Min's", 0, 1e12),
-           param("w_variance", 0.1, "cost weight of the seed's L (load variance)", 0, 1e12),
-           param("w_F", 0.0, "cost weight of the seed's F / Min-Min's (subtracted)", 0, 1e12),
-           param("alpha", 0.5, "alpha of the seed's F", 0, 1e12)},
+          {integer_param("batch", 32, 1, 4096,
+                         "pending jobs (priority, then arrival order) mapped at each scheduling point"),
+           integer_param("population", 64, 4, 1 << 20, "GA population"),
+           integer_param("generations", 40, 0, 1e7, "GA generations per decision"),
+           integer_param("stall", 10, 0, 1e7,
+                         "stop a decision after this many generations without improvement (0 = never)"),
+           number_param("time_ms", 0.0, 0, 1e7,
+                        "wall-clock budget per decision in milliseconds (0 = none; makes runs timing-dependent)"),
+           choice_param("backend", "auto", {"auto", "cpu", "cuda"},
+                        "GA backend: auto (CUDA when a GPU is present, else CPU), cpu or cuda"),
+           integer_param("threads", 1, 0, 4096, "CPU backend threads (0 = all cores); any count gives the same result"),
+           integer_param("seed", 1, 0, 9.0e18, "GA seed (decision k uses seed + k)"),
+           number_param("w_makespan", 1.0, 0, 1e12, "cost weight of the batch makespan / Min-Min's"),
+           number_param("w_flowtime", 0.5, 0, 1e12,
+                        "cost weight of the batch flowtime (sum of completions) / Min-Min's"),
+           number_param("w_variance", 0.1, 0, 1e12, "cost weight of L, the variance of the GPU loads"),
+           number_param("w_F", 0.0, 0, 1e12,
+                        "cost weight of F = sum 1 / (finish + alpha x load), relative to Min-Min's (subtracted)"),
+           number_param("alpha", 0.5, 0, 1e12, "alpha: weight of the GPU load in F")},
       .create =
           [](const PolicyParams& pp) -> std::unique_ptr<Policy> {
             ga::GaParams p;
@@ -274,5 +265,7 @@ PolicyInfo ga_policy() {
           },
   };
 }
+
+FASTGPU_REGISTER_POLICY(ga_policy);
 
 }  // namespace fastgpu

@@ -1,7 +1,5 @@
-// las: Tiresias' discretised two-dimensional least-attained-service scheduler
-// (Gu et al., "Tiresias: A GPU Cluster Manager for Distributed Deep Learning",
-// NSDI 2019, section 3.2; the authors' simulator, SymbioticLab/Tiresias,
-// simulator/run_sim.py dlas_sim_jobs with gputime = True).
+// las: the discretised two-dimensional least-attained-service scheduler of
+// Tiresias (Gu et al., 2019), with the defaults of the authors' simulator.
 //
 // Attained service is two-dimensional: GPUs x seconds held (ctx.attained_service).
 // Jobs sit in K queues separated by `thresholds` (GPU-seconds): a job enters
@@ -31,54 +29,35 @@
 // wait) applies the due ones when no other event does. A decision re-examines
 // at most `scan_depth` waiting jobs, and only after something changed (an
 // arrival, finish, requeue, demotion or promotion).
+//
+// Why this is its own class and not the composed queue policy with order =
+// attained: it is fit-first inside and across levels (a job that does not
+// fit is passed over, no head-of-line blocking), re-examines at most
+// `scan_depth` waiting jobs per decision, claims free and checkpointing GPUs
+// for waiting jobs in level order within a decision, demotes running jobs
+// and promotes starving ones on timers, and its victims are ranked by their
+// current level, which changes while they run. It is built from the shared
+// parts: the placement, the preemption tracker and victim choice
+// (policies/preemption.h) and the level thresholds (policies/parts/ordering.h).
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <queue>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "policies/backfill_support.h"
-#include "policies/builtin_policies.h"
+#include "policies/builtin.h"
+#include "policies/common_params.h"
 #include "policies/job_list.h"
+#include "policies/parts/ordering.h"
 #include "policies/placement.h"
 #include "policies/preemption.h"
 
 namespace fastgpu {
 
 namespace {
-
-// "3250, 7200" -> {3250, 7200}: positive, strictly increasing GPU-seconds.
-std::vector<double> parse_thresholds(const std::string& text) {
-  std::vector<double> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    const auto first = item.find_first_not_of(" \t");
-    if (first == std::string::npos) {
-      if (text.find_first_not_of(" \t") == std::string::npos) break;  // "" = one queue
-      throw InputError("policy 'las': parameter 'thresholds': empty entry in '" + text + "'");
-    }
-    std::size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(item.substr(first), &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || item.find_first_not_of(" \t", first + used) != std::string::npos) {
-      throw InputError("policy 'las': parameter 'thresholds': '" + item + "' is not a number");
-    }
-    if (!(value > 0) || !std::isfinite(value) || (!out.empty() && value <= out.back())) {
-      throw InputError("policy 'las': parameter 'thresholds' must be positive and strictly increasing, got '" +
-                       text + "'");
-    }
-    out.push_back(value);
-  }
-  return out;
-}
 
 class Las final : public Policy {
  public:
@@ -365,33 +344,30 @@ PolicyInfo las_policy() {
       .name = "las",
       .summary = "Tiresias discretised 2D least-attained-service: queues by attained GPU-seconds, FIFO and "
                  "fit-first inside a queue, preemptive across queues, with a starvation guard",
-      .source = "Gu et al., Tiresias, NSDI 2019 (section 3.2); defaults from the authors' simulator "
-                "(SymbioticLab/Tiresias)",
-      .params = {{.name = "placement", .default_value = std::string("first-fit"),
-                  .help = "which GPUs a job gets", .choices = placement_names()},
-                 {.name = "thresholds", .default_value = std::string("3250,7200"),
-                  .help = "queue boundaries in attained GPU-seconds, increasing, comma-separated (K-1 values "
-                          "for K queues; empty = one queue)", .choices = {}},
-                 {.name = "starvation_factor", .default_value = 8.0,
-                  .help = "promote a waiting job to queue 0 after it waited this many times as long as it ran "
-                          "since its last promotion (Tiresias' PromoteKnob; 0 = never)",
-                  .min = 0, .max = 1e9, .choices = {}},
-                 {.name = "interval", .default_value = 60.0,
-                  .help = "seconds between re-evaluations of demotions and promotions while jobs wait",
-                  .min = 1e-3, .max = 1e9, .choices = {}},
-                 {.name = "scan_depth", .default_value = std::int64_t{128},
-                  .help = "waiting jobs examined per decision, in queue order (jobs)", .min = 1, .max = 1e7, .choices = {}},
-                 {.name = "max_scan", .default_value = std::int64_t{64},
-                  .help = "running jobs examined as victims per blocked job (jobs)", .min = 1, .max = 1e6, .choices = {}}},
+      .source = "discretised two-dimensional least attained service of Tiresias (Gu et al., 2019), with the "
+                "defaults of the authors' simulator",
+      .params = {placement_param(),
+                 text_param("thresholds", "3250,7200",
+                            "queue boundaries in attained GPU-seconds, increasing, comma-separated (K-1 values "
+                            "for K queues; empty = one queue)"),
+                 number_param("starvation_factor", 8.0, 0, 1e9,
+                              "promote a waiting job to queue 0 after it waited this many times as long as it ran "
+                              "since its last promotion (Tiresias' PromoteKnob; 0 = never)"),
+                 number_param("interval", 60.0, 1e-3, 1e9,
+                              "seconds between re-evaluations of demotions and promotions while jobs wait"),
+                 integer_param("scan_depth", 128, 1, 1e7, "waiting jobs examined per decision, in queue order (jobs)"),
+                 max_scan_param()},
       .create =
           [](const PolicyParams& p) {
             return std::make_unique<Las>(make_placement(p.get_string("placement")),
-                                         parse_thresholds(p.get_string("thresholds")),
+                                         parse_thresholds(p.get_string("thresholds"), "las", "thresholds"),
                                          p.get_double("starvation_factor"), p.get_double("interval"),
                                          static_cast<std::size_t>(p.get_int("scan_depth")),
                                          static_cast<std::size_t>(p.get_int("max_scan")));
           },
   };
 }
+
+FASTGPU_REGISTER_POLICY(las_policy);
 
 }  // namespace fastgpu

@@ -1,4 +1,4 @@
-// load-balance-migrate: the seed's load balancing in full. Jobs start in
+// load-balance-migrate: load balancing with migration. Jobs start in
 // arrival order (head-of-line blocking) on the least-loaded node and GPUs; at
 // every monitor sample the policy measures the imbalance of the node loads
 // and, when it passes `threshold`, migrates jobs from hot nodes to cold nodes
@@ -20,7 +20,8 @@
 #include <numeric>
 #include <queue>
 
-#include "policies/builtin_policies.h"
+#include "policies/builtin.h"
+#include "policies/common_params.h"
 #include "policies/node_loads.h"
 #include "policies/placement.h"
 #include "sim/error.h"
@@ -267,48 +268,21 @@ PolicyInfo load_balance_migrate_policy() {
       .summary =
           "least-loaded placement in arrival order, plus migration of jobs from hot to cold nodes when the "
           "monitored node-load imbalance passes a threshold (with hysteresis and a per-job cooldown)",
-      .source = "the seed's load-balancing strategy (design notes, section 3)",
-      .params =
-          {
-              {.name = "threshold",
-               .default_value = 0.5,
-               .help = "start migrating when the node-load imbalance exceeds this (loads are busy fractions 0..1)",
-               .min = 0,
-               .max = 1,
-               .choices = {}},
-              {.name = "threshold_low",
-               .default_value = 0.2,
-               .help = "stop migrating once the imbalance is at or below this (<= threshold)",
-               .min = 0,
-               .max = 1,
-               .choices = {}},
-              {.name = "measure",
-               .default_value = std::string("range"),
-               .help = "imbalance: max - min node load, or the standard deviation of node loads",
-               .choices = {"range", "stddev"}},
-              {.name = "cooldown",
-               .default_value = 1800.0,
-               .help = "seconds before the same job may migrate again",
-               .min = 0,
-               .choices = {}},
-              {.name = "max_migrations",
-               .default_value = std::int64_t{4},
-               .help = "migrations per monitor sample at most",
-               .min = 0,
-               .max = 1'000'000,
-               .choices = {}},
-              {.name = "max_hot_nodes",
-               .default_value = std::int64_t{4},
-               .help = "hottest nodes examined for a job to move, per migration",
-               .min = 1,
-               .max = 1'000'000,
-               .choices = {}},
-              {.name = "min_remaining",
-               .default_value = 600.0,
-               .help = "seconds of estimated remaining run time a job needs to be worth migrating",
-               .min = 0,
-               .choices = {}},
-          },
+      .source = "load balancing with migration: least-loaded placement plus hot-to-cold job moves driven by "
+                "the monitored node-load imbalance",
+      .params = {number_param("threshold", 0.5, 0, 1,
+                              "start migrating when the node-load imbalance exceeds this (loads are busy fractions "
+                              "0..1)"),
+                 number_param("threshold_low", 0.2, 0, 1,
+                              "stop migrating once the imbalance is at or below this (<= threshold)"),
+                 choice_param("measure", "range", {"range", "stddev"},
+                              "imbalance: max - min node load, or the standard deviation of node loads"),
+                 number_param("cooldown", 1800.0, 0, kUnbounded, "seconds before the same job may migrate again"),
+                 integer_param("max_migrations", 4, 0, 1'000'000, "migrations per monitor sample at most"),
+                 integer_param("max_hot_nodes", 4, 1, 1'000'000,
+                               "hottest nodes examined for a job to move, per migration"),
+                 number_param("min_remaining", 600.0, 0, kUnbounded,
+                              "seconds of estimated remaining run time a job needs to be worth migrating")},
       .create =
           [](const PolicyParams& params) {
             LbmParams p;
@@ -329,5 +303,7 @@ PolicyInfo load_balance_migrate_policy() {
           },
   };
 }
+
+FASTGPU_REGISTER_POLICY(load_balance_migrate_policy);
 
 }  // namespace fastgpu

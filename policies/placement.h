@@ -82,7 +82,7 @@ class FitPlacement : public FirstFitPlacement {
   NodeFreeBuckets buckets_;
 };
 
-// The seed's load balancing: the node, and within it the GPUs, with the lowest
+// Load balancing: the node, and within it the GPUs, with the lowest
 // monitored load (busy fraction over the last monitor interval; ties by index).
 // The node order is re-sorted at each monitor sample that changed a node's load.
 class LeastLoadedPlacement : public Placement {

@@ -1,5 +1,6 @@
 #pragma once
-// What the preemptive policies (srtf, las, priority) share.
+// Preemption bookkeeping shared by the queue policy (policies/queue_policy.h)
+// and las.
 //
 // A preempted job keeps its GPUs for the checkpoint time; the tracker counts
 // those GPUs per type so that a waiting job does not trigger a second round of

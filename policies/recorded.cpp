@@ -23,7 +23,8 @@
 #include <tuple>
 #include <vector>
 
-#include "policies/builtin_policies.h"
+#include "policies/builtin.h"
+#include "policies/common_params.h"
 #include "policies/placement.h"
 
 namespace fastgpu {
@@ -152,14 +153,15 @@ PolicyInfo recorded_policy() {
       .name = "recorded",
       .summary = "replay the trace's schedule: each job starts at its recorded start on free GPUs (waits, "
                  "counted, if there is no room); jobs without one run FIFO from arrival",
-      .source = "trace replay (issue 6); jobs keep Job::recorded_start from the trace readers",
-      .params = {{.name = "placement", .default_value = std::string("first-fit"),
-                  .help = "which GPUs a job gets", .choices = placement_names()}},
+      .source = "trace replay: each job starts at the start time the trace recorded (Job::recorded_start)",
+      .params = {placement_param()},
       .create =
           [](const PolicyParams& p) {
             return std::make_unique<RecordedPolicy>(make_placement(p.get_string("placement")));
           },
   };
 }
+
+FASTGPU_REGISTER_POLICY(recorded_policy);
 
 }  // namespace fastgpu

@@ -1,4 +1,4 @@
-// reservation: the seed's resource reservation. Some GPUs are held back for
+// reservation: resource reservation. Some GPUs are held back for
 // "protected" jobs (priority >= priority_threshold: high-priority or burst
 // work). How many is learned from history: at every monitor sample the
 // protected demand D (GPUs held by running protected jobs + GPUs asked for by
@@ -25,7 +25,8 @@
 #include <queue>
 #include <tuple>
 
-#include "policies/builtin_policies.h"
+#include "policies/builtin.h"
+#include "policies/common_params.h"
 #include "policies/placement.h"
 #include "sim/error.h"
 
@@ -281,48 +282,19 @@ PolicyInfo reservation_policy() {
       .summary =
           "keeps GPUs for protected jobs (priority >= priority_threshold), sized from the history of their "
           "demand (EWMA or a quantile over a sliding window), re-sized at every monitor sample",
-      .source = "the seed's resource-reservation strategy (design notes, section 3)",
-      .params =
-          {
-              {.name = "priority_threshold",
-               .default_value = std::int64_t{1},
-               .help = "jobs with priority >= this are protected (may use reserved GPUs)",
-               .min = -2147483648.0,
-               .max = 2147483647.0,
-               .choices = {}},
-              {.name = "sizing",
-               .default_value = std::string("ewma"),
-               .help = "how the protected demand history sizes the reservation",
-               .choices = {"ewma", "quantile"}},
-              {.name = "alpha",
-               .default_value = 0.2,
-               .help = "EWMA weight of the newest demand sample (sizing = ewma)",
-               .min = 1e-6,
-               .max = 1,
-               .choices = {}},
-              {.name = "quantile",
-               .default_value = 0.9,
-               .help = "quantile of the demand samples in the window (sizing = quantile)",
-               .min = 0,
-               .max = 1,
-               .choices = {}},
-              {.name = "window",
-               .default_value = 3600.0,
-               .help = "seconds of demand history the quantile looks at (sizing = quantile)",
-               .min = 1e-9,
-               .choices = {}},
-              {.name = "max_fraction",
-               .default_value = 0.5,
-               .help = "at most this fraction of the cluster's GPUs is reserved",
-               .min = 0,
-               .max = 1,
-               .choices = {}},
-              {.name = "initial",
-               .default_value = 0.0,
-               .help = "reserved GPUs before the first sample (the EWMA's starting value)",
-               .min = 0,
-               .choices = {}},
-          },
+      .source = "resource reservation: GPUs held back for protected jobs, sized from their recent demand",
+      .params = {integer_param("priority_threshold", 1, -2147483648.0, 2147483647.0,
+                               "jobs with priority >= this are protected (may use reserved GPUs)"),
+                 choice_param("sizing", "ewma", {"ewma", "quantile"},
+                              "how the protected demand history sizes the reservation"),
+                 number_param("alpha", 0.2, 1e-6, 1, "EWMA weight of the newest demand sample (sizing = ewma)"),
+                 number_param("quantile", 0.9, 0, 1,
+                              "quantile of the demand samples in the window (sizing = quantile)"),
+                 number_param("window", 3600.0, 1e-9, kUnbounded,
+                              "seconds of demand history the quantile looks at (sizing = quantile)"),
+                 number_param("max_fraction", 0.5, 0, 1, "at most this fraction of the cluster's GPUs is reserved"),
+                 number_param("initial", 0.0, 0, kUnbounded,
+                              "reserved GPUs before the first sample (the EWMA's starting value)")},
       .create =
           [](const PolicyParams& params) {
             ReservationParams p;
@@ -337,5 +309,7 @@ PolicyInfo reservation_policy() {
           },
   };
 }
+
+FASTGPU_REGISTER_POLICY(reservation_policy);
 
 }  // namespace fastgpu

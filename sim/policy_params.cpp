@@ -19,6 +19,47 @@ std::string to_string(const ParamValue& v) {
 
 namespace {
 
+ParamSpec declared(std::string name, ParamValue default_value, std::string help) {
+  ParamSpec spec;
+  spec.name = std::move(name);
+  spec.default_value = std::move(default_value);
+  spec.help = std::move(help);
+  return spec;
+}
+
+}  // namespace
+
+ParamSpec number_param(std::string name, double default_value, double min, double max, std::string help) {
+  ParamSpec spec = declared(std::move(name), default_value, std::move(help));
+  spec.min = min;
+  spec.max = max;
+  return spec;
+}
+
+ParamSpec integer_param(std::string name, std::int64_t default_value, double min, double max, std::string help) {
+  ParamSpec spec = declared(std::move(name), default_value, std::move(help));
+  spec.min = min;
+  spec.max = max;
+  return spec;
+}
+
+ParamSpec flag_param(std::string name, bool default_value, std::string help) {
+  return declared(std::move(name), default_value, std::move(help));
+}
+
+ParamSpec choice_param(std::string name, std::string default_value, std::vector<std::string> choices,
+                       std::string help) {
+  ParamSpec spec = declared(std::move(name), std::move(default_value), std::move(help));
+  spec.choices = std::move(choices);
+  return spec;
+}
+
+ParamSpec text_param(std::string name, std::string default_value, std::string help) {
+  return declared(std::move(name), std::move(default_value), std::move(help));
+}
+
+namespace {
+
 const char* type_name(const ParamValue& v) {
   switch (v.index()) {
     case 0: return "a boolean";

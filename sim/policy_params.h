@@ -21,9 +21,21 @@ struct ParamSpec {
   std::string name;
   ParamValue default_value;
   std::string help;                   // one line; say the unit
-  double min = -1e300, max = 1e300;   // for numbers (inclusive)
-  std::vector<std::string> choices;   // for strings; empty = free text
+  double min = -1e300, max = 1e300;   // for numbers (inclusive); +-1e300 = unbounded
+  std::vector<std::string> choices{}; // for strings; empty = free text (the {} lets initializers omit it)
 };
+
+// No bound on that side of a number's range.
+inline constexpr double kUnbounded = 1e300;
+
+// Declarations by kind, so a policy states only what matters for each
+// parameter (the unused fields keep their neutral defaults).
+ParamSpec number_param(std::string name, double default_value, double min, double max, std::string help);
+ParamSpec integer_param(std::string name, std::int64_t default_value, double min, double max, std::string help);
+ParamSpec flag_param(std::string name, bool default_value, std::string help);
+ParamSpec choice_param(std::string name, std::string default_value, std::vector<std::string> choices,
+                       std::string help);
+ParamSpec text_param(std::string name, std::string default_value, std::string help);
 
 // A parameter value as written by the user, with where it was written.
 struct RawParam {

@@ -8,7 +8,10 @@ namespace fastgpu {
 
 void PolicyRegistry::add(PolicyInfo info) {
   if (find(info.name)) throw InternalError(fmt::format("policy '{}' registered twice", info.name));
-  policies_.push_back(std::move(info));
+  // Sorted, so the order does not depend on the order registrations run in.
+  auto at = std::lower_bound(policies_.begin(), policies_.end(), info.name,
+                             [](const PolicyInfo& p, const std::string& name) { return p.name < name; });
+  policies_.insert(at, std::move(info));
 }
 
 const PolicyInfo* PolicyRegistry::find(const std::string& name) const {

@@ -194,7 +194,8 @@ TEST_CASE("cli: run writes HDF5 with one row per policy and seed, honouring --se
 
 TEST_CASE("cli: compare ranks by mean JCT and gives identical results for -j 1 and -j 2") {
   ScratchDir dir("cli");
-  dir.write("exp.toml", kSmall);
+  // least-loaded: a label for fifo with the least-loaded placement.
+  dir.write("exp.toml", kSmall + "[policies.least-loaded]\npolicy = \"fifo\"\nplacement = \"least-loaded\"\n");
   const std::string args = "compare exp.toml --policies fifo,sjf,least-loaded --seeds 3 -q";
   const CliResult one = run_cli(dir, args + " -j 1 -o one.h5");
   const CliResult two = run_cli(dir, args + " -j 2 -o two.h5");
@@ -258,7 +259,7 @@ TEST_CASE("cli: policies lists every registered policy with its parameters") {
   ScratchDir dir("cli");
   const CliResult r = run_cli(dir, "policies");
   REQUIRE(r.code == 0);
-  for (const char* name : {"fifo:", "sjf:", "least-loaded:"}) CHECK(contains(r.out, name));
+  for (const char* name : {"fifo:", "sjf:", "composed:"}) CHECK(contains(r.out, name));
   CHECK(contains(r.out, "placement"));
   const CliResult one = run_cli(dir, "policies sjf");
   REQUIRE(one.code == 0);

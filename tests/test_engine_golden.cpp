@@ -64,7 +64,7 @@ TEST_CASE("sjf golden: shorter jobs overtake a blocked head") {
   CHECK(r.summary.makespan == 15);
 }
 
-TEST_CASE("least-loaded golden: placement follows the monitored load") {
+TEST_CASE("least-loaded placement golden: placement follows the monitored load") {
   // 2 nodes x 1 GPU, monitor every 10 s. A (0, 1 GPU, 5): all loads 0, ties by
   // index: GPU 0, runs 0-5. Sample at t=10: GPU 0 load 5/10 = 0.5, GPU 1 load 0.
   // B (12, 1, 1) goes to the least loaded GPU 1 (first-fit would pick GPU 0);
@@ -72,7 +72,8 @@ TEST_CASE("least-loaded golden: placement follows the monitored load") {
   EngineOptions options;
   options.monitor_interval = 10;
   const Workload w = make_workload({{0, 1, 5}, {12, 1, 1}, {12, 1, 1}});
-  const RunResult r = run_policy("least-loaded", w, uniform_cluster(2, 1), options);
+  const RunResult r =
+      run_policy("fifo", w, uniform_cluster(2, 1), options, {{"placement", {std::string("least-loaded"), {}}}});
   CHECK(gpus(r, 0) == V{0});
   CHECK(r.jobs[0].end == 5);
   CHECK(gpus(r, 1) == V{1});

@@ -26,14 +26,19 @@ TEST_CASE("engine invariants hold on random workloads") {
   spec.duration_median = 600;
   spec.gpu_type_choices = {"fast"};
   spec.gpu_type_fraction = 0.2;
-  for (const std::string policy : {"fifo", "sjf", "least-loaded"}) {
+  // fifo, sjf, and fifo with the least-loaded placement.
+  const std::pair<std::string, std::string> runs[] = {
+      {"fifo", "first-fit"}, {"sjf", "first-fit"}, {"fifo", "least-loaded"}};
+  for (const auto& [policy, placement] : runs) {
+    const RawParams params{{"placement", {placement, {}}}};
     for (std::uint64_t seed = 1; seed <= 12; ++seed) {
       CAPTURE(policy);
+      CAPTURE(placement);
       CAPTURE(seed);
       const Workload w = generate_synthetic(spec, cluster, seed);
       EngineOptions options;
       options.seed = seed;
-      const RunResult r = run_policy(policy, w, cluster, options);
+      const RunResult r = run_policy(policy, w, cluster, options, params);
       // Every job ended exactly once: finished with start <= end, or rejected.
       std::uint64_t finished = 0, rejected = 0;
       for (const JobRecord& rec : r.jobs) {
@@ -70,8 +75,13 @@ TEST_CASE("runs are deterministic") {
   SyntheticSpec spec;
   spec.jobs = 500;
   const Workload w = generate_synthetic(spec, cluster, 7);
-  for (const std::string policy : {"fifo", "sjf", "least-loaded"}) {
-    const RunResult a = run_policy(policy, w, cluster), b = run_policy(policy, w, cluster);
+  const std::pair<std::string, std::string> runs[] = {
+      {"fifo", "first-fit"}, {"sjf", "first-fit"}, {"fifo", "least-loaded"}};
+  for (const auto& [policy, placement] : runs) {
+    CAPTURE(policy);
+    CAPTURE(placement);
+    const RawParams params{{"placement", {placement, {}}}};
+    const RunResult a = run_policy(policy, w, cluster, {}, params), b = run_policy(policy, w, cluster, {}, params);
     REQUIRE(a.jobs.size() == b.jobs.size());
     for (std::size_t j = 0; j < a.jobs.size(); ++j) {
       CHECK(a.jobs[j].first_start == b.jobs[j].first_start);

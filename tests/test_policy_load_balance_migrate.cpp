@@ -63,8 +63,9 @@ TEST_CASE("load-balance-migrate golden: a hot node's job moves to the cold node"
   // A held GPU 0 for 0-10 and GPU 2 for 10-105 (the 5 s pause included).
   CHECK(r.jobs[0].gpu_seconds == doctest::Approx(105));
   CHECK(r.gpu_busy_seconds == std::vector<double>{10, 100, 95, 5});
-  // least-loaded alone never moves A: it ends at 100 on GPU 0.
-  const RunResult plain = run_policy("least-loaded", w, uniform_cluster(2, 2), lbm_options());
+  // The least-loaded placement alone never moves A: it ends at 100 on GPU 0.
+  const RunResult plain = run_policy("fifo", w, uniform_cluster(2, 2), lbm_options(),
+                                     {{"placement", {std::string("least-loaded"), {}}}});
   CHECK(gpus(plain, 0) == V{0});
   CHECK(plain.jobs[0].end == 100);
 }

@@ -59,6 +59,10 @@ load = 0.9
 gpu_counts = [1, 2, 4, 8, 16]
 gpu_count_weights = [0.55, 0.2, 0.12, 0.1, 0.03]
 duration_median = 1800
+
+[policies.least-loaded]   # a label: fifo with the least-loaded placement
+policy = "fifo"
+placement = "least-loaded"
 )",
                      list, seeds, jobs);
 }

@@ -1,0 +1,109 @@
+#include "policies/queue_policy.h"
+
+#include <string>
+
+#include "sim/error.h"
+
+namespace fastgpu {
+
+QueuePolicy::QueuePolicy(QueueParts parts)
+    : parts_(std::move(parts)) {
+  if (parts_.preempt && !parts_.ordering->ranks_running()) {
+    throw InternalError("queue policy: preemption needs an ordering that ranks running jobs");
+  }
+}
+
+void QueuePolicy::init(SchedulingContext& ctx) {
+  parts_.placement->init(ctx);
+  parts_.ordering->init(ctx);
+  parts_.admission->init(ctx, parts_.preempt);
+  tracker_.init(ctx);
+  victim_rank_.assign(ctx.workload().jobs.size(), std::nullopt);
+}
+
+void QueuePolicy::on_arrival(SchedulingContext& ctx, JobIndex j) {
+  const Rank rank = parts_.ordering->rank(ctx, j, true);
+  const bool nobody_ahead = pending_.empty() || Rank{std::get<0>(pending_.top()), std::get<1>(pending_.top())} > rank;
+  if (!parts_.admission->admissible(ctx, j, nobody_ahead)) {
+    if (parts_.reject_inadmissible) {
+      ctx.reject(j, parts_.admission->reject_reason());
+      ++rejected_;
+      return;
+    }
+    ++admitted_infeasible_;
+  }
+  push(j, rank);
+  parts_.admission->enqueued(ctx, j);
+}
+
+void QueuePolicy::on_requeue(SchedulingContext& ctx, JobIndex j) {
+  tracker_.requeued(ctx, j);
+  push(j, parts_.ordering->rank(ctx, j, false));
+  parts_.admission->enqueued(ctx, j);
+}
+
+void QueuePolicy::on_finish(SchedulingContext&, JobIndex j) {
+  forget(j);
+  parts_.admission->left_running(j);
+}
+
+void QueuePolicy::schedule(SchedulingContext& ctx) {
+  while (!pending_.empty()) {
+    const JobIndex head = std::get<2>(pending_.top());
+    if (parts_.placement->place(ctx, head, gpus_)) {
+      pending_.pop();
+      start(ctx, head);
+      continue;
+    }
+    if (parts_.preempt) preempt_for(ctx, head);
+    break;
+  }
+}
+
+std::map<std::string, std::string> QueuePolicy::attributes() const {
+  std::map<std::string, std::string> out;
+  if (parts_.ordering->ranks_running()) out["preemptions"] = std::to_string(tracker_.preemptions());
+  if (parts_.admission->refuses()) {
+    out["rejected"] = std::to_string(rejected_);
+    out["admitted_infeasible"] = std::to_string(admitted_infeasible_);
+  }
+  return out;
+}
+
+void QueuePolicy::push(JobIndex j, const Rank& rank) { pending_.emplace(rank.key, rank.tie, j); }
+
+void QueuePolicy::start(SchedulingContext& ctx, JobIndex j) {
+  parts_.ordering->starting(ctx, j);
+  ctx.start(j, gpus_);
+  parts_.admission->started(ctx, j);
+  const Job& job = ctx.job(j);
+  if (!parts_.preempt || !job.preemptible || !whole_gpu_job(job)) return;
+  victim_rank_[j] = parts_.ordering->victim_rank(ctx, j);
+  if (victim_rank_[j]) running_.emplace(*victim_rank_[j], j);
+}
+
+void QueuePolicy::forget(JobIndex j) {
+  if (!victim_rank_[j]) return;
+  running_.erase({*victim_rank_[j], j});
+  victim_rank_[j].reset();
+}
+
+void QueuePolicy::preempt_for(SchedulingContext& ctx, JobIndex head) {
+  if (!whole_gpu_job(ctx.job(head))) return;
+  if (enough_without_preemption(ctx, tracker_, head, have_)) return;  // checkpoints in flight
+  const Ordering& ordering = *parts_.ordering;
+  if (!ordering.may_preempt_for(ctx, head)) return;
+  auto it = running_.begin();
+  auto next = [&]() -> JobIndex {
+    if (it == running_.end() || !ordering.outranks(ctx, head, it->second)) return kNoJob;
+    return (it++)->second;
+  };
+  if (!choose_victims(ctx, head, have_, parts_.max_scan, next, victims_)) return;
+  for (JobIndex v : victims_) {
+    forget(v);
+    tracker_.preempt(ctx, v);
+    parts_.admission->left_running(v);
+  }
+}
+
+}  // namespace fastgpu
