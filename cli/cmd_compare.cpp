@@ -19,7 +19,7 @@
 #include "experiments/statistics_table.h"
 #include "experiments/sweep.h"
 #include "sim/error.h"
-#include "results/hdf5_writer.h"
+#include "results_io/hdf5_writer.h"
 
 namespace fastgpu::cli {
 

@@ -11,7 +11,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "experiments/table.h"
-#include "results/hdf5_reader.h"
+#include "results_io/hdf5_reader.h"
 #include "experiments/regression.h"
 
 namespace fastgpu::cli {

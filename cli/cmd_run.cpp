@@ -6,7 +6,7 @@
 #include "experiments/comparison.h"
 #include "experiments/experiment_runner.h"
 #include "cli/options.h"
-#include "results/hdf5_writer.h"
+#include "results_io/hdf5_writer.h"
 
 namespace fastgpu::cli {
 

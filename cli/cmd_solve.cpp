@@ -22,7 +22,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sim/error.h"
-#include "results/hdf5_file.h"
+#include "results_io/hdf5_file.h"
 #include "sim/version.h"
 
 namespace fastgpu::cli {

@@ -23,7 +23,7 @@
 
 #include "experiments/progress.h"
 #include "sim/error.h"
-#include "results/run_result_codec.h"
+#include "results_io/run_result_codec.h"
 
 namespace fastgpu::cli {
 

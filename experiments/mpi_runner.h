@@ -5,7 +5,7 @@
 //
 // Rank 0 hands out run indexes (in execution_order, so that consecutive runs
 // of a rank tend to share a workload) one at a time to whichever worker asks
-// next, and collects the results, serialized with results/run_result_codec.h, into
+// next, and collects the results, serialized with results_io/run_result_codec.h, into
 // their run index. Rank 0 also runs simulations itself on its own threads
 // (its dispatching is a thread that sleeps between polls), so `mpirun -n 2`
 // gives two workers, not one. Each rank runs `threads` simulations at once

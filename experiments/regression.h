@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/error.h"
-#include "results/hdf5_reader.h"
+#include "results_io/hdf5_reader.h"
 #include "experiments/metric_direction.h"
 
 namespace fastgpu {

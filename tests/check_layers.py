@@ -17,9 +17,9 @@ ALLOWED = {
     "policies/ga": set(),  # the GA core: standard library, Random123, CUDA
     "policies": {"sim", "policies/ga"},
     "config": {"sim", "workloads"},
-    "results": {"sim"},
-    "experiments": {"sim", "workloads", "policies", "policies/ga", "config", "results"},
-    "cli": {"sim", "workloads", "policies", "policies/ga", "config", "results", "experiments"},
+    "results_io": {"sim"},
+    "experiments": {"sim", "workloads", "policies", "policies/ga", "config", "results_io"},
+    "cli": {"sim", "workloads", "policies", "policies/ga", "config", "results_io", "experiments"},
 }
 # Header-only files of a lower layer that the GA core may include: they use
 # only the standard library and Random123 (see their own comments).

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "results/hdf5_reader.h"
+#include "results_io/hdf5_reader.h"
 #include "tests/scratch_dir.h"
 #include "workloads/csv_trace.h"
 #include "workloads/trace_reader.h"

@@ -1,4 +1,4 @@
-// HDF5 results files (results/hdf5_writer.h, results/hdf5_reader.h): written, read back
+// HDF5 results files (results_io/hdf5_writer.h, results_io/hdf5_reader.h): written, read back
 // with the reader and with the HDF5 C API directly, and the failure modes
 // (docs/hdf5-schema.md).
 #include <doctest/doctest.h>
@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "sim/error.h"
-#include "results/hdf5_common.h"
-#include "results/hdf5_file.h"
-#include "results/hdf5_reader.h"
-#include "results/hdf5_writer.h"
+#include "results_io/hdf5_common.h"
+#include "results_io/hdf5_file.h"
+#include "results_io/hdf5_reader.h"
+#include "results_io/hdf5_writer.h"
 #include "sim/metrics.h"
 #include "sim/version.h"
 #include "tests/scratch_dir.h"

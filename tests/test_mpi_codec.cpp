@@ -1,5 +1,5 @@
 // The run-result encoding that MPI workers send to rank 0
-// (results/run_result_codec.h): a real simulation's result survives the round trip
+// (results_io/run_result_codec.h): a real simulation's result survives the round trip
 // exactly, and malformed bytes are refused.
 #include <doctest/doctest.h>
 
@@ -12,7 +12,7 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/metrics.h"
-#include "results/run_result_codec.h"
+#include "results_io/run_result_codec.h"
 #include "workloads/workload_loader.h"
 
 using namespace fastgpu;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "results/hdf5_reader.h"
+#include "results_io/hdf5_reader.h"
 #include "test_sweep_files.h"
 
 using fastgpu::test::results_file_differences;

@@ -12,8 +12,8 @@
 #include <numeric>
 
 #include "engine_fixtures.h"
-#include "results/hdf5_reader.h"
-#include "results/hdf5_writer.h"
+#include "results_io/hdf5_reader.h"
+#include "results_io/hdf5_writer.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;

@@ -14,8 +14,8 @@
 #include <string>
 
 #include "sim/error.h"
-#include "results/hdf5_reader.h"
-#include "results/hdf5_writer.h"
+#include "results_io/hdf5_reader.h"
+#include "results_io/hdf5_writer.h"
 #include "experiments/regression.h"
 #include "tests/scratch_dir.h"
 

@@ -15,7 +15,7 @@
 #include "experiments/sweep.h"
 #include "config/config.h"
 #include "sim/error.h"
-#include "results/hdf5_reader.h"
+#include "results_io/hdf5_reader.h"
 #include "test_sweep_files.h"
 
 using namespace fastgpu;

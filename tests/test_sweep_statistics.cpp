@@ -13,7 +13,7 @@
 
 #include <fmt/format.h>
 
-#include "results/hdf5_reader.h"
+#include "results_io/hdf5_reader.h"
 #include "test_sweep_files.h"
 
 using fastgpu::test::run_in;

@@ -26,7 +26,7 @@
 #include <fmt/format.h>
 
 #include "bench/bench_support.h"
-#include "results/hdf5_reader.h"
+#include "results_io/hdf5_reader.h"
 
 namespace fs = std::filesystem;
 using fastgpu::bench::median;

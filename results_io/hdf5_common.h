@@ -1,9 +1,9 @@
 #pragma once
-// Building blocks of the HDF5 code in results/: RAII handles, HDF5 errors
+// Building blocks of the HDF5 code in results_io/: RAII handles, HDF5 errors
 // turned into exceptions, the compound types of the `jobs` and `timeseries`
 // tables and the names inside a results file (docs/hdf5-schema.md). Writing a
 // file of one's own (attributes, datasets, atomic creation) goes through
-// results/hdf5_file.h.
+// results_io/hdf5_file.h.
 #include <hdf5.h>
 
 #include <cstdint>

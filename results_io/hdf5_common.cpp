@@ -1,4 +1,4 @@
-#include "results/hdf5_common.h"
+#include "results_io/hdf5_common.h"
 
 #include <algorithm>
 #include <cstddef>

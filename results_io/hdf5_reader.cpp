@@ -1,4 +1,4 @@
-#include "results/hdf5_reader.h"
+#include "results_io/hdf5_reader.h"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 
 #include "sim/error.h"
 #include "sim/metrics.h"
-#include "results/hdf5_common.h"
-#include "results/hdf5_writer.h"
+#include "results_io/hdf5_common.h"
+#include "results_io/hdf5_writer.h"
 
 namespace fastgpu {
 

@@ -1,4 +1,4 @@
-#include "results/hdf5_file.h"
+#include "results_io/hdf5_file.h"
 
 #include <fmt/format.h>
 

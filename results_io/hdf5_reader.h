@@ -1,5 +1,5 @@
 #pragma once
-// Reads back what write_results (results/hdf5_writer.h) wrote: the /summary table
+// Reads back what write_results (results_io/hdf5_writer.h) wrote: the /summary table
 // and the per-run tables. Used by tests and by the `regress` command. Every
 // failure (missing file, not HDF5, missing run or table) is an InputError
 // naming the file.

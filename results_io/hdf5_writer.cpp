@@ -1,4 +1,4 @@
-#include "results/hdf5_writer.h"
+#include "results_io/hdf5_writer.h"
 
 #include <fmt/format.h>
 
@@ -9,8 +9,8 @@
 #include <map>
 
 #include "sim/error.h"
-#include "results/hdf5_common.h"
-#include "results/hdf5_file.h"
+#include "results_io/hdf5_common.h"
+#include "results_io/hdf5_file.h"
 #include "sim/metrics.h"
 #include "sim/version.h"
 

@@ -1,4 +1,4 @@
-#include "results/run_result_codec.h"
+#include "results_io/run_result_codec.h"
 
 #include <cstdint>
 #include <cstring>

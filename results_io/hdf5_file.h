@@ -10,7 +10,7 @@
 #include <span>
 #include <string>
 
-#include "results/hdf5_common.h"
+#include "results_io/hdf5_common.h"
 
 namespace fastgpu::h5 {
 
