@@ -23,7 +23,7 @@ ALLOWED = {
 }
 # Header-only files of a lower layer that the GA core may include: they use
 # only the standard library and Random123 (see their own comments).
-GA_EXTRA = {"sim/random.h", "sim/parse_number.h"}
+GA_EXTRA = {"sim/stable_random.h", "sim/parse_number.h"}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
