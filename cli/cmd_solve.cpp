@@ -132,7 +132,7 @@ int solve_command(const Args& args) {
   CommandLine cl("solve", "FILE [--policy ga|min-min|max-min|sufferage|mct|met] [options]",
                  "Maps a static expected-time-to-compute instance: FILE holds T x M times (Braun et al.'s\n"
                  "format: one number per line, task-major; or fastgpu's CSV, docs/ga.md). Prints makespan,\n"
-                 "flowtime, the seed's F and L, the generations run and the wall time; -o writes the\n"
+                 "flowtime, the responsiveness F and the busy variance L, the generations run and the wall time; -o writes the\n"
                  "assignment, the schedule and the GA's convergence curve to HDF5.",
                  kOutput | kQuiet);
   auto add = cl.options().add_options();
@@ -150,7 +150,7 @@ int solve_command(const Args& args) {
   add("elites", po::value<std::string>()->value_name("N"), "GA elites kept per generation (default 2)");
   add("mutation-rate", po::value<std::string>()->value_name("P"), "probability of random reassignment (default 0.5)");
   add("load-move-rate", po::value<std::string>()->value_name("P"), "probability of the load-aware move (default 0.5)");
-  add("alpha", po::value<std::string>()->value_name("A"), "alpha of the seed's F (default 0.5)");
+  add("alpha", po::value<std::string>()->value_name("A"), "alpha of the responsiveness F (default 0.5)");
   add("w-makespan", po::value<std::string>()->value_name("W"), "cost weight of makespan / Min-Min's (default 1)");
   add("w-flowtime", po::value<std::string>()->value_name("W"), "cost weight of flowtime / Min-Min's (default 0)");
   add("w-F", po::value<std::string>()->value_name("W"), "cost weight of -F / Min-Min's F (default 0)");

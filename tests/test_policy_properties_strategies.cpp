@@ -1,4 +1,4 @@
-// Random-workload properties of the seed's strategies (load-balance-migrate,
+// Random-workload properties of the load-balancing, reservation and window strategies (load-balance-migrate,
 // reservation, time-window) and the heterogeneity heuristics (min-min,
 // max-min, sufferage, mct, met). For many seeds, re-derived from the per-job
 // records alone: every job ends exactly once, GPU-seconds add up, no GPU is
@@ -51,7 +51,7 @@ void check_common(const RunResult& r, const Workload& w) {
 
 }  // namespace
 
-TEST_CASE("seed strategies and ETC heuristics: invariants on random mixed workloads") {
+TEST_CASE("balancing, reservation and window strategies and ETC heuristics: invariants on random mixed workloads") {
   const ClusterSpec cluster = mixed_test_cluster();
   const SyntheticSpec spec = mixed_spec();
   for (const std::vector<std::string>* group : {&kNonPreemptive, &kPreemptive}) {
@@ -90,7 +90,7 @@ TEST_CASE("seed strategies and ETC heuristics: invariants on random mixed worklo
   }
 }
 
-TEST_CASE("preemptive seed strategies conserve work exactly") {
+TEST_CASE("preemptive balancing, reservation and window strategies conserve work exactly") {
   // Speed-1 GPUs and no topology slowdown, so a job progresses at rate 1
   // whenever it is not paused: the GPU time it held is its work plus, per
   // preemption or migration, at most checkpoint + restore (at least the
@@ -143,7 +143,7 @@ TEST_CASE("preemptive seed strategies conserve work exactly") {
   }
 }
 
-TEST_CASE("seed strategies and ETC heuristics are deterministic") {
+TEST_CASE("balancing, reservation and window strategies and ETC heuristics are deterministic") {
   const ClusterSpec cluster = mixed_test_cluster();
   const Workload w = generate_synthetic(mixed_spec(), cluster, 3);
   std::vector<std::string> all = kNonPreemptive;
