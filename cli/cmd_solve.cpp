@@ -6,7 +6,6 @@
 #include <hdf5.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -23,6 +22,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sim/error.h"
+#include "sim/parse_number.h"
 #include "results/hdf5_common.h"
 #include "sim/version.h"
 
@@ -37,9 +37,7 @@ using h5::Handle;
 
 double parse_number(const std::string& text, const std::string& option, double min, double max) {
   double v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || ptr != end || !(v >= min && v <= max))
+  if (fastgpu::parse_number(text, v) != NumberError::none || !(v >= min && v <= max))
     throw InputError(fmt::format("{}: expected a number in [{}, {}], got '{}'", option, min, max, text));
   return v;
 }
