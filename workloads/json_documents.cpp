@@ -1,10 +1,13 @@
 #include "workloads/json_documents.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include <fmt/format.h>
@@ -36,24 +39,47 @@ const char* type_name(ondemand::json_type type) {
 
 Documents::Documents(std::string path) : path_(std::move(path)) { read_file(); }
 
+Documents::~Documents() {
+  if (map_) ::munmap(map_, map_bytes_);
+}
+
 void Documents::read_file() {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path_.c_str(), "rb"), &std::fclose);
-  if (!file) trace::throw_cannot_open(path_);
-  // A regular file is read in one go; a pipe in chunks until its end.
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) trace::throw_cannot_open(path_);
+  const std::unique_ptr<const int, void (*)(const int*)> closer(&fd, [](const int* f) { ::close(*f); });
+  // A regular file is mapped: file pages over an anonymous zero-filled
+  // mapping that is SIMDJSON_PADDING bytes longer, so the padding past the
+  // end is readable even when the file ends on a page boundary.
   struct stat st {};
-  if (::fstat(fileno(file.get()), &st) == 0 && S_ISREG(st.st_mode))
-    text_.reserve(static_cast<std::size_t>(st.st_size) + simdjson::SIMDJSON_PADDING);
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    map_bytes_ = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+    void* base = ::mmap(nullptr, map_bytes_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base != MAP_FAILED) {
+      if (::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) != MAP_FAILED) {
+        map_ = base;
+        text_ = std::string_view(static_cast<const char*>(base), size);
+        capacity_ = map_bytes_;
+        return;
+      }
+      ::munmap(base, map_bytes_);
+    }
+  }
+  // A pipe (or a file that cannot be mapped) is read to its end.
   std::size_t size = 0;
   for (;;) {
-    if (text_.size() < size + kReadChunk) text_.resize(std::max(size + kReadChunk, text_.capacity()));
-    const std::size_t got = std::fread(text_.data() + size, 1, text_.size() - size, file.get());
-    size += got;
+    if (buffer_.size() < size + kReadChunk) buffer_.resize(std::max(2 * buffer_.size(), size + kReadChunk));
+    const ssize_t got = ::read(fd, buffer_.data() + size, buffer_.size() - size);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw InputError({path_, 0, ""}, fmt::format("read error: {}", std::strerror(errno)));
     if (got == 0) break;
+    size += static_cast<std::size_t>(got);
   }
-  if (std::ferror(file.get())) throw InputError({path_, 0, ""}, "read error");
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: keep them allocated.
-  text_.resize(size + simdjson::SIMDJSON_PADDING, ' ');
-  text_.resize(size);
+  buffer_.resize(size + simdjson::SIMDJSON_PADDING, ' ');
+  text_ = std::string_view(buffer_.data(), size);
+  capacity_ = buffer_.size();
 }
 
 void Documents::for_each(const std::function<void(ondemand::value)>& each) {
@@ -64,7 +90,7 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
   if (first == size) return;  // empty: no elements
   if (text_.compare(first, 3, "\xEF\xBB\xBF") == 0)
     fail(data + first, "JSON: byte-order marks are not supported; remove the UTF-8 BOM");
-  const simdjson::padded_string_view view(data, size, text_.capacity());
+  const simdjson::padded_string_view view(data, size, capacity_);
 
   if (data[first] == '[') {
     array_ = true;

@@ -4,8 +4,8 @@
 // element by element) or a sequence of values separated by white space (JSON
 // Lines, iterated document by document with iterate_many).
 //
-// The file is read whole (from a pipe too) into a buffer with simdjson's
-// padding. simdjson reports byte positions; errors are InputErrors naming the
+// The file is memory-mapped (a pipe is read whole) with simdjson's padding
+// readable past its end. simdjson reports byte positions; errors are InputErrors naming the
 // file and the line of that position, and a file that ends early says so.
 // Internal to the workloads library: only the JSON readers include it.
 #include <cstddef>
@@ -27,6 +27,7 @@ const char* type_name(ondemand::json_type type);
 class Documents {
  public:
   explicit Documents(std::string path);  // InputError when it cannot be read
+  ~Documents();
   Documents(const Documents&) = delete;
   Documents& operator=(const Documents&) = delete;
 
@@ -58,7 +59,11 @@ class Documents {
   void read_file();
 
   std::string path_;
-  std::string text_;  // the file, with simdjson's padding past its end
+  std::string_view text_;     // the file; capacity_ bytes from its start are readable
+  std::size_t capacity_ = 0;  // >= size + SIMDJSON_PADDING
+  void* map_ = nullptr;       // the mapping of a regular file, or
+  std::size_t map_bytes_ = 0;
+  std::string buffer_;        // what was read from a pipe
   bool array_ = false;
   bool started_ = false;  // a document is being iterated: simdjson can say where it is
   ondemand::parser parser_;
