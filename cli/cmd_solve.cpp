@@ -4,7 +4,6 @@
 // generations and wall time, and optionally write the assignment, the schedule
 // and the GA's convergence curve to HDF5.
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -23,6 +22,7 @@
 #include "cli/options.h"
 #include "sim/error.h"
 #include "results_io/hdf5_file.h"
+#include "sim/parse_number.h"
 #include "sim/version.h"
 
 namespace fastgpu::cli {
@@ -33,9 +33,7 @@ namespace fs = std::filesystem;
 
 double parse_number(const std::string& text, const std::string& option, double min, double max) {
   double v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || ptr != end || !(v >= min && v <= max))
+  if (fastgpu::parse_number(text, v) != NumberError::none || !(v >= min && v <= max))
     throw InputError(fmt::format("{}: expected a number in [{}, {}], got '{}'", option, min, max, text));
   return v;
 }

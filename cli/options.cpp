@@ -2,13 +2,13 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdio>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "sim/parse_number.h"
 
 namespace fastgpu::cli {
 
@@ -124,9 +124,7 @@ std::vector<std::string> split_list(const std::string& text, const std::string& 
 
 std::uint64_t parse_uint(const std::string& text, const std::string& option) {
   std::uint64_t v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || ptr != end) {
+  if (parse_number(text, v) != NumberError::none) {
     throw InputError(fmt::format("{}: expected a non-negative integer, got '{}'", option, text));
   }
   return v;

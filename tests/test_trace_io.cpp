@@ -1,5 +1,5 @@
 // Plumbing shared by the trace readers: dates and time zones, UTF-8 checks,
-// CSV splitting, the line reader, and the streaming JSON parser. Expected
+// CSV splitting, the line reader, and JSON files (through the Philly reader). Expected
 // epoch values are from Python's calendar.timegm / zoneinfo.
 #include <doctest/doctest.h>
 
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "tests/trace_fixtures.h"
-#include "workloads/json_stream.h"
+#include "workloads/csv_scanner.h"
 #include "workloads/trace_io.h"
 
 using namespace fastgpu;
@@ -54,15 +54,19 @@ TEST_CASE("trace_io: numbers, UTF-8 and CSV fields") {
   CHECK(tr::find_invalid_utf8("abcdefgh\xc0\xaf") == 8);   // overlong '/'
   CHECK(tr::find_invalid_utf8("\xed\xa0\x80") == 0);       // surrogate
   CHECK(tr::find_invalid_utf8("\xff") == 0);
-  std::vector<std::string_view> f;
-  std::deque<std::string> scratch;
-  REQUIRE(tr::split_csv("a,\"b,c\",\"say \"\"hi\"\"\",,", ',', f, scratch));
+  // CSV rows, as every CSV-based reader reads them (CsvScanner).
+  TempDir dir;
+  CsvScanner csv(dir.write("f.csv", "a,\"b,c\",\"say \"\"hi\"\"\",,\r\na,\"b"));
+  REQUIRE(csv.next());
+  auto f = csv.fields();
   REQUIRE(f.size() == 5);
   CHECK(f[1] == "b,c");
   CHECK(f[2] == "say \"hi\"");
   CHECK(f[3].empty());
   CHECK(f[4].empty());
-  CHECK_FALSE(tr::split_csv("a,\"b", ',', f, scratch));
+  CHECK_FALSE(csv.open_quote());
+  REQUIRE(csv.next());
+  CHECK(csv.open_quote());  // unterminated quote
   tr::split_whitespace("  1 \t 2   3 ", f);
   CHECK(f == std::vector<std::string_view>{"1", "2", "3"});
 }
@@ -85,51 +89,36 @@ TEST_CASE("trace_io: the line reader handles CRLF, long lines and a missing last
   CHECK_THROWS_AS(tr::LineReader(dir.file("missing.txt")), InputError);
 }
 
-TEST_CASE("json_stream: values, escapes and locations") {
+TEST_CASE("JSON trace files: values, escapes, layouts and located syntax errors") {
   TempDir dir;
-  std::string path = dir.write("v.json",
-                               "[\n {\"a\": [1, -2.5e1, true, false, null],\n  \"s\": \"x\\u00e9\\ud83d\\ude00\\n\"},\n"
-                               " \"tail\"\n]\n");
-  json::Stream in(path);
-  json::Value v;
-  REQUIRE(in.next(v));
-  CHECK(in.top_level_array());
-  REQUIRE(v.is_object());
-  CHECK(v.line == 2);
-  const json::Value* a = v.find("a");
-  REQUIRE(a);
-  REQUIRE(a->items.size() == 5);
-  CHECK(a->items[1].number == -25);
-  CHECK(a->items[2].boolean);
-  CHECK(a->items[4].is_null());
-  CHECK(v.find("s")->text == "x\xc3\xa9\xf0\x9f\x98\x80\n");
-  CHECK(v.find("missing") == nullptr);
-  REQUIRE(in.next(v));
-  CHECK(v.text == "tail");
-  CHECK(v.line == 4);
-  CHECK_FALSE(in.next(v));
-  CHECK_FALSE(in.next(v));
+  // Escapes in a job id, numbers and literals in members the reader ignores.
+  const std::string job =
+      R"("submitted_time":"2017-09-04 10:30:41","num_gpus":1,"x":[1,-2.5e1,true,false,null,{"y":"\n"}],)"
+      R"("attempts":[{"start_time":"2017-09-04 10:30:53","end_time":"2017-09-04 10:42:44"}]})";
+  const std::string array = "[\n {\"id\": \"x\\u00e9\\ud83d\\ude00\\n\",\n  " + job + ",\n {\"id\": 7, " + job + "\n]\n";
+  auto r = read("philly", {dir.write("v.json", array)});
+  REQUIRE(r.workload.job_names.size() == 2);
+  CHECK(r.workload.job_names[0] == "x\xc3\xa9\xf0\x9f\x98\x80\n");
+  CHECK(r.workload.job_names[1] == "7");
+  auto lines = read("philly", {dir.write("v.jsonl", "{\"id\":\"a\"," + job + "\n{\"id\":\"b\"," + job + "\n")});
+  CHECK(lines.workload.job_names == std::vector<std::string>{"a", "b"});
+  CHECK(read("philly", {dir.write("empty.json", "")}).report.rows == 0);
+  CHECK(read("philly", {dir.write("blank.json", " \n\n")}).report.rows == 0);
+  CHECK(read("philly", {dir.write("none.json", "[]\n")}).report.rows == 0);
 
   auto error_of = [&](const std::string& text) {
-    json::Stream s(dir.write("e.json", text));
-    json::Value x;
-    try {
-      while (s.next(x)) {
-      }
-    } catch (const InputError& e) {
-      return std::string(e.what());
-    }
-    return std::string();
+    InputError e = read_error("philly", {dir.write("e.json", text)}, skip_bad());  // only syntax errors throw
+    return std::string(e.what());
   };
-  CHECK(error_of("{\"a\": \"unterminated\n}").find("control character") != std::string::npos);
-  CHECK(error_of("{\"a\": \"\\ud800\"}").find("surrogate") != std::string::npos);
-  CHECK(error_of("{\"a\": \"\\x\"}").find("bad escape") != std::string::npos);
-  CHECK(error_of("{\"a\" 1}").find("expected ':'") != std::string::npos);
-  CHECK(error_of("{1: 2}").find("member name") != std::string::npos);
-  CHECK(error_of("[1 2]").find("expected ','") != std::string::npos);
+  CHECK(error_of("[\n{\"id\": \"\\x\"}]").find("e.json:2") != std::string::npos);
+  CHECK(error_of("[\n{\"id\": \"\\ud800\"}]").find("e.json:2") != std::string::npos);
+  CHECK(error_of("[\n{\"a\" 1}]").find("expected ',' or '}'") != std::string::npos);
+  CHECK(error_of("[\n{1: 2}]").find("member name") != std::string::npos);
+  CHECK(error_of("[1 2]").find("expected ',' or ']'") != std::string::npos);
   CHECK(error_of("[-]").find("malformed number") != std::string::npos);
-  CHECK(error_of("[1e999]").find("out of range") != std::string::npos);
+  CHECK(error_of("[1e999]").find("number") != std::string::npos);
   CHECK(error_of("\xef\xbb\xbf[]").find("byte-order") != std::string::npos);
-  CHECK(error_of("{\"a\":1}\n{\"b\":2}\n").empty());  // JSON Lines
-  CHECK(error_of("").empty());
+  CHECK(error_of("{\"a\":1}\n{\"b\":").find("e.json:2") != std::string::npos);
+  CHECK(error_of("{\"a\":1}\n{\"b\":").find("end of file") != std::string::npos);
+  CHECK(error_of("{\"a\":1}\n{\"b\" 2}\n").find("e.json:2") != std::string::npos);
 }

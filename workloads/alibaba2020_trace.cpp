@@ -56,15 +56,8 @@ struct TaskAgg {
 };
 
 std::size_t count_columns(const std::string& path) {
-  trace::LineReader in(path);
-  std::string_view line;
-  while (in.next(line)) {
-    if (trace::trim(line).empty()) continue;
-    std::size_t n = 1;
-    for (char c : line) n += c == ',';
-    return n;
-  }
-  return 0;
+  CsvScanner csv(path);
+  return csv.next() ? csv.fields().size() : 0;
 }
 
 class Pai2020Reader {

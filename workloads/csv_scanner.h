@@ -1,8 +1,10 @@
 #pragma once
-// A fast streaming CSV record scanner shared by the CSV-based readers. Reads the
-// file in large blocks (no iostream), splits records on unquoted line ends and
-// fields on unquoted commas, and undoes RFC 4180 quoting ("a,b", "say ""hi""")
-// in place. Fields are views into its buffer, valid until the next call to next().
+// The one CSV record scanner: every CSV-based reader (the canonical CSV, and
+// through trace::CsvRows the production traces) reads its rows with it. Reads
+// the file in large blocks (no iostream; pipes too), splits records on unquoted
+// line ends (\n or \r\n) and fields on unquoted separators, and undoes RFC 4180
+// quoting ("a,b", "say ""hi""", quoted line ends) in place: no allocation per
+// field. Fields are views into its buffer, valid until the next call to next().
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "sim/parse_number.h"
 #include "workloads/csv_scanner.h"
 #include "workloads/trace_io.h"
 
@@ -40,24 +40,12 @@ struct BadCell {
 [[noreturn]] void bad(Column c, std::string message) { throw BadCell{c, std::move(message)}; }
 
 // Numbers: blanks around them and a leading '+' are tolerated.
-std::string_view number_text(std::string_view s) {
-  s = trim_blanks(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  return s;
-}
-
-template <class T>
-bool parse_number(std::string_view s, T& value) {
-  s = number_text(s);
-  if (s.empty()) return false;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  return ec == std::errc() && ptr == s.data() + s.size();
-}
+constexpr NumberSyntax kNumberSyntax{.blanks = true, .plus = true};
 
 template <class T>
 T need(std::string_view cell, Column c, const char* what) {
   T v{};
-  if (!parse_number(cell, v)) bad(c, fmt::format("'{}' is not {}", cell, what));
+  if (parse_number(cell, v, kNumberSyntax) != NumberError::none) bad(c, fmt::format("'{}' is not {}", cell, what));
   return v;
 }
 
@@ -265,7 +253,7 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
         // Remember the id if it could be read, to drop dependencies on this row.
         for (std::size_t k = 0; k < layout.size(); ++k) {
           std::int64_t id = 0;
-          if (layout[k] == kId && parse_number(fields[k], id)) skipped_ids.insert(id);
+          if (layout[k] == kId && parse_number(fields[k], id, kNumberSyntax) == NumberError::none) skipped_ids.insert(id);
         }
       }
       reject(fmt::format("malformed {}", kColumnNames[e.column]), kColumnNames[e.column], e.message);

@@ -72,7 +72,6 @@ void read_gavel(const std::vector<std::string>& paths, const TraceReadOptions& o
   std::unordered_map<std::string, double> rates;
   if (!options.gavel_throughputs.empty()) rates = read_throughputs(options.gavel_throughputs, issues);
   std::vector<std::string_view> f;
-  std::deque<std::string> scratch;
   for (const auto& path : paths) {
     trace::LineReader in(path);
     trace::reserve_for_file(out, path, 150, true);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -11,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "sim/parse_number.h"
 #include "sim/stable_random.h"
 #include "workloads/csv_scanner.h"
 
@@ -209,8 +209,7 @@ std::vector<double> load_runtime_samples(const std::string& path, double lo, dou
     const std::string_view cell = trim_blanks(csv.fields()[col]);
     if (cell.empty()) continue;
     double v = 0;
-    auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-    if (ec != std::errc() || ptr != cell.data() + cell.size() || std::isnan(v))
+    if (parse_number(cell, v) != NumberError::none || std::isnan(v))
       throw InputError(SourceLocation{path, csv.line(), "runtime"}, fmt::format("'{}' is not a number", cell));
     if (v > 0) out.push_back(std::clamp(v, lo, hi));  // zero runtimes: jobs that never ran
   }

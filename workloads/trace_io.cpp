@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <limits>
 
 #include <fmt/format.h>
+
+#include "sim/parse_number.h"
 
 namespace fastgpu::trace {
 
@@ -141,45 +143,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool split_csv(std::string_view line, char sep, std::vector<std::string_view>& out, std::deque<std::string>& scratch) {
-  out.clear();
-  std::size_t i = 0, n = line.size();
-  for (;;) {
-    if (i < n && line[i] == '"') {
-      std::string& field = scratch.emplace_back();
-      ++i;
-      for (;;) {
-        if (i >= n) return false;  // unterminated quote
-        if (line[i] == '"') {
-          if (i + 1 < n && line[i + 1] == '"') {
-            field.push_back('"');
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        field.push_back(line[i++]);
-      }
-      // Anything between the closing quote and the separator is kept verbatim.
-      std::size_t stop = line.find(sep, i);
-      if (stop == std::string_view::npos) stop = n;
-      field.append(line.substr(i, stop - i));
-      out.emplace_back(field);
-      if (stop >= n) return true;
-      i = stop + 1;
-    } else {
-      std::size_t stop = line.find(sep, i);
-      if (stop == std::string_view::npos) {
-        out.push_back(line.substr(i));
-        return true;
-      }
-      out.push_back(line.substr(i, stop - i));
-      i = stop + 1;
-    }
-  }
-}
-
 void split_whitespace(std::string_view line, std::vector<std::string_view>& out) {
   out.clear();
   std::size_t i = 0, n = line.size();
@@ -194,29 +157,19 @@ void split_whitespace(std::string_view line, std::vector<std::string_view>& out)
 }
 
 bool parse_double(std::string_view s, double& out) {
-  s = trim(s);
-  if (s.empty()) return false;
-  if (s.front() == '+') s.remove_prefix(1);
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
+  double value = 0;
+  if (parse_number(s, value, {.blanks = true, .plus = true}) != NumberError::none || !std::isfinite(value)) return false;
+  out = value;
+  return true;
 }
 
 bool parse_int(std::string_view s, std::int64_t& out) {
-  s = trim(s);
-  if (s.empty()) return false;
-  if (s.front() == '+') s.remove_prefix(1);
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && ptr == s.data() + s.size();
+  return parse_number(s, out, {.blanks = true, .plus = true}) == NumberError::none;
 }
 
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  // Howard Hinnant's algorithm (public domain), exact for the proleptic Gregorian calendar.
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  using namespace std::chrono;
+  return sys_days{year{static_cast<int>(y)} / month{m} / day{d}}.time_since_epoch().count();
 }
 
 namespace {
@@ -230,10 +183,13 @@ bool digits(std::string_view s, std::size_t pos, std::size_t count, unsigned& ou
   return true;
 }
 
-unsigned days_in_month(unsigned y, unsigned m) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
+// The calendar day of a time in seconds since the epoch, and the seconds into it.
+std::chrono::sys_days day_of(std::int64_t seconds) {
+  return std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds{std::chrono::seconds{seconds}});
+}
+
+std::int64_t seconds_of(std::chrono::sys_days day) {
+  return std::chrono::duration_cast<std::chrono::seconds>(day.time_since_epoch()).count();
 }
 }  // namespace
 
@@ -249,51 +205,32 @@ bool parse_datetime(std::string_view s, std::int64_t& seconds) {
     for (std::size_t i = 20; i < s.size(); ++i)
       if (s[i] < '0' || s[i] > '9') return false;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60) return false;
-  seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  using namespace std::chrono;
+  const year_month_day date{year{static_cast<int>(y)}, month{mo}, day{d}};
+  if (!date.ok() || h > 23 || mi > 59 || se > 60) return false;
+  seconds = seconds_of(sys_days{date}) + h * 3600 + mi * 60 + se;
   return true;
 }
 
 std::int64_t us_pacific_to_utc(std::int64_t wall) {
-  // Year of the wall-clock reading.
-  std::int64_t days = wall >= 0 ? wall / 86400 : (wall - 86399) / 86400;
-  // civil_from_days (Hinnant) for the year only.
-  std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  auto weekday = [](std::int64_t day) {  // 0 = Sunday; 1970-01-01 was a Thursday
-    return static_cast<unsigned>(((day % 7) + 11) % 7);
-  };
-  std::int64_t march1 = days_from_civil(y, 3, 1);
-  std::int64_t second_sunday_march = march1 + (7 - weekday(march1)) % 7 + 7;
-  std::int64_t nov1 = days_from_civil(y, 11, 1);
-  std::int64_t first_sunday_nov = nov1 + (7 - weekday(nov1)) % 7;
-  std::int64_t dst_start = second_sunday_march * 86400 + 2 * 3600;  // wall clock
-  std::int64_t dst_end = first_sunday_nov * 86400 + 2 * 3600;       // wall clock (PDT reading)
-  bool dst = wall >= dst_start && wall < dst_end;
+  using namespace std::chrono;
+  const year y = year_month_day{day_of(wall)}.year();
+  // Wall-clock times of the switches: 02:00 on the second Sunday of March
+  // and 02:00 (the PDT reading) on the first Sunday of November.
+  const std::int64_t dst_start = seconds_of(sys_days{y / March / Sunday[2]}) + 2 * 3600;
+  const std::int64_t dst_end = seconds_of(sys_days{y / November / Sunday[1]}) + 2 * 3600;
+  const bool dst = wall >= dst_start && wall < dst_end;
   return wall + (dst ? 7 : 8) * 3600;
 }
 
 std::string format_datetime(std::int64_t seconds) {
-  std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
-  std::int64_t rem = seconds - days * 86400;
-  std::int64_t z = days + 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, m, d, rem / 3600, (rem / 60) % 60, rem % 60);
+  using namespace std::chrono;
+  const sys_days day = day_of(seconds);
+  const year_month_day date{day};
+  const hh_mm_ss time{sys_seconds{std::chrono::seconds{seconds}} - day};
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), time.hours().count(),
+                     time.minutes().count(), time.seconds().count());
 }
 
 // ---------------------------------------------------------------------------
@@ -373,22 +310,17 @@ bool check_line(Issues& issues, const LineReader& in, std::string_view line) {
 
 CsvRows::CsvRows(const std::string& path, Issues& issues, char sep, bool header, std::size_t columns,
                  std::string_view header_marker)
-    : in_(path), issues_(issues), sep_(sep), columns_(columns), header_marker_(header_marker) {
+    : csv_(path, sep), issues_(issues), columns_(columns), header_marker_(header_marker) {
   if (!header) return;
-  std::string_view line;
-  while (in_.next(line)) {
-    if (line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);  // UTF-8 BOM
-    if (trim(line).empty()) continue;
-    if (find_invalid_utf8(line) != std::string_view::npos)
-      throw InputError({path, in_.line_number(), ""}, "invalid UTF-8 in the header row");
-    if (!split_csv(line, sep_, fields_, scratch_))
-      throw InputError({path, in_.line_number(), ""}, "unterminated quote in the header row");
-    for (auto f : fields_) header_.emplace_back(trim(f));
-    columns_ = header_.size();
-    first_ = false;
-    return;
+  if (!csv_.next()) throw InputError({path, 0, ""}, "empty file: expected a header row");
+  if (csv_.open_quote()) throw InputError({path, csv_.line(), ""}, "unterminated quote in the header row");
+  for (std::string_view f : csv_.fields()) {
+    if (find_invalid_utf8(f) != std::string_view::npos)
+      throw InputError({path, csv_.line(), ""}, "invalid UTF-8 in the header row");
+    header_.emplace_back(trim(f));
   }
-  throw InputError({path, 0, ""}, "empty file: expected a header row");
+  columns_ = header_.size();
+  first_ = false;
 }
 
 int CsvRows::column(std::string_view name) const {
@@ -402,31 +334,40 @@ int CsvRows::require(std::string_view name) const {
   if (c < 0) {
     std::string have;
     for (const auto& h : header_) have += (have.empty() ? "" : ",") + h;
-    throw InputError({in_.path(), 1, std::string(name)},
+    throw InputError({csv_.path(), 1, std::string(name)},
                      fmt::format("missing column '{}' (the header has: {})", name, have));
   }
   return c;
 }
 
+bool CsvRows::valid_utf8() {
+  const auto& fields = csv_.fields();
+  for (std::string_view f : fields) {
+    const std::size_t bad = find_invalid_utf8(f);
+    if (bad == std::string_view::npos) continue;
+    // Fields are views into the row (unquoted in place): the offset is the byte in the row.
+    issues_.bad_row(at(""), fmt::format("invalid UTF-8 at byte {} of the row", f.data() - fields.front().data() + bad + 1));
+    return false;
+  }
+  return true;
+}
+
 bool CsvRows::next() {
-  std::string_view line;
-  while (in_.next(line)) {
-    if (first_ && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-    if (trim(line).empty()) continue;
-    if (!check_line(issues_, in_, line)) continue;
-    scratch_.clear();
-    if (!split_csv(line, sep_, fields_, scratch_)) {
-      issues_.bad_row({in_.path(), in_.line_number(), ""}, "unterminated quote");
+  while (csv_.next()) {
+    if (!valid_utf8()) continue;
+    if (csv_.at_unterminated_end())
+      issues_.note(fmt::format("{}: the last line has no line terminator (was the file cut?)", csv_.path()));
+    if (csv_.open_quote()) {
+      issues_.bad_row(at(""), "unterminated quote: the file ends inside a quoted field (cut?)");
       continue;
     }
     if (first_) {
       first_ = false;
-      if (!header_marker_.empty() && trim(fields_[0]) == header_marker_) continue;  // optional header
+      if (!header_marker_.empty() && trim(csv_.fields()[0]) == header_marker_) continue;  // optional header
     }
-    if (fields_.size() != columns_) {
-      issues_.bad_row({in_.path(), in_.line_number(), ""},
-                      fmt::format("expected {} columns, found {}{}", columns_, fields_.size(),
-                                  in_.last_unterminated() ? " (the file ends inside this row: cut?)" : ""));
+    if (size() != columns_) {
+      issues_.bad_row(at(""), fmt::format("expected {} columns, found {}{}", columns_, size(),
+                                          csv_.at_unterminated_end() ? " (the file ends inside this row: cut?)" : ""));
       continue;
     }
     return true;

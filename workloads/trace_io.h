@@ -1,14 +1,13 @@
 #pragma once
 // Shared plumbing of the production-trace readers (Philly, Alibaba, Helios,
 // SWF, Gavel, Tiresias): a buffered line reader that numbers lines and checks
-// UTF-8, CSV splitting, number and date parsing, and the skip / strict /
+// UTF-8, CSV rows (on CsvScanner), number and date parsing, and the skip / strict /
 // malformed-row bookkeeping that every reader must apply in the same way.
 //
 // Readers stream: a LineReader holds one buffer (1 MiB, grown only for a
 // longer line), never the whole file.
 #include <cstdint>
 #include <cstdio>
-#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "sim/error.h"
+#include "workloads/csv_scanner.h"
 #include "workloads/trace_reader.h"
 
 namespace fastgpu::trace {
@@ -58,11 +58,6 @@ std::size_t find_invalid_utf8(std::string_view s);
 // ---------------------------------------------------------------------------
 // Fields.
 
-// Splits one CSV line on `sep`. Double-quoted fields ("a,b", "say ""hi""")
-// are unquoted into `scratch`; the views point into `line` or `scratch`.
-// Returns false for an unterminated quote.
-bool split_csv(std::string_view line, char sep, std::vector<std::string_view>& out,
-               std::deque<std::string>& scratch);
 // Splits on runs of spaces and tabs (SWF).
 void split_whitespace(std::string_view line, std::vector<std::string_view>& out);
 std::string_view trim(std::string_view s);
@@ -154,10 +149,11 @@ bool runtime_ok(Issues& issues, const SourceLocation& where, double runtime);
 // Issues::bad_row) when the row must be dropped.
 bool check_line(Issues& issues, const LineReader& in, std::string_view line);
 
-// A delimited text file read row by row: with a header row naming the
-// columns (looked up by name), or headerless with a fixed column count. Blank
-// lines are ignored; rows with another column count, bad UTF-8 or an
-// unterminated quote go to Issues::bad_row and are not returned.
+// A delimited text file read row by row with CsvScanner (RFC 4180 quoting,
+// quoted line ends, CRLF): with a header row naming the columns (looked up by
+// name), or headerless with a fixed column count. Blank lines are ignored;
+// rows with another column count, bad UTF-8 or a quote left open at the end
+// of the file go to Issues::bad_row and are not returned.
 class CsvRows {
  public:
   // header = true: the first non-blank line names the columns.
@@ -168,24 +164,22 @@ class CsvRows {
   int column(std::string_view name) const;   // -1 when absent
   int require(std::string_view name) const;  // InputError naming the column when absent
   bool next();
-  std::string_view operator[](int col) const { return fields_[static_cast<std::size_t>(col)]; }
-  std::size_t size() const { return fields_.size(); }
-  std::size_t line() const { return in_.line_number(); }
-  const std::string& path() const { return in_.path(); }
-  RowFields row() { return RowFields(issues_, in_.path(), in_.line_number()); }
-  SourceLocation at(const std::string& field) const { return {in_.path(), in_.line_number(), field}; }
+  std::string_view operator[](int col) const { return csv_.fields()[static_cast<std::size_t>(col)]; }
+  std::size_t size() const { return csv_.fields().size(); }
+  std::size_t line() const { return csv_.line(); }
+  const std::string& path() const { return csv_.path(); }
+  RowFields row() { return RowFields(issues_, csv_.path(), csv_.line()); }
+  SourceLocation at(const std::string& field) const { return {csv_.path(), csv_.line(), field}; }
   const std::vector<std::string>& header() const { return header_; }
 
  private:
-  LineReader in_;
+  bool valid_utf8();  // false (after Issues::bad_row) when a field is not UTF-8
+  CsvScanner csv_;
   Issues& issues_;
-  char sep_;
   std::size_t columns_ = 0;
   std::string header_marker_;
   bool first_ = true;
   std::vector<std::string> header_;
-  std::vector<std::string_view> fields_;
-  std::deque<std::string> scratch_;
 };
 
 // Reserves room for the jobs of a file of `path`'s size at about

@@ -1,5 +1,6 @@
 // Trace replay benchmark: converts each public sample present in the shared
-// data directory (and a generated Philly-size canonical CSV) and replays it
+// data directory (and a generated Philly-size canonical CSV, and the same jobs
+// as a Philly-format JSON array) and replays it
 // under fifo, least-loaded and recorded. Prints, per sample, the parse rate
 // (rows/s) with the peak RSS of the parsing process next to the file size (a
 // streaming reader stays well below the input), and the replay rate (jobs/s)
@@ -18,6 +19,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -33,6 +35,7 @@
 #include "workloads/csv_trace.h"
 #include "workloads/synthetic.h"
 #include "workloads/trace_cluster.h"
+#include "workloads/trace_io.h"
 #include "workloads/trace_reader.h"
 
 using namespace fastgpu;
@@ -75,6 +78,25 @@ ClusterSpec philly_cluster() {
   return c;
 }
 
+// The jobs in the Philly per-job layout (a JSON array, one object per line):
+// id, num_gpus, one attempt from the recorded start to its end, times as
+// wall-clock strings from 2017-10-01 00:00 (read back as US Pacific time).
+void write_philly_json(const Workload& w, const std::string& path) {
+  const std::int64_t origin = trace::days_from_civil(2017, 10, 1) * 86400;
+  auto at = [&](double t) { return trace::format_datetime(origin + static_cast<std::int64_t>(t)); };
+  std::string text = "[\n";
+  for (JobIndex j = 0; j < w.jobs.size(); ++j) {
+    const Job& job = w.jobs[j];
+    const double start = std::ceil(job.recorded_start);
+    text += fmt::format(
+        R"({{"id":"application_{}","num_gpus":{},"runtime":{},"attempts":[{{"start_time":"{}","end_time":"{}"}}],)"
+        R"("submitted_time":"{}"}}{})",
+        j, job.num_gpus, job.work, at(start), at(start + std::max(1.0, std::ceil(job.work))), at(std::floor(job.submit)),
+        j + 1 < w.jobs.size() ? ",\n" : "\n]\n");
+  }
+  std::ofstream(path, std::ios::binary) << text;
+}
+
 std::uint64_t file_bytes(const std::vector<std::string>& paths) {
   std::uint64_t b = 0;
   for (const auto& p : paths) b += fs::file_size(p);
@@ -109,6 +131,7 @@ int main(int argc, char** argv) {
   const fs::path tmp = fs::temp_directory_path() / fmt::format("fastgpu-bench-replay-{}", ::getpid());
   fs::create_directories(tmp);
   const std::string canonical = keep_csv.empty() ? (tmp / "philly_size.csv").string() : keep_csv;
+  const std::string philly_json = (tmp / "philly_size.json").string();
   {
     SyntheticSpec spec;
     spec.jobs = jobs;
@@ -119,11 +142,14 @@ int main(int argc, char** argv) {
     RunResult r = simulate(w, philly_cluster(), *fifo, EngineOptions{}, "fifo");
     for (JobIndex j = 0; j < w.jobs.size(); ++j) w.jobs[j].recorded_start = r.jobs[j].first_start;
     write_csv_trace(w, canonical);
+    write_philly_json(w, philly_json);
   }
 
   auto in_data = [&](const std::string& rel) { return (fs::path(data) / rel).string(); };
   std::vector<Sample> samples;
   samples.push_back({fmt::format("canonical CSV, {} generated jobs", jobs), "csv", {canonical}, philly_cluster, true});
+  samples.push_back(
+      {fmt::format("philly JSON, {} generated jobs", jobs), "philly", {philly_json}, philly_cluster, false});
   if (fs::exists(in_data("philly-derived/philly_jobs_marwage_submitted_before_2017-11-20.json")))
     samples.push_back({"philly: 2,305 real jobs (JSON)", "philly",
                        {in_data("philly-derived/philly_jobs_marwage_submitted_before_2017-11-20.json")},

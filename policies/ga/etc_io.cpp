@@ -1,6 +1,7 @@
 #include "policies/ga/etc_io.h"
 
-#include <charconv>
+#include "sim/parse_number.h"
+
 #include <cmath>
 #include <fstream>
 #include <string_view>
@@ -17,11 +18,7 @@ std::string_view trim(std::string_view s) {
 }
 
 bool parse_double(std::string_view s, double& out) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && p == s.data() + s.size();
+  return parse_number(trim(s), out, {.plus = true}) == NumberError::none;
 }
 
 std::ifstream open(const std::string& path) {

@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "policies/preemption.h"
+#include "sim/error.h"
+#include "sim/parse_number.h"
 
 namespace fastgpu {
 
@@ -142,14 +144,9 @@ std::vector<double> parse_thresholds(const std::string& text, const std::string&
       if (text.find_first_not_of(" \t") == std::string::npos) break;  // "" = one level
       throw InputError(what + ": empty entry in '" + text + "'");
     }
-    std::size_t used = 0;
     double value = 0;
-    try {
-      value = std::stod(item.substr(first), &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || item.find_first_not_of(" \t", first + used) != std::string::npos) {
+    if (parse_number(std::string_view(item).substr(first), value, {.blanks = true, .plus = true}) !=
+        NumberError::none) {
       throw InputError(what + ": '" + item + "' is not a number");
     }
     if (!(value > 0) || !std::isfinite(value) || (!out.empty() && value <= out.back())) {

@@ -1,0 +1,76 @@
+#pragma once
+// The top-level elements of a JSON trace file, parsed with simdjson's
+// On-Demand API: either one array of values ("[ {...}, {...} ]", iterated
+// element by element) or a sequence of values separated by white space (JSON
+// Lines, iterated document by document with iterate_many).
+//
+// The file is memory-mapped (a pipe is read whole) with simdjson's padding
+// readable past its end. simdjson reports byte positions; errors are InputErrors naming the
+// file and the line of that position, and a file that ends early says so.
+// Internal to the workloads library: only the JSON readers include it.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "sim/error.h"
+
+namespace fastgpu::json {
+
+namespace ondemand = simdjson::ondemand;
+
+// "null", "a boolean", "a number", "a string", "an array", "an object".
+const char* type_name(ondemand::json_type type);
+
+class Documents {
+ public:
+  explicit Documents(std::string path);  // InputError when it cannot be read
+  ~Documents();
+  Documents(const Documents&) = delete;
+  Documents& operator=(const Documents&) = delete;
+
+  // Calls `each` with every top-level element, in file order. Syntax errors
+  // anywhere in the file are InputErrors; an empty file has no elements.
+  void for_each(const std::function<void(ondemand::value)>& each);
+  bool top_level_array() const { return array_; }
+
+  // Reads a value whole, checking its syntax (strings, numbers, literals,
+  // nesting up to 64 levels); `depth` is its nesting below the element.
+  void check_value(ondemand::value value, int depth = 1);
+  // The type of a value, or an InputError when it is not a JSON value.
+  ondemand::json_type type_of(ondemand::value& value, const char* context);
+  // Throws the located InputError for a simdjson error (no-op for SUCCESS).
+  // `context` says what was being read ("an object", "an array", ...);
+  // `fallback` is where to point when simdjson cannot say where it stopped.
+  void check(simdjson::error_code error, const char* context, const char* fallback = nullptr);
+
+  // Where a value starts in the file (a pointer into the buffer).
+  static const char* start_of(ondemand::value& value) { return value.raw_json_token().data(); }
+  // 1-based line of a position in the buffer.
+  std::size_t line_at(const char* position);
+  const std::string& path() const { return path_; }
+
+ private:
+  [[noreturn]] void fail(const char* position, const std::string& what);
+  const char* current_location();  // nullptr at the end of the document
+  const char* last_byte() const;  // the last non-blank byte of the file
+  void read_file();
+
+  std::string path_;
+  std::string_view text_;     // the file; capacity_ bytes from its start are readable
+  std::size_t capacity_ = 0;  // >= size + SIMDJSON_PADDING
+  void* map_ = nullptr;       // the mapping of a regular file, or
+  std::size_t map_bytes_ = 0;
+  std::string buffer_;        // what was read from a pipe
+  bool array_ = false;
+  bool started_ = false;  // a document is being iterated: simdjson can say where it is
+  ondemand::parser parser_;
+  ondemand::document document_;        // array layout
+  ondemand::document_reference record_;  // JSON Lines: the current document
+  // line_at() counts newlines from the last position it was asked about.
+  std::size_t counted_to_ = 0, counted_lines_ = 1;
+};
+
+}  // namespace fastgpu::json
