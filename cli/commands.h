@@ -6,7 +6,12 @@
 #include <string>
 #include <vector>
 
+namespace fastgpu::experiments {}
+
 namespace fastgpu::cli {
+
+// The commands are thin layers over the experiments library.
+using namespace fastgpu::experiments;
 
 using Args = std::vector<std::string>;
 

@@ -12,6 +12,7 @@
 
 #include "config/overrides.h"
 #include "config/sections.h"
+#include "config/toml_document.h"
 #include "config/toml_table.h"
 #include "sim/error.h"
 
@@ -47,13 +48,7 @@ std::string with_overrides(const std::string& text, const std::vector<std::strin
 
 ExperimentConfig parse_config(const std::string& text, const std::string& path, const std::vector<std::string>& overrides) {
   using namespace config_reader;
-  toml::table root;
-  try {
-    root = toml::parse(std::string_view(text), std::string_view(path));
-  } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{path, static_cast<std::size_t>(e.source().begin.line), ""},
-                     fmt::format("invalid TOML: {}", e.description()));
-  }
+  toml::table root = parse_toml_document(text, path);
   ReadContext ctx;
   ctx.path = path;
   ctx.dir = std::filesystem::path(path).parent_path();

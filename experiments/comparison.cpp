@@ -7,7 +7,7 @@
 
 #include "experiments/table.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 std::vector<PolicyMeans> rank_policies(const std::vector<RunResult>& runs) {
   std::vector<PolicyMeans> out;
@@ -44,8 +44,6 @@ std::vector<PolicyMeans> rank_policies(const std::vector<RunResult>& runs) {
   return out;
 }
 
-namespace {
-
 void add_metric_columns(Table& t) {
   t.add_column("makespan (s)");
   t.add_column("mean JCT (s)");
@@ -56,6 +54,8 @@ void add_metric_columns(Table& t) {
   t.add_column("load var");
   t.add_column("completed/rejected");
 }
+
+namespace {
 
 void append_metrics(std::vector<std::string>& row, double makespan, double jct_mean, double jct_p99, double wait_mean,
                     double bsld, double util, double load_var, double completed, double rejected) {
@@ -102,4 +102,4 @@ std::string runs_table(const std::vector<RunResult>& runs) {
   return t.render();
 }
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -5,9 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "experiments/table.h"
 #include "sim/run_result.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 // Means over the seeds (runs) of one policy label. Times in seconds.
 struct PolicyMeans {
@@ -28,7 +29,10 @@ std::vector<PolicyMeans> rank_policies(const std::vector<RunResult>& runs);
 // bounded slowdown, utilisation %, load variance, completed/rejected.
 std::string comparison_table(const std::vector<PolicyMeans>& ranked);
 
+// The metric columns every comparison table shares, after its own key columns.
+void add_metric_columns(Table& t);
+
 // One row per run (policy, workload, seed and the same metrics), in run order.
 std::string runs_table(const std::vector<RunResult>& runs);
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -20,7 +20,7 @@
 #include "sim/metrics.h"
 #include "workloads/workload_loader.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 std::vector<RunSpec> plan_runs(const ExperimentConfig& config, const std::vector<std::string>& labels,
                                const std::vector<std::uint64_t>& seeds) {
@@ -323,4 +323,4 @@ RunResult perform_run(const ExperimentConfig& config, const RunSpec& run, Worklo
   return simulate_run(config, run, *slot.workload, slot.report);
 }
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -19,7 +19,7 @@
 #include "sim/workload.h"
 #include "workloads/trace_reader.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 // One simulation to perform.
 struct RunSpec {
@@ -109,4 +109,4 @@ struct WorkloadSlot {
 RunResult perform_run(const ExperimentConfig& config, const RunSpec& run, WorkloadSlot& slot,
                       const RunnerOptions& options = {});
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

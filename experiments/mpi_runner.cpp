@@ -25,7 +25,7 @@
 #include "sim/error.h"
 #include "results_io/run_result_codec.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 namespace {
 
@@ -236,11 +236,11 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
   return results;
 }
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments
 
 #else  // built without MPI: a world of one process
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld&, const ExperimentConfig& config,
                                                          const std::vector<RunSpec>& runs,
@@ -248,6 +248,6 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld&, const 
   return run_experiment(config, runs, options);
 }
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments
 
 #endif

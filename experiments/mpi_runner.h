@@ -18,7 +18,7 @@
 #include "experiments/experiment_runner.h"
 #include "experiments/mpi_world.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 // Called by every rank of `world` with the same config and runs (checked with
 // validate_runs on every rank before). Returns the results in the order of
@@ -30,4 +30,4 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
                                                          const std::vector<RunSpec>& runs,
                                                          const RunnerOptions& options);
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

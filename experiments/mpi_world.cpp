@@ -16,7 +16,7 @@
 #include <mpi.h>
 #endif
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 namespace {
 
@@ -125,4 +125,4 @@ void MpiWorld::abort(const std::string& message) const {
 
 #endif
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -6,7 +6,7 @@
 // nothing for it.
 #include <string>
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 class MpiWorld {
  public:
@@ -51,4 +51,4 @@ int launcher_world_size();
 // This process's rank as announced by the launcher (0 when none).
 int launcher_rank();
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 ProgressLine::ProgressLine(std::size_t total, bool enabled, std::FILE* out)
     : total_(total), enabled_(enabled && total > 0), out_(out), start_(std::chrono::steady_clock::now()) {}
@@ -45,4 +45,4 @@ void ProgressLine::run_done(const std::string& what) {
   printed_ = true;
 }
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <string>
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 class ProgressLine {
  public:
@@ -36,4 +36,4 @@ class ProgressLine {
 // "42 s", "3 min 20 s", "2 h 05 min".
 std::string format_duration(double seconds);
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -9,10 +9,10 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
-#include "sim/metrics.h"
+#include "config/toml_document.h"
 #include "experiments/statistics.h"
+#include "sim/metrics.h"
 
 namespace fastgpu {
 
@@ -180,13 +180,7 @@ std::vector<std::string> default_regression_metrics() {
 }
 
 Baseline parse_baseline(const std::string& text, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse(std::string_view(text), std::string_view(path));
-  } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{path, static_cast<std::size_t>(e.source().begin.line), ""},
-                     fmt::format("invalid TOML: {}", e.description()));
-  }
+  toml::table root = parse_toml_document(text, path);
   const Reader r{path};
   Baseline b;
   b.metrics = default_regression_metrics();

@@ -7,13 +7,14 @@
 
 #include <fmt/format.h>
 
+#include "experiments/comparison.h"
+#include "experiments/metric_direction.h"
+#include "experiments/statistics.h"
 #include "experiments/table.h"
 #include "sim/error.h"
-#include "experiments/metric_direction.h"
 #include "sim/metrics.h"
-#include "experiments/statistics.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 namespace {
 
@@ -85,14 +86,7 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
   t.add_column("rank");
   t.add_column("policy", Table::Align::left);
   t.add_column("seeds");
-  t.add_column("makespan (s)");
-  t.add_column("mean JCT (s)");
-  t.add_column("p99 JCT (s)");
-  t.add_column("mean wait (s)");
-  t.add_column("mean bsld");
-  t.add_column("util (%)");
-  t.add_column("load var");
-  t.add_column("completed/rejected");
+  add_metric_columns(t);
   for (std::size_t k = 0; k < order.size(); ++k) {
     const Group& g = groups[order[k]];
     t.add_row({std::to_string(k + 1), g.label, std::to_string(g.by_seed.size()),
@@ -157,4 +151,4 @@ std::string paired_table(const std::vector<RunResult>& runs, const std::string& 
   return t.render();
 }
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -8,7 +8,7 @@
 
 #include "sim/run_result.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 // The workloads of `runs` in order of first appearance.
 std::vector<std::string> workloads_of(const std::vector<RunResult>& runs);
@@ -28,4 +28,4 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
 // `baseline` has no run on `workload`.
 std::string paired_table(const std::vector<RunResult>& runs, const std::string& workload, const std::string& baseline);
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

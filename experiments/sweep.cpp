@@ -10,7 +10,7 @@
 
 #include "sim/error.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 namespace {
 
@@ -297,4 +297,4 @@ ExperimentPlan plan_experiment(const ExperimentConfig& config, const std::vector
   return plan;
 }
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -24,7 +24,7 @@
 #include "experiments/experiment_runner.h"
 #include "config/config.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 struct ExperimentPlan {
   std::vector<RunSpec> runs;
@@ -42,4 +42,4 @@ ExperimentPlan plan_experiment(const ExperimentConfig& config, const std::vector
                                const std::vector<std::string>& labels = {},
                                const std::vector<std::uint64_t>& seeds = {});
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

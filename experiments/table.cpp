@@ -7,7 +7,7 @@
 
 #include "sim/error.h"
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 void Table::add_column(std::string header, Align align) {
   headers_.push_back(std::move(header));
@@ -60,4 +60,4 @@ std::string format_count(double v) {
   return fmt::format("{:.1f}", v);
 }
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

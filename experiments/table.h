@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace fastgpu::cli {
+namespace fastgpu::experiments {
 
 class Table {
  public:
@@ -30,4 +30,4 @@ std::string format_number(double v, int decimals);
 // A count: an integer when `v` is whole, else one decimal (a mean over seeds).
 std::string format_count(double v);
 
-}  // namespace fastgpu::cli
+}  // namespace fastgpu::experiments

@@ -19,7 +19,7 @@
 #include "test_sweep_files.h"
 
 using namespace fastgpu;
-using namespace fastgpu::cli;
+using namespace fastgpu::experiments;
 using fastgpu::test::results_file_differences;
 using fastgpu::test::run_in;
 using fastgpu::test::ScratchDir;
