@@ -54,15 +54,6 @@ void LoadMonitor::sample(Seconds now, std::uint32_t queue_length, std::uint32_t 
   samples_.push_back(s);
 }
 
-void LoadMonitor::set_load(GpuIndex g, double load) {
-  const double old = load_[g];
-  if (load == old) return;
-  load_updated_.push_back(g);
-  load_sum_ += load - old;
-  load_sum_sq_ += load * load - old * old;
-  load_[g] = load;
-}
-
 void LoadMonitor::close(Seconds now) {
   for (GpuIndex g = 0; g < cluster_.num_gpus(); ++g) close_integrals(g, now);
 }

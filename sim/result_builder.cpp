@@ -44,11 +44,6 @@ void ResultBuilder::record_rejection(JobIndex j, const Job& job, Seconds now, co
   r.reject_reason = static_cast<std::uint16_t>(it - reasons.begin());
 }
 
-void ResultBuilder::add_final_gpus(std::span<const GpuIndex> gpus) {
-  result_.gpu_arena.insert(result_.gpu_arena.end(), gpus.begin(), gpus.end());
-  result_.gpu_offset.push_back(result_.gpu_arena.size());
-}
-
 RunResult ResultBuilder::finish(const ClusterState& cluster, LoadMonitor& monitor, const Policy& policy,
                                 const EngineCounters& counters, double seed_alpha) {
   if (result_.gpu_offset.size() != result_.jobs.size() + 1) {

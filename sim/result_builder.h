@@ -35,7 +35,10 @@ class ResultBuilder {
   void set_attribute(const std::string& key, const std::string& value) { result_.attributes[key] = value; }
 
   // The GPUs the next job (in workload order) finished on; empty if rejected.
-  void add_final_gpus(std::span<const GpuIndex> gpus);
+  void add_final_gpus(std::span<const GpuIndex> gpus) {
+    result_.gpu_arena.insert(result_.gpu_arena.end(), gpus.begin(), gpus.end());
+    result_.gpu_offset.push_back(result_.gpu_arena.size());
+  }
 
   // Completes the result after the last event: per-GPU and per-type
   // accounting, the time series and the summary. Throws InternalError if the
