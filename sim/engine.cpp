@@ -43,8 +43,8 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
       result_(workload, policy_name, options.seed, cluster_.num_gpus()),
       ctx_(*this),
       jobs_(workload.jobs.size()),
-      pending_(workload.jobs.size()),
-      running_(workload.jobs.size()) {
+      pending_(jobs_),
+      running_(jobs_) {
   for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = workload_.jobs[j].work;
   alloc_arena_.reserve(jobs_.size() * 2);
 }

@@ -102,7 +102,8 @@ class Engine {
   EngineCounters counters_;
 
   std::vector<JobRuntime> jobs_;
-  JobList pending_, running_;
+  JobList<&JobRuntime::pending_slot> pending_;
+  JobList<&JobRuntime::running_slot> running_;
   std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it
 };
 

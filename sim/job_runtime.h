@@ -10,6 +10,8 @@
 
 namespace fastgpu {
 
+inline constexpr std::uint32_t kNoSlot = UINT32_MAX;
+
 // Remaining work is exact: it is stored at the start of the current progress
 // segment and extrapolated linearly, so a preemption or migration at any
 // instant splits the work with one subtraction per segment, not an
@@ -18,6 +20,7 @@ struct JobRuntime {
   JobState state = JobState::not_arrived;
   bool submitted = false;          // the workload cursor passed its submit time
   std::uint32_t version = 0;       // bumped to invalidate a queued finish event
+  std::uint32_t pending_slot = kNoSlot, running_slot = kNoSlot;  // positions in the JobLists
   std::uint64_t alloc_offset = 0;  // current GPUs: the engine's allocation arena [offset, offset + num_gpus)
   Seconds seg_start = 0;           // progress of the current segment starts here
   double seg_remaining = 0;        // remaining work (reference s) at seg_start
@@ -27,22 +30,25 @@ struct JobRuntime {
 };
 
 // An unordered set of jobs with O(1) add and remove (the last job fills the
-// removed one's slot), readable as a span for the policies.
+// removed one's slot), readable as a span for the policies. Each job's slot is
+// kept in its JobRuntime (member `Slot`), next to the state the same
+// operations touch, which spares a cache miss per add and remove.
+template <std::uint32_t JobRuntime::*Slot>
 class JobList {
  public:
-  explicit JobList(std::size_t num_jobs) : position_(num_jobs, kAbsent) {}
+  explicit JobList(std::vector<JobRuntime>& runtimes) : runtimes_(runtimes) {}
 
   void add(JobIndex j) {
-    position_[j] = static_cast<std::uint32_t>(jobs_.size());
+    runtimes_[j].*Slot = static_cast<std::uint32_t>(jobs_.size());
     jobs_.push_back(j);
   }
   void remove(JobIndex j) {
-    const std::uint32_t at = position_[j];
+    const std::uint32_t at = runtimes_[j].*Slot;
     const JobIndex last = jobs_.back();
     jobs_[at] = last;
-    position_[last] = at;
+    runtimes_[last].*Slot = at;
     jobs_.pop_back();
-    position_[j] = kAbsent;
+    runtimes_[j].*Slot = kNoSlot;
   }
   std::span<const JobIndex> jobs() const { return jobs_; }
   bool empty() const { return jobs_.empty(); }
@@ -50,9 +56,8 @@ class JobList {
   JobIndex front() const { return jobs_.front(); }
 
  private:
-  static constexpr std::uint32_t kAbsent = UINT32_MAX;
+  std::vector<JobRuntime>& runtimes_;
   std::vector<JobIndex> jobs_;
-  std::vector<std::uint32_t> position_;  // per job: its slot in jobs_, or kAbsent
 };
 
 }  // namespace fastgpu
