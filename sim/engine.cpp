@@ -325,29 +325,6 @@ void Engine::begin_segment(JobIndex j, Seconds progress_from) {
                    .version = rt.version});
 }
 
-double Engine::remaining_now(JobIndex j) const {
-  const JobRuntime& rt = jobs_[j];
-  if (rt.state != JobState::running) return rt.seg_remaining;
-  const double done = rt.rate * std::max(0.0, now_ - rt.seg_start);
-  return std::max(0.0, rt.seg_remaining - done);
-}
-
-// The slowest GPU sets the pace of a gang, slowed further by how far apart
-// its GPUs are.
-double Engine::rate_on(std::span<const GpuIndex> gpus) const {
-  double slowest = kNever;
-  bool one_node = true;
-  for (GpuIndex g : gpus) {
-    slowest = std::min(slowest, cluster_.gpu_type(cluster_.type_of(g)).speed);
-    one_node &= cluster_.node_of(g) == cluster_.node_of(gpus.front());
-  }
-  if (one_node) return slowest / cluster_.spec().slowdown.same_node;
-  std::vector<NodeIndex> nodes;
-  nodes.reserve(gpus.size());
-  for (GpuIndex g : gpus) nodes.push_back(cluster_.node_of(g));
-  return slowest / cluster_.topology().slowdown(nodes);
-}
-
 Seconds Engine::checkpoint_time(JobIndex j) const {
   return options_.checkpoint_seconds + options_.checkpoint_seconds_per_gb * workload_.jobs[j].gpu_memory_gb;
 }

@@ -8,6 +8,7 @@
 // preempt, migrate, finish, reject) and composes the parts with their own
 // state: which GPU types a job may use, runtime estimates, the dependency DAG,
 // per-GPU accounting, action checks and the result being assembled.
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -73,8 +74,28 @@ class Engine {
     return std::span(alloc_arena_).subspan(jobs_[j].alloc_offset, workload_.jobs[j].num_gpus);
   }
   void begin_segment(JobIndex j, Seconds progress_from);
-  double remaining_now(JobIndex j) const;
-  double rate_on(std::span<const GpuIndex> gpus) const;
+  // Inline: the scheduling context's queries call these per job.
+  double remaining_now(JobIndex j) const {
+    const JobRuntime& rt = jobs_[j];
+    if (rt.state != JobState::running) return rt.seg_remaining;
+    const double done = rt.rate * std::max(0.0, now_ - rt.seg_start);
+    return std::max(0.0, rt.seg_remaining - done);
+  }
+  // The slowest GPU sets the pace of a gang, slowed further by how far apart
+  // its GPUs are.
+  double rate_on(std::span<const GpuIndex> gpus) const {
+    double slowest = kNever;
+    bool one_node = true;
+    for (GpuIndex g : gpus) {
+      slowest = std::min(slowest, cluster_.gpu_type(cluster_.type_of(g)).speed);
+      one_node &= cluster_.node_of(g) == cluster_.node_of(gpus.front());
+    }
+    if (one_node) return slowest / cluster_.spec().slowdown.same_node;
+    std::vector<NodeIndex> nodes;
+    nodes.reserve(gpus.size());
+    for (GpuIndex g : gpus) nodes.push_back(cluster_.node_of(g));
+    return slowest / cluster_.topology().slowdown(nodes);
+  }
   Seconds checkpoint_time(JobIndex j) const;
   Seconds restore_time(JobIndex j) const;
   // Queues an event that keeps the run alive (every kind but monitor samples).
