@@ -1,0 +1,44 @@
+#include "sim/allowed_gpu_types.h"
+
+#include <algorithm>
+
+#include "sim/error.h"
+
+namespace fastgpu {
+
+AllowedGpuTypes::AllowedGpuTypes(const Workload& workload, const ClusterSpec& cluster) {
+  const std::size_t types = cluster.gpu_types.size();
+  if (types > 64) throw InputError("at most 64 GPU types are supported");
+  // constraint_mask[k]: the types Job::gpu_types == k names (0 = any).
+  std::vector<std::uint64_t> constraint_mask(workload.type_constraints.size() + 1, 0);
+  constraint_mask[0] = types == 64 ? ~0ULL : (1ULL << types) - 1;
+  for (std::size_t c = 0; c < workload.type_constraints.size(); ++c) {
+    for (const std::string& name : workload.type_constraints[c]) {
+      const int t = cluster.find_type(name);
+      if (t >= 0) constraint_mask[c + 1] |= 1ULL << t;
+    }
+  }
+  mask_.reserve(workload.jobs.size());
+  for (const Job& job : workload.jobs) {
+    std::uint64_t mask = constraint_mask.at(job.gpu_types);
+    for (std::size_t t = 0; t < types; ++t) {
+      if (job.gpu_memory_gb > cluster.gpu_types[t].memory_gb) mask &= ~(1ULL << t);
+    }
+    mask_.push_back(mask);
+  }
+}
+
+std::string AllowedGpuTypes::unplaceable_reason(JobIndex j, const Job& job, const ClusterState& cluster) const {
+  // A gang runs on one GPU type (policies/placement.h), so the largest
+  // allowed type bounds what it can get.
+  std::uint64_t capacity = 0;
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+    if (allowed(j, t)) capacity = std::max<std::uint64_t>(capacity, cluster.gpus_of_type(t));
+  }
+  if (mask_[j] == 0) return "no GPU type satisfies its type constraint and memory need";
+  if (job.num_gpus > capacity) return "needs more GPUs than the cluster has of any allowed type";
+  if (job.gpu_share < 1.0f && job.num_gpus > 1) return "a fractional GPU share needs num_gpus = 1";
+  return {};
+}
+
+}  // namespace fastgpu

@@ -1,0 +1,94 @@
+#include "sim/result_builder.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "sim/error.h"
+#include "sim/metrics.h"
+
+namespace fastgpu {
+
+ResultBuilder::ResultBuilder(const Workload& workload, const std::string& policy_name, std::uint64_t seed,
+                             std::uint32_t num_gpus) {
+  const std::size_t n = workload.jobs.size();
+  result_.jobs.resize(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const Job& job = workload.jobs[j];
+    JobRecord& r = result_.jobs[j];
+    r.id = job.id;
+    r.user = job.user;
+    r.priority = job.priority;
+    r.num_gpus = job.num_gpus;
+    r.gpu_share = job.gpu_share;
+    r.submit = job.submit;
+    r.deadline = job.deadline;
+    r.work = job.work;
+  }
+  result_.gpu_offset.reserve(n + 1);
+  result_.policy = policy_name;
+  result_.workload = workload.name;
+  result_.seed = seed;
+  result_.num_gpus = num_gpus;
+}
+
+void ResultBuilder::record_rejection(JobIndex j, const Job& job, Seconds now, const std::string& reason) {
+  JobRecord& r = result_.jobs[j];
+  r.outcome = JobOutcome::rejected;
+  r.end = now;
+  if (job.has_deadline()) r.deadline_met = 0;
+  auto& reasons = result_.reject_reasons;
+  auto it = std::find(reasons.begin(), reasons.end(), reason);
+  if (it == reasons.end()) it = reasons.insert(reasons.end(), reason);
+  r.reject_reason = static_cast<std::uint16_t>(it - reasons.begin());
+}
+
+RunResult ResultBuilder::finish(const ClusterState& cluster, LoadMonitor& monitor, const Policy& policy,
+                                const EngineCounters& counters, double responsiveness_alpha) {
+  if (result_.gpu_offset.size() != result_.jobs.size() + 1) {
+    throw InternalError("the final GPUs of some jobs were not recorded");
+  }
+  double job_gpu_seconds = 0;
+  for (const JobRecord& r : result_.jobs) job_gpu_seconds += r.gpu_seconds;
+  const std::span<const double> busy = monitor.busy_gpu_seconds();
+  result_.gpu_busy_seconds.assign(busy.begin(), busy.end());
+  result_.timeseries = monitor.take_samples();
+  double busy_total = 0;
+  const std::uint32_t types = cluster.num_types();
+  result_.type_busy_gpu_seconds.assign(types, 0);
+  result_.type_gpu_count.assign(types, 0);
+  for (GpuIndex g = 0; g < cluster.num_gpus(); ++g) {
+    result_.type_busy_gpu_seconds[cluster.type_of(g)] += busy[g];
+    busy_total += busy[g];
+  }
+  for (TypeIndex t = 0; t < types; ++t) {
+    const GpuType& type = cluster.gpu_type(t);
+    result_.type_gpu_count[t] = cluster.gpus_of_type(t);
+    result_.type_idle_watts.push_back(type.idle_watts);
+    result_.type_busy_watts.push_back(type.busy_watts);
+    result_.type_price_per_hour.push_back(type.price_per_hour);
+  }
+  // GPU-seconds are conserved: what the GPUs were busy for is what the jobs held.
+  if (std::abs(busy_total - job_gpu_seconds) > 1e-6 * std::max(1.0, busy_total)) {
+    throw InternalError(fmt::format("GPU-seconds not conserved: GPUs busy {} s, jobs held {} s", busy_total,
+                                    job_gpu_seconds));
+  }
+
+  Summary& s = result_.summary;
+  s.reservation_hits = reservation_hits_;
+  s.reservation_misses = reservation_misses_;
+  s.reserved_idle_gpu_seconds = monitor.reserved_idle_gpu_seconds();
+  s.scheduler_seconds = counters.scheduler_seconds;
+  s.events = counters.events;
+  s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - counters.wall_start).count();
+  for (const JobRecord& r : result_.jobs) {
+    s.preemptions += r.preemptions;
+    s.migrations += r.migrations;
+  }
+  for (auto& [k, v] : policy.attributes()) result_.attributes[k] = v;
+  compute_summary(result_, responsiveness_alpha);
+  return std::move(result_);
+}
+
+}  // namespace fastgpu

@@ -1,0 +1,54 @@
+#pragma once
+// The RunResult of one run, filled in as the run goes (a record per job,
+// reject reasons, reservation counts, policy attributes) and completed at its
+// end from the engine's accounting.
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "sim/cluster_state.h"
+#include "sim/load_monitor.h"
+#include "sim/policy.h"
+#include "sim/run_result.h"
+#include "sim/workload.h"
+
+namespace fastgpu {
+
+// Counts the engine keeps about itself, for the summary.
+struct EngineCounters {
+  double scheduler_seconds = 0;  // wall time inside the policy's decision hooks
+  std::uint64_t events = 0;
+  std::chrono::steady_clock::time_point wall_start;
+};
+
+class ResultBuilder {
+ public:
+  ResultBuilder(const Workload& workload, const std::string& policy_name, std::uint64_t seed, std::uint32_t num_gpus);
+
+  JobRecord& job(JobIndex j) { return result_.jobs[j]; }
+  const JobRecord& job(JobIndex j) const { return result_.jobs[j]; }
+
+  // Job j was rejected at `now`; each distinct reason is stored once.
+  void record_rejection(JobIndex j, const Job& job, Seconds now, const std::string& reason);
+  void count_reservation(bool hit) { ++(hit ? reservation_hits_ : reservation_misses_); }
+  void set_attribute(const std::string& key, const std::string& value) { result_.attributes[key] = value; }
+
+  // The GPUs the next job (in workload order) finished on; empty if rejected.
+  void add_final_gpus(std::span<const GpuIndex> gpus) {
+    result_.gpu_arena.insert(result_.gpu_arena.end(), gpus.begin(), gpus.end());
+    result_.gpu_offset.push_back(result_.gpu_arena.size());
+  }
+
+  // Completes the result after the last event: per-GPU and per-type
+  // accounting, the time series and the summary. Throws InternalError if the
+  // GPUs' busy time and the jobs' held time disagree.
+  RunResult finish(const ClusterState& cluster, LoadMonitor& monitor, const Policy& policy,
+                   const EngineCounters& counters, double responsiveness_alpha);
+
+ private:
+  RunResult result_;
+  std::uint64_t reservation_hits_ = 0, reservation_misses_ = 0;
+};
+
+}  // namespace fastgpu
