@@ -149,15 +149,24 @@ void Workload::finalize(const std::string& source) {
     std::vector<std::uint32_t> perm(jobs.size());
     std::iota(perm.begin(), perm.end(), 0u);
     std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t a, std::uint32_t b) { return before(jobs[a], jobs[b]); });
-    std::vector<Job> sorted;
-    sorted.reserve(jobs.size());
-    for (std::uint32_t p : perm) sorted.push_back(jobs[p]);
-    jobs = std::move(sorted);
-    if (!job_names.empty()) {
-      std::vector<std::string> names;
-      names.reserve(job_names.size());
-      for (std::uint32_t p : perm) names.push_back(std::move(job_names[p]));
-      job_names = std::move(names);
+    // Position k receives the job at perm[k]: applied in place, cycle by
+    // cycle, so no second copy of the jobs and names is allocated.
+    const bool named = !job_names.empty();
+    for (std::uint32_t first = 0; first < perm.size(); ++first) {
+      if (perm[first] == first) continue;
+      Job held = jobs[first];
+      std::string held_name = named ? std::move(job_names[first]) : std::string();
+      std::uint32_t k = first;
+      for (;;) {
+        const std::uint32_t from = perm[k];
+        perm[k] = k;
+        if (from == first) break;
+        jobs[k] = jobs[from];
+        if (named) job_names[k] = std::move(job_names[from]);
+        k = from;
+      }
+      jobs[k] = held;
+      if (named) job_names[k] = std::move(held_name);
     }
   }
   resolve_dependencies(*this, source);

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "workloads/json_element_end.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu::json {
@@ -22,6 +23,10 @@ constexpr int kMaxDepth = 64;
 constexpr std::size_t kReadChunk = 1 << 20;
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Thrown by check() and fail() while one element is parsed on its own: the
+// element is read again within the whole file, which gives the message.
+struct RereadInWholeFile {};
 
 }  // namespace
 
@@ -94,21 +99,12 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
 
   if (data[first] == '[') {
     array_ = true;
-    check(parser_.iterate(view).get(document_), "the top-level array");
-    started_ = true;
-    // Through the root value rather than document::get_array(), which refuses
-    // up front a file whose last token is not ']': a cut file, data after the
-    // array and nesting too deep each get their own message below.
-    ondemand::value root;
-    check(document_.get_value().get(root), "the top-level array");
-    ondemand::array elements;
-    check(root.get_array().get(elements), "the top-level array");
-    for (auto element : elements) {
-      ondemand::value value;
-      check(element.get(value), "the top-level array");
-      each(value);
+    std::size_t from = 0;
+    if (split_array(first) && simdjson::validate_utf8(data, size)) {
+      from = each_element(0, each);
+      if (from == std::string_view::npos) return;
     }
-    if (const char* rest = current_location()) fail(rest, "JSON: unexpected data after the top-level array");
+    whole_array(from, each);
     return;
   }
 
@@ -122,10 +118,80 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
     started_ = true;
     ondemand::value value;
     check(record_.get_value().get(value), "a JSON Lines record", record_start);
+    ++elements_;
     each(value);
   }
   if (stream.truncated_bytes() > 0)
     fail(last_byte(), "JSON: unexpected end of file inside a JSON Lines record (file cut?)");
+}
+
+bool Documents::split_array(std::size_t open) {
+  const char* data = text_.data();
+  const std::size_t size = text_.size();
+  auto skip_blanks = [&](std::size_t i) {
+    while (i < size && blank(data[i])) ++i;
+    return i;
+  };
+  spans_.clear();
+  std::size_t i = skip_blanks(open + 1);
+  if (i < size && data[i] == ']') return skip_blanks(i + 1) == size;
+  for (;;) {
+    // Only objects and arrays: other elements are left to the whole-file parse.
+    const std::size_t end = container_end(data, size, i);
+    if (end == size) return false;
+    spans_.push_back({i, end});
+    i = skip_blanks(end);
+    if (i >= size) return false;
+    if (data[i] == ']') return skip_blanks(i + 1) == size;
+    if (data[i] != ',') return false;
+    i = skip_blanks(i + 1);
+    if (i >= size || data[i] == ']') return false;
+  }
+}
+
+std::size_t Documents::each_element(std::size_t from, const std::function<void(ondemand::value)>& each) {
+  const char* data = text_.data();
+  one_element_ = true;
+  for (std::size_t k = from; k < spans_.size(); ++k) {
+    const Span span = spans_[k];
+    const simdjson::padded_string_view view(data + span.start, span.end - span.start, capacity_ - span.start);
+    ondemand::value value;
+    if (parser_.iterate(view).get(document_) || document_.get_value().get(value)) {
+      one_element_ = false;
+      return k;
+    }
+    elements_ = k + 1;
+    try {
+      each(value);
+    } catch (const RereadInWholeFile&) {
+      one_element_ = false;
+      return k;
+    }
+  }
+  one_element_ = false;
+  return std::string_view::npos;
+}
+
+void Documents::whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each) {
+  const simdjson::padded_string_view view(text_.data(), text_.size(), capacity_);
+  check(parser_.iterate(view).get(document_), "the top-level array");
+  started_ = true;
+  // Through the root value rather than document::get_array(), which refuses
+  // up front a file whose last token is not ']': a cut file, data after the
+  // array and nesting too deep each get their own message below.
+  ondemand::value root;
+  check(document_.get_value().get(root), "the top-level array");
+  ondemand::array elements;
+  check(root.get_array().get(elements), "the top-level array");
+  std::size_t index = 0;
+  for (auto element : elements) {
+    ondemand::value value;
+    check(element.get(value), "the top-level array");
+    if (index++ < skip) continue;  // already read element by element
+    elements_ = index;
+    each(value);
+  }
+  if (const char* rest = current_location()) fail(rest, "JSON: unexpected data after the top-level array");
 }
 
 ondemand::json_type Documents::type_of(ondemand::value& value, const char* context) {
@@ -187,6 +253,7 @@ void Documents::check_value(ondemand::value value, int depth) {
 
 void Documents::check(simdjson::error_code error, const char* context, const char* fallback) {
   if (error == simdjson::SUCCESS) return;
+  if (one_element_) throw RereadInWholeFile{};
   const std::string_view inside(context);
   if (error == simdjson::UTF8_ERROR) {
     const std::size_t bad = trace::find_invalid_utf8(text_);
@@ -259,6 +326,7 @@ std::size_t Documents::line_at(const char* position) {
 }
 
 void Documents::fail(const char* position, const std::string& what) {
+  if (one_element_) throw RereadInWholeFile{};
   throw InputError({path_, line_at(position), ""}, what);
 }
 

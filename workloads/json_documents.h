@@ -5,13 +5,17 @@
 // Lines, iterated document by document with iterate_many).
 //
 // The file is memory-mapped (a pipe is read whole) with simdjson's padding
-// readable past its end. simdjson reports byte positions; errors are InputErrors naming the
+// readable past its end. The elements of a well-formed array are parsed one by
+// one with a reused parser, so simdjson's buffers are sized to the largest
+// element rather than to the file; anything unusual (and every error) goes
+// through one parse of the whole file, which gives the messages. simdjson reports byte positions; errors are InputErrors naming the
 // file and the line of that position, and a file that ends early says so.
 // Internal to the workloads library: only the JSON readers include it.
 #include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -35,6 +39,9 @@ class Documents {
   // anywhere in the file are InputErrors; an empty file has no elements.
   void for_each(const std::function<void(ondemand::value)>& each);
   bool top_level_array() const { return array_; }
+  // How many elements have been handed to `each` so far, the current one
+  // included (an element may be handed over twice when its error is re-read).
+  std::size_t elements_started() const { return elements_; }
 
   // Reads a value whole, checking its syntax (strings, numbers, literals,
   // nesting up to 64 levels); `depth` is its nesting below the element.
@@ -57,6 +64,14 @@ class Documents {
   const char* current_location();  // nullptr at the end of the document
   const char* last_byte() const;  // the last non-blank byte of the file
   void read_file();
+  // Offsets [start, end) of each element of the array that opens at `open`;
+  // false when the file is not a plain well-formed sequence of elements at
+  // the top level (the whole-file parse then reports what is wrong).
+  bool split_array(std::size_t open);
+  // Parses the split elements one at a time from `from`; returns the index
+  // of the element whose error must be re-read in the whole file, or npos.
+  std::size_t each_element(std::size_t from, const std::function<void(ondemand::value)>& each);
+  void whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each);
 
   std::string path_;
   std::string_view text_;     // the file; capacity_ bytes from its start are readable
@@ -66,6 +81,12 @@ class Documents {
   std::string buffer_;        // what was read from a pipe
   bool array_ = false;
   bool started_ = false;  // a document is being iterated: simdjson can say where it is
+  bool one_element_ = false;  // parsing one element: errors are re-read in the whole file
+  std::size_t elements_ = 0;
+  struct Span {
+    std::size_t start, end;
+  };
+  std::vector<Span> spans_;
   ondemand::parser parser_;
   ondemand::document document_;        // array layout
   ondemand::document_reference record_;  // JSON Lines: the current document

@@ -73,8 +73,9 @@ class PhillyReader {
   void read(const std::string& path) {
     json::Documents in(path);
     trace::reserve_for_file(out_, path, 200, true);
+    const auto rows_before = report_.rows;
     in.for_each([&](value element) {
-      ++report_.rows;
+      report_.rows = rows_before + in.elements_started();
       job(in, element);
     });
   }
