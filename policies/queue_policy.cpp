@@ -17,6 +17,9 @@ void QueuePolicy::init(SchedulingContext& ctx) {
   parts_.placement->init(ctx);
   parts_.ordering->init(ctx);
   parts_.admission->init(ctx, parts_.preempt);
+  // Per-job preemption state only where this policy preempts: a million-job
+  // fifo run would otherwise touch tens of MB it never reads.
+  if (!parts_.preempt) return;
   tracker_.init(ctx);
   victim_rank_.assign(ctx.workload().jobs.size(), std::nullopt);
 }
@@ -37,7 +40,7 @@ void QueuePolicy::on_arrival(SchedulingContext& ctx, JobIndex j) {
 }
 
 void QueuePolicy::on_requeue(SchedulingContext& ctx, JobIndex j) {
-  tracker_.requeued(ctx, j);
+  if (parts_.preempt) tracker_.requeued(ctx, j);  // only this policy's preemptions requeue a job
   push(j, parts_.ordering->rank(ctx, j, false));
   parts_.admission->enqueued(ctx, j);
 }
@@ -83,7 +86,7 @@ void QueuePolicy::start(SchedulingContext& ctx, JobIndex j) {
 }
 
 void QueuePolicy::forget(JobIndex j) {
-  if (!victim_rank_[j]) return;
+  if (!parts_.preempt || !victim_rank_[j]) return;
   running_.erase({*victim_rank_[j], j});
   victim_rank_[j].reset();
 }
