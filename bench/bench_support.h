@@ -10,10 +10,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include "policies/builtin.h"
 
 namespace fastgpu::bench {
 
@@ -66,6 +69,14 @@ M measure_in_child(F&& fn, const std::string& failure) {
     throw std::runtime_error(failure);
   m.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
   return m;
+}
+
+// The policy a benchmark runs under `label`. "least-loaded" names fifo with
+// the least-loaded placement, as the shipped configs define it.
+inline std::unique_ptr<Policy> make_policy(const std::string& label) {
+  if (label == "least-loaded")
+    return builtin_policies().create("fifo", {{"placement", {std::string("least-loaded"), {}}}});
+  return builtin_policies().create(label, {});
 }
 
 }  // namespace fastgpu::bench

@@ -64,10 +64,7 @@ Measurement run_child(const std::string& policy, std::uint64_t jobs, std::uint32
     Workload workload = generate_synthetic(spec, cluster, 1);
     auto t1 = std::chrono::steady_clock::now();
     const double c1 = process_cpu_seconds();
-    // "least-loaded" names fifo with the least-loaded placement, as in the configs.
-    auto instance = policy == "least-loaded"
-                        ? builtin_policies().create("fifo", {{"placement", {std::string("least-loaded"), {}}}})
-                        : builtin_policies().create(policy, {});
+    auto instance = bench::make_policy(policy);
     EngineOptions options;
     RunResult r = simulate(workload, cluster, *instance, options, policy);
     auto t2 = std::chrono::steady_clock::now();

@@ -35,11 +35,9 @@ void read_engine(TableReader t, EngineOptions& e, ReadContext& ctx) {
       ctx.fail(t.key("estimate"), fmt::format("must be one of oracle, noisy, user, none; got \"{}\"", estimate));
     }
   }
+  // The key's former name, read first so that the new one wins when both are written.
+  t.read("seed_alpha", e.responsiveness_alpha);
   for (const EngineNumber& n : kEngineNumbers) t.read(n.key, e.*n.field);
-  // The key's former name, still read when the new one is absent.
-  double former_alpha = 0;
-  if (t.read("seed_alpha", former_alpha) && t.node("responsiveness_alpha") == nullptr)
-    e.responsiveness_alpha = former_alpha;
   t.read("check", e.check_invariants);
   t.finish();
 }

@@ -211,10 +211,7 @@ int main(int argc, char** argv) {
         const Measurement m = in_child([&] {
           Workload w = read_trace(s.format, s.paths, TraceReadOptions{});
           const ClusterSpec cluster = s.cluster();
-          // "least-loaded" names fifo with the least-loaded placement, as in the configs.
-          auto instance = policy == "least-loaded"
-                              ? builtin_policies().create("fifo", {{"placement", {std::string("least-loaded"), {}}}})
-                              : builtin_policies().create(policy, {});
+          auto instance = bench::make_policy(policy);
           const auto t0 = std::chrono::steady_clock::now();
           RunResult res = simulate(w, cluster, *instance, EngineOptions{}, policy);
           Measurement out;
