@@ -21,6 +21,7 @@
 #include "policies/ga/ga.h"
 #include "policies/ga/ga_internal.h"
 #include "tests/scratch_dir.h"
+#include "tests/skip.h"
 
 using namespace fastgpu::ga;
 
@@ -272,8 +273,7 @@ TEST_CASE("ga heuristics: Min-Min on the Braun samples gives the published sanit
   for (auto [name, expected] : {std::pair<const char*, double>{"u_c_hihi.0", 8460675.0}, {"u_i_lolo.0", 2785.6}}) {
     const std::string path = braun_path(name);
     if (!std::filesystem::exists(path)) {
-      MESSAGE("skipped: ", path, " is absent");
-      continue;
+      FASTGPU_SKIP(path, " is absent");
     }
     EtcFile f = read_braun(path);
     REQUIRE(f.spec.tasks == 512);
@@ -541,8 +541,7 @@ TEST_CASE("ga: beats Min-Min's makespan on the Braun samples") {
   for (const char* name : {"u_c_hihi.0", "u_i_lolo.0"}) {
     const std::string path = braun_path(name);
     if (!std::filesystem::exists(path)) {
-      MESSAGE("skipped: ", path, " is absent");
-      continue;
+      FASTGPU_SKIP(path, " is absent");
     }
     EtcInstance inst = make_instance(read_braun(path).spec);
     GaParams p = small_params(32, 150, 1);

@@ -12,15 +12,16 @@
 #include "policies/ga/etc_instance.h"
 #include "policies/ga/etc_io.h"
 #include "policies/ga/ga.h"
+#include "tests/skip.h"
 
 using namespace fastgpu::ga;
 
 namespace {
 
-bool have_device() {
-  if (cuda_device_count() > 0) return true;
-  MESSAGE("skipped: ", cuda_built() ? "no CUDA device" : "built without CUDA");
-  return false;
+// Why the CUDA backend cannot run here, or "" when it can.
+std::string no_device_reason() {
+  if (cuda_device_count() > 0) return {};
+  return cuda_built() ? "no CUDA device on this machine" : "built without CUDA (no nvcc found at configure time)";
 }
 
 void check_same_on_both(const EtcInstance& inst, GaParams p) {
@@ -47,12 +48,11 @@ void check_same_on_both(const EtcInstance& inst, GaParams p) {
 }  // namespace
 
 TEST_CASE("ga cuda: bit-identical to the CPU backend on the Braun samples") {
-  if (!have_device()) return;
+  if (auto why = no_device_reason(); !why.empty()) FASTGPU_SKIP(why);
   for (const char* name : {"u_c_hihi.0", "u_i_lolo.0"}) {
     const std::string path = std::string(FASTGPU_SHARED_DATA_DIR) + "/braun-etc/" + name;
     if (!std::filesystem::exists(path)) {
-      MESSAGE("skipped: ", path, " is absent");
-      continue;
+      FASTGPU_SKIP(path, " is absent");
     }
     INFO(name);
     EtcInstance inst = make_instance(read_braun(path).spec);
@@ -69,7 +69,7 @@ TEST_CASE("ga cuda: bit-identical to the CPU backend on the Braun samples") {
 }
 
 TEST_CASE("ga cuda: bit-identical to the CPU backend with gangs, restricted slots and wide machines") {
-  if (!have_device()) return;
+  if (auto why = no_device_reason(); !why.empty()) FASTGPU_SKIP(why);
   // 1000 machines: per-warp scratch no longer fits in shared memory.
   for (std::uint32_t M : {24u, 1000u}) {
     EtcSpec spec;

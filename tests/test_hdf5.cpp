@@ -24,6 +24,7 @@
 #include "sim/version.h"
 #include "tests/scratch_dir.h"
 #include "tests/test_sweep_files.h"
+#include "tests/skip.h"
 
 using namespace fastgpu;
 namespace fs = std::filesystem;
@@ -391,8 +392,7 @@ TEST_CASE("hdf5: reading a missing file, a non-HDF5 file or a missing run is an 
 
 TEST_CASE("hdf5: h5dump reads the file's header") {
   if (std::system("command -v h5dump > /dev/null 2>&1") != 0) {
-    MESSAGE("h5dump not installed; skipped");
-    return;
+    FASTGPU_SKIP("h5dump (Debian hdf5-tools) is not installed");
   }
   ScratchDir dir("hdf5");
   const std::string path = dir / "r.h5";

@@ -17,6 +17,7 @@
 #include "sim/error.h"
 #include "results_io/hdf5_reader.h"
 #include "test_sweep_files.h"
+#include "tests/skip.h"
 
 using namespace fastgpu;
 using namespace fastgpu::experiments;
@@ -280,8 +281,7 @@ TEST_CASE("sweep: compare draws the progress line on a terminal only, and not wi
   ScratchDir dir("sweep-tty");
   dir.write("exp.toml", kSweep);
   if (run_in(dir, "script -qec true /dev/null").code != 0) {
-    MESSAGE("skipped: util-linux 'script' (a pseudo-terminal) is not available");
-    return;
+    FASTGPU_SKIP("util-linux 'script' (a pseudo-terminal) is not available");
   }
   const std::string cli = "'" FASTGPU_CLI "' compare exp.toml -j 2";
   // script gives the command a terminal; its output (the terminal's) goes to stdout here.

@@ -17,6 +17,7 @@
 #include "sim/error.h"
 #include "workloads/synthetic.h"
 #include "workloads/synthetic_spec.h"
+#include "tests/skip.h"
 
 using namespace fastgpu;
 
@@ -352,8 +353,7 @@ TEST_CASE("synthetic: durations sampled from a runtime trace") {
 TEST_CASE("synthetic: durations from the Philly runtime distribution (shared data)") {
   const std::string path = std::string(FASTGPU_SHARED_DATA_DIR) + "/philly-derived/philly_runtime.csv";
   if (!std::filesystem::exists(path)) {
-    MESSAGE("skipped: ", path, " is absent");
-    return;
+    FASTGPU_SKIP(path, " is absent");
   }
   // Independent reading of the file: positive runtimes, clamped.
   std::vector<double> file;

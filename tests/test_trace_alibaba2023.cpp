@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tests/trace_fixtures.h"
+#include "tests/skip.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;
@@ -129,8 +130,7 @@ TEST_CASE("alibaba2023: malformed rows are errors, or counted with skip_bad_rows
 TEST_CASE("alibaba2023: shared-data pod lists when present") {
   std::string path = shared_data("alibaba-gpu-v2023/openb_pod_list_default.csv");
   if (path.empty()) {
-    MESSAGE("../shared/data absent: skipped");
-    return;
+    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
   }
   auto r = read("alibaba2023", {path});
   // Counts from awk on the same file: 8152 pods = 6203 kept + 1088 CPU-only +

@@ -13,6 +13,7 @@
 #include "tests/trace_fixtures.h"
 #include "workloads/batsim_writer.h"
 #include "workloads/trace_cluster.h"
+#include "tests/skip.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;
@@ -137,8 +138,7 @@ TEST_CASE("trace cluster: openb node list, Philly machine list, Alea machines") 
 TEST_CASE("trace cluster: shared-data openb GPU node list when present") {
   std::string path = shared_data("alibaba-gpu-v2023/openb_node_list_gpu_node.csv");
   if (path.empty()) {
-    MESSAGE("../shared/data absent: skipped");
-    return;
+    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
   }
   ClusterSpec c = cluster_from_openb_nodes(path);
   // awk on the file: 1213 nodes in 12 (model, gpu) shapes, 6212 GPUs.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tests/trace_fixtures.h"
+#include "tests/skip.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;
@@ -174,8 +175,7 @@ TEST_CASE("philly: corrupt JSON is an error with the line, never a crash") {
 TEST_CASE("philly: shared-data subset (2305 real jobs) when present") {
   std::string path = shared_data("philly-derived/philly_jobs_marwage_submitted_before_2017-11-20.json");
   if (path.empty()) {
-    MESSAGE("../shared/data absent: skipped");
-    return;
+    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
   }
   auto r = read("philly", {path});
   CHECK(r.report.rows == 2305);

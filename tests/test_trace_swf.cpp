@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/trace_fixtures.h"
+#include "tests/skip.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;
@@ -112,8 +113,7 @@ TEST_CASE("swf: malformed rows and --strict") {
 TEST_CASE("swf: shared-data HPC2N cut (2000 records) when present") {
   std::string path = shared_data("swf/hpc2n_alea_jobs0001-2000.swf");
   if (path.empty()) {
-    MESSAGE("../shared/data absent: skipped");
-    return;
+    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
   }
   auto r = read("swf", {path});
   // awk on the same file: 2000 records, 15 with run time -1, no other skip.
