@@ -212,15 +212,17 @@ bool parse_datetime(std::string_view s, std::int64_t& seconds) {
   return true;
 }
 
-std::int64_t us_pacific_to_utc(std::int64_t wall) {
+std::int64_t us_pacific_to_utc(std::int64_t wall) { return UsPacificClock().to_utc(wall); }
+
+void UsPacificClock::learn_year(std::int64_t wall) {
   using namespace std::chrono;
   const year y = year_month_day{day_of(wall)}.year();
+  year_start_ = seconds_of(sys_days{y / January / 1});
+  next_year_start_ = seconds_of(sys_days{(y + years{1}) / January / 1});
   // Wall-clock times of the switches: 02:00 on the second Sunday of March
   // and 02:00 (the PDT reading) on the first Sunday of November.
-  const std::int64_t dst_start = seconds_of(sys_days{y / March / Sunday[2]}) + 2 * 3600;
-  const std::int64_t dst_end = seconds_of(sys_days{y / November / Sunday[1]}) + 2 * 3600;
-  const bool dst = wall >= dst_start && wall < dst_end;
-  return wall + (dst ? 7 : 8) * 3600;
+  dst_start_ = seconds_of(sys_days{y / March / Sunday[2]}) + 2 * 3600;
+  dst_end_ = seconds_of(sys_days{y / November / Sunday[1]}) + 2 * 3600;
 }
 
 std::string format_datetime(std::int64_t seconds) {
@@ -385,6 +387,15 @@ void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_
   if (names) out.job_names.reserve(out.job_names.size() + rows);
 }
 
+namespace {
+
+void note_origin(Issues& issues, double origin, const std::function<std::string(double origin)>& origin_label) {
+  std::string label = origin_label ? origin_label(origin) : fmt::format("{:g} s in the trace's clock", origin);
+  issues.note("time 0 = the first kept submit (" + label + ")");
+}
+
+}  // namespace
+
 void rebase_to_first_submit(Workload& out, Issues& issues,
                             const std::function<std::string(double origin)>& origin_label) {
   if (out.jobs.empty()) return;
@@ -396,8 +407,22 @@ void rebase_to_first_submit(Workload& out, Issues& issues,
     j.earliest_start = std::max(0.0, j.earliest_start - origin);
     if (j.deadline != kNever) j.deadline -= origin;
   }
-  std::string label = origin_label ? origin_label(origin) : fmt::format("{:g} s in the trace's clock", origin);
-  issues.note("time 0 = the first kept submit (" + label + ")");
+  note_origin(issues, origin, origin_label);
+}
+
+void SubmitOrigin::finish(Workload& out, Issues& issues, const std::function<std::string(double origin)>& origin_label) {
+  if (!started_ || out.jobs.empty()) return;
+  // Jobs were stored less origin_; earliest_start and deadline were left alone.
+  if (earliest_ < origin_ || earliest_ < 0) {
+    const double shift = earliest_ - origin_;
+    for (Job& j : out.jobs) {
+      j.submit -= shift;
+      if (!std::isnan(j.recorded_start)) j.recorded_start -= shift;
+      j.earliest_start = std::max(0.0, j.earliest_start - earliest_);
+      if (j.deadline != kNever) j.deadline -= earliest_;
+    }
+  }
+  note_origin(issues, earliest_, origin_label);
 }
 
 std::string file_stem(const std::string& path) {
