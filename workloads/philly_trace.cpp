@@ -96,7 +96,7 @@ class PhillyReader {
     }
     if (m.text.empty() || m.text == "None") return true;
     std::int64_t wall = 0;
-    if (!trace::parse_datetime(m.text, wall)) {
+    if (!dates_.parse(m.text, wall)) {
       issues_.bad_row(at(in, m.at, key), fmt::format("not a date 'YYYY-MM-DD HH:MM:SS': '{}'", m.text));
       return false;
     }
@@ -252,6 +252,7 @@ class PhillyReader {
   TraceReadReport& report_;
   JobRecord record_;              // reused: its attempt list keeps its capacity
   std::vector<Attempt> attempts_;
+  trace::DatetimeParser dates_;
   trace::UsPacificClock pacific_;
   trace::SubmitOrigin origin_;
   // Notes that may be made for every job.

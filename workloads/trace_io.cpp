@@ -193,22 +193,60 @@ std::int64_t seconds_of(std::chrono::sys_days day) {
 }
 }  // namespace
 
-bool parse_datetime(std::string_view s, std::int64_t& seconds) {
-  s = trim(s);
-  unsigned y, mo, d, h, mi, se;
-  if (s.size() < 19 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || (s[10] != ' ' && s[10] != 'T') || !digits(s, 11, 2, h) || s[13] != ':' ||
-      !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se))
+namespace {
+
+// "YYYY-MM-DD" at the start of `s` -> seconds of that day since the epoch.
+bool date_part(std::string_view s, std::int64_t& day_seconds) {
+  unsigned y, mo, d;
+  if (!digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' || !digits(s, 8, 2, d)) return false;
+  using namespace std::chrono;
+  const year_month_day date{year{static_cast<int>(y)}, month{mo}, day{d}};
+  if (!date.ok()) return false;
+  day_seconds = seconds_of(sys_days{date});
+  return true;
+}
+
+// " HH:MM:SS" (or "THH:MM:SS", optional ".fraction") from byte 10 of `s` ->
+// seconds into the day.
+bool time_part(std::string_view s, std::int64_t& seconds) {
+  unsigned h, mi, se;
+  if ((s[10] != ' ' && s[10] != 'T') || !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi) ||
+      s[16] != ':' || !digits(s, 17, 2, se))
     return false;
   if (s.size() > 19) {  // optional fraction, ignored
     if (s[19] != '.') return false;
     for (std::size_t i = 20; i < s.size(); ++i)
       if (s[i] < '0' || s[i] > '9') return false;
   }
-  using namespace std::chrono;
-  const year_month_day date{year{static_cast<int>(y)}, month{mo}, day{d}};
-  if (!date.ok() || h > 23 || mi > 59 || se > 60) return false;
-  seconds = seconds_of(sys_days{date}) + h * 3600 + mi * 60 + se;
+  if (h > 23 || mi > 59 || se > 60) return false;
+  seconds = h * 3600 + mi * 60 + se;
+  return true;
+}
+
+}  // namespace
+
+bool parse_datetime(std::string_view s, std::int64_t& seconds) {
+  s = trim(s);
+  std::int64_t day = 0, time = 0;
+  if (s.size() < 19 || !date_part(s, day) || !time_part(s, time)) return false;
+  seconds = day + time;
+  return true;
+}
+
+bool DatetimeParser::parse(std::string_view s, std::int64_t& seconds) {
+  s = trim(s);
+  if (s.size() < 19) return false;
+  if (!has_date_ || s.compare(0, date_.size(), std::string_view(date_.data(), date_.size())) != 0) {
+    if (!date_part(s, day_seconds_)) {
+      has_date_ = false;
+      return false;
+    }
+    std::copy_n(s.data(), date_.size(), date_.data());
+    has_date_ = true;
+  }
+  std::int64_t time = 0;
+  if (!time_part(s, time)) return false;
+  seconds = day_seconds_ + time;
   return true;
 }
 

@@ -6,6 +6,7 @@
 //
 // Readers stream: a LineReader holds one buffer (1 MiB, grown only for a
 // longer line), never the whole file.
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -71,6 +72,18 @@ bool parse_int(std::string_view s, std::int64_t& out);
 // seconds since 1970-01-01 00:00:00 of the same wall-clock reading, i.e. the
 // time taken as UTC. False when malformed.
 bool parse_datetime(std::string_view s, std::int64_t& seconds);
+// parse_datetime for many readings: the date of the last good reading is
+// kept, so the readings of one day (most, in a trace in time order) only
+// have their time of day parsed. Same results as parse_datetime.
+class DatetimeParser {
+ public:
+  bool parse(std::string_view s, std::int64_t& seconds);
+
+ private:
+  std::array<char, 10> date_{};  // "YYYY-MM-DD" of the last good reading
+  std::int64_t day_seconds_ = 0;
+  bool has_date_ = false;
+};
 // Seconds of a civil date (proleptic Gregorian) since 1970-01-01.
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 // Converts a US Pacific wall-clock reading (seconds as from parse_datetime) to
