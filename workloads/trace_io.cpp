@@ -1,5 +1,7 @@
 #include "workloads/trace_io.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -415,6 +417,17 @@ bool CsvRows::next() {
   return false;
 }
 
+namespace {
+
+void advise_huge_pages(void* data, std::size_t bytes) {
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+}  // namespace
+
 void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_per_row, bool names) {
   std::error_code ec;
   std::uintmax_t size = std::filesystem::file_size(path, ec);
@@ -423,6 +436,9 @@ void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_
   std::size_t rows = static_cast<std::size_t>(std::min<std::uintmax_t>(size / bytes_per_row + 16, 1u << 26));
   out.jobs.reserve(out.jobs.size() + rows);
   if (names) out.job_names.reserve(out.job_names.size() + rows);
+  // The jobs are written once, front to back: huge pages save a page fault
+  // per 4 KiB of them (advice only; nothing changes where it is not taken).
+  advise_huge_pages(out.jobs.data(), out.jobs.capacity() * sizeof(Job));
 }
 
 namespace {
