@@ -105,3 +105,17 @@ TEST_CASE("trace_io: a counted note keeps its place and adds up") {
   CHECK(report.assumptions[0] == "often (3 rows)");
   CHECK(report.assumptions[1] == "other");
 }
+
+TEST_CASE("philly: keys and strings with escapes read as their unescaped text") {
+  TempDir dir;
+  // "job\u0069d" is "jobid" and "submitted_\u0074ime" is "submitted_time".
+  const std::string text =
+      R"([{"job\u0069d":"x\"y","attempts":[{"start_time":"2017-10-01 00:00:00","end_time":"2017-10-01 00:00:09"}],)"
+      R"("submitted_\u0074ime":"2017-10-01 00:00:05","num_gpus":3}])";
+  auto r = read("philly", {dir.write("escapes.json", text)});
+  REQUIRE(r.workload.jobs.size() == 1);
+  CHECK(r.workload.job_names[0] == "x\"y");
+  CHECK(r.workload.jobs[0].num_gpus == 3);
+  CHECK(r.workload.jobs[0].work == 9);
+  CHECK(has_assumption(r.report, "2017-10-01 07:00:05 UTC"));  // the submit was read
+}
