@@ -99,12 +99,8 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
 
   if (data[first] == '[') {
     array_ = true;
-    std::size_t from = 0;
-    if (split_array(first) && simdjson::validate_utf8(data, size)) {
-      from = each_element(0, each);
-      if (from == std::string_view::npos) return;
-    }
-    whole_array(from, each);
+    const std::size_t from = each_element(first, each);
+    if (from != std::string_view::npos) whole_array(from, each);
     return;
   }
 
@@ -125,51 +121,45 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
     fail(last_byte(), "JSON: unexpected end of file inside a JSON Lines record (file cut?)");
 }
 
-bool Documents::split_array(std::size_t open) {
+std::size_t Documents::each_element(std::size_t open, const std::function<void(ondemand::value)>& each) {
   const char* data = text_.data();
   const std::size_t size = text_.size();
   auto skip_blanks = [&](std::size_t i) {
     while (i < size && blank(data[i])) ++i;
     return i;
   };
-  spans_.clear();
   std::size_t i = skip_blanks(open + 1);
-  if (i < size && data[i] == ']') return skip_blanks(i + 1) == size;
+  if (i < size && data[i] == ']') return skip_blanks(i + 1) == size ? std::string_view::npos : 0;
+  // Each element is found, parsed and handed over before the next one is
+  // looked for, so its bytes are still in cache when simdjson reads them.
+  one_element_ = true;
+  std::size_t done = 0;  // elements handed over
   for (;;) {
     // Only objects and arrays: other elements are left to the whole-file parse.
     const std::size_t end = container_end(data, size, i);
-    if (end == size) return false;
-    spans_.push_back({i, end});
-    i = skip_blanks(end);
-    if (i >= size) return false;
-    if (data[i] == ']') return skip_blanks(i + 1) == size;
-    if (data[i] != ',') return false;
-    i = skip_blanks(i + 1);
-    if (i >= size || data[i] == ']') return false;
-  }
-}
-
-std::size_t Documents::each_element(std::size_t from, const std::function<void(ondemand::value)>& each) {
-  const char* data = text_.data();
-  one_element_ = true;
-  for (std::size_t k = from; k < spans_.size(); ++k) {
-    const Span span = spans_[k];
-    const simdjson::padded_string_view view(data + span.start, span.end - span.start, capacity_ - span.start);
+    if (end == size) break;
+    // simdjson checks the element's syntax and UTF-8; the bytes between
+    // elements are checked here.
+    const simdjson::padded_string_view view(data + i, end - i, capacity_ - i);
     ondemand::value value;
-    if (parser_.iterate(view).get(document_) || document_.get_value().get(value)) {
-      one_element_ = false;
-      return k;
-    }
-    elements_ = k + 1;
+    if (parser_.iterate(view).get(document_) || document_.get_value().get(value)) break;
+    elements_ = done + 1;
     try {
       each(value);
     } catch (const RereadInWholeFile&) {
-      one_element_ = false;
-      return k;
+      break;
     }
+    ++done;
+    i = skip_blanks(end);
+    if (i < size && data[i] == ']' && skip_blanks(i + 1) == size) {
+      one_element_ = false;
+      return std::string_view::npos;
+    }
+    if (i >= size || data[i] != ',') break;
+    i = skip_blanks(i + 1);
   }
   one_element_ = false;
-  return std::string_view::npos;
+  return done;
 }
 
 void Documents::whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each) {
@@ -192,12 +182,6 @@ void Documents::whole_array(std::size_t skip, const std::function<void(ondemand:
     each(value);
   }
   if (const char* rest = current_location()) fail(rest, "JSON: unexpected data after the top-level array");
-}
-
-ondemand::json_type Documents::type_of(ondemand::value& value, const char* context) {
-  ondemand::json_type type{};
-  check(value.type().get(type), context, start_of(value));
-  return type;
 }
 
 void Documents::check_value(ondemand::value value, int depth) {
@@ -251,8 +235,7 @@ void Documents::check_value(ondemand::value value, int depth) {
   }
 }
 
-void Documents::check(simdjson::error_code error, const char* context, const char* fallback) {
-  if (error == simdjson::SUCCESS) return;
+void Documents::report(simdjson::error_code error, const char* context, const char* fallback) {
   if (one_element_) throw RereadInWholeFile{};
   const std::string_view inside(context);
   if (error == simdjson::UTF8_ERROR) {

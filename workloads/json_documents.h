@@ -8,8 +8,11 @@
 // readable past its end. The elements of a well-formed array are parsed one by
 // one with a reused parser, so simdjson's buffers are sized to the largest
 // element rather than to the file; anything unusual (and every error) goes
-// through one parse of the whole file, which gives the messages. simdjson reports byte positions; errors are InputErrors naming the
-// file and the line of that position, and a file that ends early says so.
+// through one parse of the whole file, which gives the messages. Each element
+// is found and parsed before the next is looked for, so the file is read
+// from memory once. simdjson reports byte positions; errors are InputErrors
+// naming the file and the line of that position, and a file that ends early
+// says so.
 // Internal to the workloads library: only the JSON readers include it.
 #include <cstddef>
 #include <functional>
@@ -47,11 +50,19 @@ class Documents {
   // nesting up to 64 levels); `depth` is its nesting below the element.
   void check_value(ondemand::value value, int depth = 1);
   // The type of a value, or an InputError when it is not a JSON value.
-  ondemand::json_type type_of(ondemand::value& value, const char* context);
+  ondemand::json_type type_of(ondemand::value& value, const char* context) {
+    ondemand::json_type type{};
+    check(value.type().get(type), context, start_of(value));
+    return type;
+  }
   // Throws the located InputError for a simdjson error (no-op for SUCCESS).
   // `context` says what was being read ("an object", "an array", ...);
   // `fallback` is where to point when simdjson cannot say where it stopped.
-  void check(simdjson::error_code error, const char* context, const char* fallback = nullptr);
+  // Inline: it runs for every value read, and almost always succeeds.
+  void check(simdjson::error_code error, const char* context, const char* fallback = nullptr) {
+    if (error != simdjson::SUCCESS) [[unlikely]]
+      report(error, context, fallback);
+  }
 
   // Where a value starts in the file (a pointer into the buffer).
   static const char* start_of(ondemand::value& value) { return value.raw_json_token().data(); }
@@ -61,16 +72,15 @@ class Documents {
 
  private:
   [[noreturn]] void fail(const char* position, const std::string& what);
+  [[noreturn]] void report(simdjson::error_code error, const char* context, const char* fallback);
   const char* current_location();  // nullptr at the end of the document
   const char* last_byte() const;  // the last non-blank byte of the file
   void read_file();
-  // Offsets [start, end) of each element of the array that opens at `open`;
-  // false when the file is not a plain well-formed sequence of elements at
-  // the top level (the whole-file parse then reports what is wrong).
-  bool split_array(std::size_t open);
-  // Parses the split elements one at a time from `from`; returns the index
-  // of the element whose error must be re-read in the whole file, or npos.
-  std::size_t each_element(std::size_t from, const std::function<void(ondemand::value)>& each);
+  // Parses the elements of the array that opens at `open` one at a time,
+  // each as its own document; returns npos when the whole array was read,
+  // else how many elements were handed over before one must be read within
+  // the whole file (an unusual element, a syntax error, an error to report).
+  std::size_t each_element(std::size_t open, const std::function<void(ondemand::value)>& each);
   void whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each);
 
   std::string path_;
@@ -83,10 +93,6 @@ class Documents {
   bool started_ = false;  // a document is being iterated: simdjson can say where it is
   bool one_element_ = false;  // parsing one element: errors are re-read in the whole file
   std::size_t elements_ = 0;
-  struct Span {
-    std::size_t start, end;
-  };
-  std::vector<Span> spans_;
   ondemand::parser parser_;
   ondemand::document document_;        // array layout
   ondemand::document_reference record_;  // JSON Lines: the current document

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "workloads/json_documents.h"
+#include "workloads/philly_record.h"
 #include "workloads/production_traces.h"
 #include "workloads/trace_io.h"
 
@@ -26,33 +27,10 @@ namespace {
 
 using json::ondemand::json_type;
 using json::ondemand::value;
+using philly::AttemptRecord;
+using philly::JobRecord;
+using philly::Member;
 using trace::Issues;
-
-// A member of a job as found in the file; `at` points at its value (for the
-// line of an error). Everything is read in one pass over the object, in file
-// order, then checked in a fixed order, so that which error a bad job reports
-// does not depend on the order of its members.
-struct Member {
-  bool present = false;
-  json_type type = json_type::null;
-  std::string_view text;  // string values
-  double number = 0;      // number values
-  const char* at = nullptr;
-};
-
-struct AttemptRecord {
-  const char* at = nullptr;
-  bool is_object = false;
-  Member start_time, end_time, detail;
-  const char* bad_machine = nullptr;  // the first machine without a 'gpus' array
-  std::uint32_t gpus = 0;             // GPUs listed in `detail`
-};
-
-struct JobRecord {
-  const char* at = nullptr;
-  Member jobid, id, submitted_time, attempts, num_gpus, user, status, runtime;
-  std::vector<AttemptRecord> attempt_list;
-};
 
 struct Attempt {
   bool has_start = false, has_end = false;
@@ -65,6 +43,11 @@ std::string utc_label(double origin) {
   return trace::format_datetime(static_cast<std::int64_t>(origin)) + " UTC";
 }
 
+// The job's id as a name: "jobid" in cluster_job_log, "id" in the derived subset.
+std::string name_of(const Member& id) {
+  return id.type == json_type::string ? std::string(id.text) : fmt::format("{}", id.number);
+}
+
 class PhillyReader {
  public:
   PhillyReader(const TraceReadOptions& options, Workload& out, TraceReadReport& report)
@@ -72,7 +55,7 @@ class PhillyReader {
 
   void read(const std::string& path) {
     json::Documents in(path);
-    trace::reserve_for_file(out_, path, 200, true);
+    trace::reserve_for_file(out_, path, kFewestBytesPerJob, true);
     const auto rows_before = report_.rows;
     in.for_each([&](value element) {
       report_.rows = rows_before + in.elements_started();
@@ -81,112 +64,26 @@ class PhillyReader {
   }
 
   void finish() {
-    trace::rebase_to_first_submit(out_, issues_, &utc_label);
+    origin_.finish(out_, issues_, &utc_label);
     issues_.note("times read as US Pacific wall-clock (PDT/PST) and converted to UTC");
     issues_.note(issues_.options().sum_attempts
                      ? "run time = sum of all attempts; recorded start = start of the first attempt"
                      : "run time = end - start of the last attempt; recorded start = its start");
+    for (trace::CountedNote* n : {&runtime_ignored_, &earlier_attempts_, &clock_skew_, &gpus_differ_, &unsummed_})
+      n->flush(issues_);
     issues_.finish();
   }
 
  private:
-  // --- reading: one pass over the job object, every value checked -----------
+  // A kept job needs a submitted_time and an attempt with a start and an end
+  // time: no job object is shorter, so reserving for this many bytes per job
+  // never falls short (untouched reserved memory costs nothing).
+  static constexpr std::size_t kFewestBytesPerJob = 100;
 
-  // Reads a member's value into `m` (the first occurrence of a key wins; a
-  // repeated key is only checked). Strings and numbers are kept; arrays and
-  // objects are left to the caller when `descend` says so.
-  bool take(json::Documents& in, Member& m, value& v, bool descend_into_arrays = false) {
-    if (m.present) {
-      in.check_value(v);
-      return false;
-    }
-    m.present = true;
-    m.at = json::Documents::start_of(v);
-    m.type = in.type_of(v, "an object");
-    if (m.type == json_type::string) in.check(v.get_string().get(m.text), "a string", m.at);
-    else if (m.type == json_type::number) in.check(v.get_double().get(m.number), "a number", m.at);
-    else if (m.type == json_type::array && descend_into_arrays) return true;
-    else in.check_value(v);
-    return false;
+  // Where an error points; line numbers are only counted when one is made.
+  static SourceLocation at(json::Documents& in, const char* position, const char* field) {
+    return {in.path(), in.line_at(position), field};
   }
-
-  template <class F>
-  void members(json::Documents& in, value& object_value, const char* at, F&& on_member) {
-    json::ondemand::object object;
-    in.check(object_value.get_object().get(object), "an object", at);
-    for (auto field : object) {
-      std::string_view key;
-      in.check(field.unescaped_key().get(key), "an object", at);
-      value v;
-      in.check(field.value().get(v), "an object", at);
-      on_member(key, v);
-    }
-  }
-
-  template <class F>
-  void elements(json::Documents& in, value& array_value, const char* at, F&& on_element) {
-    json::ondemand::array array;
-    in.check(array_value.get_array().get(array), "an array", at);
-    for (auto element : array) {
-      value v;
-      in.check(element.get(v), "an array", at);
-      on_element(v);
-    }
-  }
-
-  void read_attempt(json::Documents& in, value& v, AttemptRecord& a) {
-    a.at = json::Documents::start_of(v);
-    a.is_object = in.type_of(v, "an array") == json_type::object;
-    if (!a.is_object) return in.check_value(v);
-    members(in, v, a.at, [&](std::string_view key, value& m) {
-      if (key == "start_time") take(in, a.start_time, m);
-      else if (key == "end_time") take(in, a.end_time, m);
-      else if (key == "detail") {
-        if (take(in, a.detail, m, true)) elements(in, m, a.detail.at, [&](value& machine) { read_machine(in, machine, a); });
-      } else in.check_value(m);
-    });
-  }
-
-  void read_machine(json::Documents& in, value& machine, AttemptRecord& a) {
-    const char* at = json::Documents::start_of(machine);
-    bool has_gpus = false;
-    if (in.type_of(machine, "an array") == json_type::object) {
-      members(in, machine, at, [&](std::string_view key, value& m) {
-        if (key == "gpus" && !has_gpus && in.type_of(m, "an object") == json_type::array) {
-          has_gpus = true;
-          elements(in, m, at, [&](value& gpu) {
-            in.check_value(gpu, 3);
-            ++a.gpus;
-          });
-        } else {
-          in.check_value(m);
-        }
-      });
-    } else {
-      in.check_value(machine);
-    }
-    if (!has_gpus && !a.bad_machine) a.bad_machine = at;
-  }
-
-  void read_record(json::Documents& in, value& v, JobRecord& r) {
-    r = JobRecord{json::Documents::start_of(v), {}, {}, {}, {}, {}, {}, {}, {}, std::move(r.attempt_list)};
-    r.attempt_list.clear();
-    members(in, v, r.at, [&](std::string_view key, value& m) {
-      if (key == "jobid") take(in, r.jobid, m);
-      else if (key == "id") take(in, r.id, m);
-      else if (key == "submitted_time") take(in, r.submitted_time, m);
-      else if (key == "attempts") {
-        if (take(in, r.attempts, m, true))
-          elements(in, m, r.attempts.at, [&](value& a) { read_attempt(in, a, r.attempt_list.emplace_back()); });
-      } else if (key == "num_gpus") take(in, r.num_gpus, m);
-      else if (key == "user") take(in, r.user, m);
-      else if (key == "status") take(in, r.status, m);
-      else if (key == "runtime") take(in, r.runtime, m);
-      else in.check_value(m);
-    });
-  }
-
-  // --- checking and mapping ---------------------------------------------------
 
   // An optional time member: null / absent / "None" mean unknown. Returns
   // false (after bad_row) when present but malformed.
@@ -194,92 +91,93 @@ class PhillyReader {
     has = false;
     if (!m.present || m.type == json_type::null) return true;
     if (m.type != json_type::string) {
-      issues_.bad_row({in.path(), in.line_at(m.at), key},
-                      fmt::format("expected a time string, found {}", json::type_name(m.type)));
+      issues_.bad_row(at(in, m.at, key), fmt::format("expected a time string, found {}", json::type_name(m.type)));
       return false;
     }
     if (m.text.empty() || m.text == "None") return true;
     std::int64_t wall = 0;
-    if (!trace::parse_datetime(m.text, wall)) {
-      issues_.bad_row({in.path(), in.line_at(m.at), key},
-                      fmt::format("not a date 'YYYY-MM-DD HH:MM:SS': '{}'", m.text));
+    if (!dates_.parse(m.text, wall)) {
+      issues_.bad_row(at(in, m.at, key), fmt::format("not a date 'YYYY-MM-DD HH:MM:SS': '{}'", m.text));
       return false;
     }
-    utc = trace::us_pacific_to_utc(wall);
+    utc = pacific_.to_utc(wall);
     has = true;
     return true;
   }
 
+  // Checks the attempts of `r` into attempts_; false (after bad_row) when one is malformed.
+  bool read_attempts(json::Documents& in, const JobRecord& r) {
+    attempts_.clear();
+    for (const AttemptRecord& a : r.attempt_list) {
+      if (!a.is_object) {
+        issues_.bad_row(at(in, a.at, "attempts"), "an attempt must be an object");
+        return false;
+      }
+      Attempt t;
+      if (!read_time(in, a.start_time, "start_time", t.has_start, t.start)) return false;
+      if (!read_time(in, a.end_time, "end_time", t.has_end, t.end)) return false;
+      if (a.detail.present && a.detail.type != json_type::null) {
+        if (a.detail.type != json_type::array) {
+          issues_.bad_row(at(in, a.detail.at, "detail"), "'detail' must be an array of machines");
+          return false;
+        }
+        if (a.bad_machine) {
+          issues_.bad_row(at(in, a.bad_machine, "gpus"), "each machine in 'detail' needs a 'gpus' array");
+          return false;
+        }
+        t.gpus = a.gpus;
+        t.has_detail = true;
+      }
+      attempts_.push_back(t);
+    }
+    return true;
+  }
+
   void job(json::Documents& in, value& v) {
-    const std::string& file = in.path();
     const char* element_at = json::Documents::start_of(v);
     const json_type type = in.type_of(v, "the top-level array");
     if (type != json_type::object) {
       in.check_value(v);
-      issues_.bad_row({file, in.line_at(element_at), ""},
-                      fmt::format("expected a job object, found {}", json::type_name(type)));
+      issues_.bad_row(at(in, element_at, ""), fmt::format("expected a job object, found {}", json::type_name(type)));
       return;
     }
     JobRecord& r = record_;
-    read_record(in, v, r);
-    auto line = [&](const char* at) { return in.line_at(at); };
+    philly::read_job_record(in, v, r);
 
-    // Id: "jobid" in cluster_job_log, "id" in the derived subset.
     const Member& id = r.jobid.present ? r.jobid : r.id;
     if (!id.present || !(id.type == json_type::string || id.type == json_type::number)) {
-      issues_.bad_row({file, line(r.at), "jobid"}, "missing job id ('jobid' or 'id')");
+      issues_.bad_row(at(in, r.at, "jobid"), "missing job id ('jobid' or 'id')");
       return;
     }
-    std::string name = id.type == json_type::string ? std::string(id.text) : fmt::format("{}", id.number);
 
     bool has_submit = false;
     std::int64_t submit = 0;
     if (!read_time(in, r.submitted_time, "submitted_time", has_submit, submit)) return;
     if (!has_submit) {
-      issues_.bad_row({file, line(r.at), "submitted_time"}, fmt::format("job {} has no submitted_time", name));
+      issues_.bad_row(at(in, r.at, "submitted_time"), fmt::format("job {} has no submitted_time", name_of(id)));
       return;
     }
 
     if (!r.attempts.present || r.attempts.type != json_type::array) {
-      issues_.bad_row({file, line(r.at), "attempts"}, fmt::format("job {}: 'attempts' must be an array", name));
+      issues_.bad_row(at(in, r.at, "attempts"), fmt::format("job {}: 'attempts' must be an array", name_of(id)));
       return;
     }
-    attempts_.clear();
-    for (const AttemptRecord& a : r.attempt_list) {
-      if (!a.is_object) {
-        issues_.bad_row({file, line(a.at), "attempts"}, "an attempt must be an object");
-        return;
-      }
-      Attempt at;
-      if (!read_time(in, a.start_time, "start_time", at.has_start, at.start)) return;
-      if (!read_time(in, a.end_time, "end_time", at.has_end, at.end)) return;
-      if (a.detail.present && a.detail.type != json_type::null) {
-        if (a.detail.type != json_type::array) {
-          issues_.bad_row({file, line(a.detail.at), "detail"}, "'detail' must be an array of machines");
-          return;
-        }
-        if (a.bad_machine) {
-          issues_.bad_row({file, line(a.bad_machine), "gpus"}, "each machine in 'detail' needs a 'gpus' array");
-          return;
-        }
-        at.gpus = a.gpus;
-        at.has_detail = true;
-      }
-      attempts_.push_back(at);
-    }
+    if (!read_attempts(in, r)) return;
     const auto& attempts = attempts_;
-    const SourceLocation where{file, line(r.at), "attempts"};
     if (attempts.empty()) {
-      issues_.skip(where, trace::reason::never_started, fmt::format("job {} has no scheduling attempt", name));
+      issues_.skip(at(in, r.at, "attempts"), trace::reason::never_started,
+                   fmt::format("job {} has no scheduling attempt", name_of(id)));
       return;
     }
     const Attempt& last = attempts.back();
     if (!last.has_end) {
-      issues_.skip(where, trace::reason::unfinished, fmt::format("job {}: last attempt has no end_time", name));
+      issues_.skip(at(in, r.at, "attempts"), trace::reason::unfinished,
+                   fmt::format("job {}: last attempt has no end_time", name_of(id)));
       return;
     }
     if (!last.has_start) {
-      issues_.skip(where, trace::reason::missing_runtime, fmt::format("job {}: last attempt has no start_time", name));
+      issues_.skip(at(in, r.at, "attempts"), trace::reason::missing_runtime,
+                   fmt::format("job {}: last attempt has no start_time", name_of(id)));
       return;
     }
 
@@ -292,16 +190,15 @@ class PhillyReader {
       }
     if (const Member& n = r.num_gpus; n.present && n.type != json_type::null) {
       if (n.type != json_type::number || n.number < 0 || n.number != std::floor(n.number)) {
-        issues_.bad_row({file, line(n.at), "num_gpus"}, "num_gpus must be a whole number >= 0");
+        issues_.bad_row(at(in, n.at, "num_gpus"), "num_gpus must be a whole number >= 0");
         return;
       }
       if (gpus < 0) gpus = static_cast<std::int64_t>(n.number);
-      else if (gpus != static_cast<std::int64_t>(n.number))
-        issues_.note("num_gpus differs from the GPUs listed in the attempt details: the details were used");
+      else if (gpus != static_cast<std::int64_t>(n.number)) gpus_differ_.add(issues_);
     }
     if (gpus <= 0) {
-      issues_.skip({file, line(r.at), "detail"}, trace::reason::no_gpu,
-                   fmt::format("job {}: no GPU in the attempt details", name));
+      issues_.skip(at(in, r.at, "detail"), trace::reason::no_gpu,
+                   fmt::format("job {}: no GPU in the attempt details", name_of(id)));
       return;
     }
 
@@ -311,7 +208,7 @@ class PhillyReader {
       bool first = true;
       for (const Attempt& a : attempts) {
         if (!a.has_start || !a.has_end) {
-          issues_.note("attempts without a start or end time were left out of the sum");
+          unsummed_.add(issues_);
           continue;
         }
         runtime += static_cast<double>(a.end - a.start);
@@ -321,26 +218,32 @@ class PhillyReader {
     } else {
       runtime = static_cast<double>(last.end - last.start);
     }
-    if (!trace::runtime_ok(issues_, {file, line(r.attempt_list.empty() ? r.at : r.attempt_list.back().at), "end_time"}, runtime)) return;
+    if (!(runtime > 0) &&
+        !trace::runtime_ok(issues_, at(in, r.attempt_list.empty() ? r.at : r.attempt_list.back().at, "end_time"),
+                           runtime))
+      return;
 
     Job j;
     j.id = static_cast<std::int64_t>(out_.jobs.size());
-    j.submit = static_cast<double>(submit);
+    double recorded_start = static_cast<double>(start);
+    if (recorded_start < static_cast<double>(submit)) {
+      clock_skew_.add(issues_);
+      recorded_start = static_cast<double>(submit);
+    }
+    // Times are stored from the first kept submit (see trace::SubmitOrigin).
+    const double origin = origin_.offset_for(static_cast<double>(submit));
+    j.submit = static_cast<double>(submit) - origin;
+    j.recorded_start = recorded_start - origin;
     j.num_gpus = static_cast<std::uint32_t>(gpus);
     j.work = runtime;
-    j.recorded_start = static_cast<double>(start);
-    if (j.recorded_start < j.submit) {
-      issues_.note("attempt started before the job's submitted_time (clock skew): recorded start set to submit");
-      j.recorded_start = j.submit;
-    }
     if (r.user.present && r.user.type == json_type::string) j.user = out_.intern_user(std::string(r.user.text));
     if (r.status.present && r.status.type == json_type::string && r.status.text != "Pass")
       issues_.note(fmt::format("status {}: kept with the run time it used", r.status.text));
-    if (r.runtime.present) issues_.note("field 'runtime' ignored: the run time is recomputed from the attempts");
-    if (attempts.size() > 1 && !issues_.options().sum_attempts)
-      issues_.note("jobs with several attempts: earlier attempts ignored (sum_attempts adds them up)");
+    if (r.runtime.present) runtime_ignored_.add(issues_);
+    if (attempts.size() > 1 && !issues_.options().sum_attempts) earlier_attempts_.add(issues_);
     out_.jobs.push_back(j);
-    out_.job_names.push_back(std::move(name));
+    if (id.type == json_type::string) out_.job_names.emplace_back(id.text);
+    else out_.job_names.push_back(name_of(id));
     ++report_.kept;
   }
 
@@ -349,6 +252,16 @@ class PhillyReader {
   TraceReadReport& report_;
   JobRecord record_;              // reused: its attempt list keeps its capacity
   std::vector<Attempt> attempts_;
+  trace::DatetimeParser dates_;
+  trace::UsPacificClock pacific_;
+  trace::SubmitOrigin origin_;
+  // Notes that may be made for every job.
+  trace::CountedNote runtime_ignored_{"field 'runtime' ignored: the run time is recomputed from the attempts"};
+  trace::CountedNote earlier_attempts_{"jobs with several attempts: earlier attempts ignored (sum_attempts adds them up)"};
+  trace::CountedNote clock_skew_{
+      "attempt started before the job's submitted_time (clock skew): recorded start set to submit"};
+  trace::CountedNote gpus_differ_{"num_gpus differs from the GPUs listed in the attempt details: the details were used"};
+  trace::CountedNote unsummed_{"attempts without a start or end time were left out of the sum"};
 };
 
 void read_philly(const std::vector<std::string>& paths, const TraceReadOptions& options, Workload& out,

@@ -6,6 +6,7 @@
 //
 // Readers stream: a LineReader holds one buffer (1 MiB, grown only for a
 // longer line), never the whole file.
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -71,6 +72,18 @@ bool parse_int(std::string_view s, std::int64_t& out);
 // seconds since 1970-01-01 00:00:00 of the same wall-clock reading, i.e. the
 // time taken as UTC. False when malformed.
 bool parse_datetime(std::string_view s, std::int64_t& seconds);
+// parse_datetime for many readings: the date of the last good reading is
+// kept, so the readings of one day (most, in a trace in time order) only
+// have their time of day parsed. Same results as parse_datetime.
+class DatetimeParser {
+ public:
+  bool parse(std::string_view s, std::int64_t& seconds);
+
+ private:
+  std::array<char, 10> date_{};  // "YYYY-MM-DD" of the last good reading
+  std::int64_t day_seconds_ = 0;
+  bool has_date_ = false;
+};
 // Seconds of a civil date (proleptic Gregorian) since 1970-01-01.
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 // Converts a US Pacific wall-clock reading (seconds as from parse_datetime) to
@@ -78,6 +91,21 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 // second Sunday of March 02:00 to the first Sunday of November 02:00). The
 // repeated hour at the end of DST is read as its first (PDT) occurrence.
 std::int64_t us_pacific_to_utc(std::int64_t wall_seconds);
+// us_pacific_to_utc for many readings: the daylight-saving switches of the
+// last year seen are kept, so a trace of one year works them out once.
+class UsPacificClock {
+ public:
+  std::int64_t to_utc(std::int64_t wall_seconds) {
+    if (wall_seconds < year_start_ || wall_seconds >= next_year_start_) learn_year(wall_seconds);
+    const bool dst = wall_seconds >= dst_start_ && wall_seconds < dst_end_;
+    return wall_seconds + (dst ? 7 : 8) * 3600;
+  }
+
+ private:
+  void learn_year(std::int64_t wall_seconds);
+  std::int64_t year_start_ = 1, next_year_start_ = 0;  // empty: the first reading learns its year
+  std::int64_t dst_start_ = 0, dst_end_ = 0;
+};
 // Formats seconds since the epoch as "YYYY-MM-DD HH:MM:SS".
 std::string format_datetime(std::int64_t seconds);
 
@@ -193,6 +221,58 @@ void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_
 // absolute origin for the note (may be empty).
 void rebase_to_first_submit(Workload& out, Issues& issues,
                             const std::function<std::string(double origin)>& origin_label = {});
+
+// rebase_to_first_submit done while a reader appends jobs, for readers that
+// set only submit and recorded_start and read jobs mostly in submit order:
+// each job's times are stored less the first kept submit as it is read, and
+// finish() walks the jobs again only when a later job was submitted earlier
+// (or before 1970). The result is the same, bit for bit: times are whole
+// seconds, so the differences are exact.
+class SubmitOrigin {
+ public:
+  // What to subtract from the times of a job submitted at `submit` (absolute).
+  double offset_for(double submit) {
+    if (!started_) {
+      origin_ = earliest_ = submit;
+      started_ = true;
+    } else if (submit < earliest_) {
+      earliest_ = submit;
+    }
+    return origin_;
+  }
+  // Moves the origin to the earliest submit where needed and notes it
+  // ("time 0 = ..."), as rebase_to_first_submit does.
+  void finish(Workload& out, Issues& issues, const std::function<std::string(double origin)>& origin_label = {});
+
+ private:
+  bool started_ = false;
+  double origin_ = 0, earliest_ = 0;
+};
+
+// A note a reader may make for every row: Issues::note is called on its first
+// occurrence (which fixes its place among the notes) and later ones are only
+// counted, then handed over by flush(), so the per-row path does no lookup.
+class CountedNote {
+ public:
+  explicit CountedNote(const char* text) : text_(text) {}
+  void add(Issues& issues) {
+    if (made_) {
+      ++pending_;
+    } else {
+      issues.note(text_);
+      made_ = true;
+    }
+  }
+  void flush(Issues& issues) {
+    if (pending_ > 0) issues.note(text_, pending_);
+    pending_ = 0;
+  }
+
+ private:
+  const char* text_;
+  std::uint64_t pending_ = 0;
+  bool made_ = false;
+};
 
 // The file name without directories and extension ("openb_pod_list_default").
 std::string file_stem(const std::string& path);
