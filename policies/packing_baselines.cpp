@@ -1,5 +1,6 @@
 #include "policies/packing_baselines.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -100,35 +101,44 @@ class GpuClustering final : public ScoredPlacement {
   void init(const PackingState& state) override {
     classes_.clear();
     request_class_.clear();
-    for (const PodRequest& r : workload_.requests) {
-      std::uint32_t c = 0;
-      while (c < classes_.size() && !(classes_[c].first == r.num_gpu && classes_[c].second == r.gpu_milli)) ++c;
-      if (c == classes_.size()) classes_.emplace_back(r.num_gpu, r.gpu_milli);
-      request_class_.push_back(c);
-    }
-    hosts_.assign(std::size_t{state.num_nodes()} * classes_.size(), 0);
+    hosts_.assign(state.num_nodes(), {});
     busy_.assign(state.num_nodes(), 0);
   }
   bool choose(const PackingState& state, std::uint32_t request, PackingChoice& out) override {
-    current_ = request;
+    current_ = class_of(request);
     return ScoredPlacement::choose(state, request, out);
   }
   void placed(const PackingState&, std::uint32_t request, const PackingChoice& c) override {
     if (workload_.requests[request].num_gpu == 0) return;
-    hosts_[std::size_t{c.node} * classes_.size() + request_class_[request]] = 1;
+    const std::uint32_t cls = class_of(request);
+    std::vector<std::uint32_t>& h = hosts_[c.node];
+    if (std::find(h.begin(), h.end(), cls) == h.end()) h.push_back(cls);
     busy_[c.node] = 1;
   }
 
  protected:
   double score(const PackingState&, std::uint32_t n, const PodRequest& r) const override {
-    if (r.num_gpu > 0 && hosts_[std::size_t{n} * classes_.size() + request_class_[current_]]) return 0;
+    const std::vector<std::uint32_t>& h = hosts_[n];
+    if (r.num_gpu > 0 && std::find(h.begin(), h.end(), current_) != h.end()) return 0;
     return busy_[n] ? 2 : 1;
   }
 
  private:
+  // The class (num_gpu, gpu_milli) of a request, numbered as first met.
+  std::uint32_t class_of(std::uint32_t request) {
+    while (request_class_.size() <= request) {
+      const PodRequest& r = workload_.requests[request_class_.size()];
+      std::uint32_t c = 0;
+      while (c < classes_.size() && !(classes_[c].first == r.num_gpu && classes_[c].second == r.gpu_milli)) ++c;
+      if (c == classes_.size()) classes_.emplace_back(r.num_gpu, r.gpu_milli);
+      request_class_.push_back(c);
+    }
+    return request_class_[request];
+  }
   std::vector<std::pair<std::uint32_t, std::uint32_t>> classes_;
   std::vector<std::uint32_t> request_class_;
-  std::vector<std::uint8_t> hosts_, busy_;
+  std::vector<std::vector<std::uint32_t>> hosts_;  // per node: classes of the GPU pods it runs
+  std::vector<std::uint8_t> busy_;
   std::uint32_t current_ = 0;
 };
 

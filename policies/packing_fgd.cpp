@@ -9,8 +9,8 @@ FgdPackingPlacement::FgdPackingPlacement(const PackingWorkload& workload, PodSha
     : workload_(workload), shapes_(std::move(shapes)) {}
 
 void FgdPackingPlacement::init(const PackingState& state) {
-  requests_ = static_cast<std::uint32_t>(workload_.requests.size());
-  cache_.assign(std::size_t{state.num_nodes()} * requests_, Cached{});
+  nodes_ = state.num_nodes();
+  cache_.assign(std::size_t{nodes_} * workload_.requests.size(), Cached{});
   frag_stamp_.assign(state.num_nodes(), 0);
   frag_.assign(state.num_nodes(), 0);
 }
@@ -61,10 +61,13 @@ double FgdPackingPlacement::growth(const PackingState& state, std::uint32_t n, c
 
 bool FgdPackingPlacement::choose(const PackingState& state, std::uint32_t request, PackingChoice& out) {
   const PodRequest& r = workload_.requests[request];
+  // Requests added to the workload after init (the event engine's adapter
+  // meets new ones) get their cache rows now.
+  if (cache_.size() < std::size_t{nodes_} * (request + 1)) cache_.resize(std::size_t{nodes_} * (request + 1));
   double best = std::numeric_limits<double>::infinity();
   std::uint32_t best_node = kNoModel, best_gpu = kNoModel;
   for (std::uint32_t n = 0; n < state.num_nodes(); ++n) {
-    Cached& c = cache_[std::size_t{n} * requests_ + request];
+    Cached& c = cache_[std::size_t{request} * nodes_ + n];
     if (c.stamp != state.version(n) + 1) {
       c.growth = growth(state, n, r, c.gpu);
       c.stamp = state.version(n) + 1;

@@ -30,13 +30,13 @@ class FgdPackingPlacement : public PackingPlacement {
 
   const PackingWorkload& workload_;
   PodShapes shapes_;
-  std::uint32_t requests_ = 0;
+  std::uint32_t nodes_ = 0;
   struct Cached {
     std::uint64_t stamp = 0;  // node version + 1 when computed; 0 = never
     double growth = 0;
     std::uint32_t gpu = 0;
   };
-  std::vector<Cached> cache_;                 // node-major, one per (node, request)
+  std::vector<Cached> cache_;                 // request-major, one per (request, node)
   std::vector<std::uint64_t> frag_stamp_;     // per node: version + 1 of frag_
   std::vector<double> frag_;
   std::vector<std::uint16_t> scratch_;

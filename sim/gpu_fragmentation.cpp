@@ -1,6 +1,7 @@
 #include "sim/gpu_fragmentation.h"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 
 namespace fastgpu {
@@ -20,7 +21,16 @@ PodShapes pod_shapes(const PackingWorkload& workload, double coverage) {
     covered += workload.request_pods[r];
   }
   for (double& w : out.weights) w /= covered;
-  return out;
+  std::vector<std::size_t> by_milli(out.shapes.size());
+  std::iota(by_milli.begin(), by_milli.end(), std::size_t{0});
+  std::stable_sort(by_milli.begin(), by_milli.end(),
+                   [&](std::size_t a, std::size_t b) { return out.shapes[a].gpu_milli > out.shapes[b].gpu_milli; });
+  PodShapes sorted;
+  for (std::size_t i : by_milli) {
+    sorted.shapes.push_back(out.shapes[i]);
+    sorted.weights.push_back(out.weights[i]);
+  }
+  return sorted;
 }
 
 double shape_fragmentation(const PodRequest& m, const PackingNodeView& node) {
@@ -41,9 +51,27 @@ double shape_fragmentation(const PodRequest& m, const PackingNodeView& node) {
 }
 
 double node_fragmentation(const PodShapes& shapes, const PackingNodeView& node) {
-  if (node.gpu_free.empty()) return 0;
+  const std::size_t gpus = node.gpu_free.size();
+  if (gpus == 0) return 0;
+  // Free capacities, highest first; shapes come by gpu_milli, highest first,
+  // so the GPUs with room for a shape only grow along the shapes.
+  std::uint16_t free[kMaxPackingGpusPerNode];
+  std::copy(node.gpu_free.begin(), node.gpu_free.end(), free);
+  std::sort(free, free + gpus, std::greater<>());
+  std::uint64_t total = 0;
+  for (std::size_t g = 0; g < gpus; ++g) total += free[g];
+  std::size_t usable = 0;     // GPUs with at least the shape's gpu_milli free
+  std::uint64_t usable_free = 0;
   double sum = 0;
-  for (std::size_t i = 0; i < shapes.shapes.size(); ++i) sum += shapes.weights[i] * shape_fragmentation(shapes.shapes[i], node);
+  for (std::size_t i = 0; i < shapes.shapes.size(); ++i) {
+    const PodRequest& m = shapes.shapes[i];
+    while (usable < gpus && free[usable] >= m.gpu_milli) usable_free += free[usable++];
+    std::uint64_t f = total;
+    if (m.num_gpu > 0 && m.cpu_milli <= node.cpu_free && m.memory_mib <= node.memory_free && node.model != kNoModel &&
+        (m.models >> node.model & 1) && usable >= m.num_gpu)
+      f = total - usable_free;
+    sum += shapes.weights[i] * static_cast<double>(f);
+  }
   return sum;
 }
 

@@ -23,7 +23,9 @@ namespace fastgpu {
 // The distribution of pod shapes a workload is expected to bring: the most
 // popular requests of a pod list that together cover at least `coverage` of
 // its pods (all of them with coverage = 1), with their shares renormalised to
-// sum to 1. Ties in popularity keep the list's first-seen order.
+// sum to 1. Ties in popularity keep the list's first-seen order. The kept
+// shapes are stored by gpu_milli, highest first, so that a node's
+// fragmentation is one merge of its sorted free capacities with the shapes.
 struct PodShapes {
   std::vector<PodRequest> shapes;
   std::vector<double> weights;  // sum to 1
@@ -32,7 +34,7 @@ PodShapes pod_shapes(const PackingWorkload& workload, double coverage = 1.0);
 
 // F_n(m) in milli-GPUs.
 double shape_fragmentation(const PodRequest& shape, const PackingNodeView& node);
-// F_n in milli-GPUs.
+// F_n in milli-GPUs. O(shapes + GPUs log GPUs).
 double node_fragmentation(const PodShapes& shapes, const PackingNodeView& node);
 
 }  // namespace fastgpu

@@ -54,6 +54,21 @@ void PackingState::allocate(std::uint32_t n, const PodRequest& r, std::span<cons
   ++version_[n];
 }
 
+void PackingState::set_gpu_free(std::uint32_t n, std::span<const std::uint16_t> gpu_free) {
+  if (gpu_free.size() != workload_.nodes[n].gpus) throw InternalError("packing: GPU count mismatch in set_gpu_free");
+  std::uint16_t* mine = gpu_free_.data() + first_gpu_[n];
+  if (std::equal(gpu_free.begin(), gpu_free.end(), mine)) return;
+  std::uint64_t total = 0;
+  for (std::size_t g = 0; g < gpu_free.size(); ++g) {
+    if (gpu_free[g] > 1000) throw InternalError("packing: more than a whole GPU free");
+    mine[g] = gpu_free[g];
+    total += gpu_free[g];
+  }
+  allocated_milli_ = allocated_milli_ + node_gpu_free_[n] - total;
+  node_gpu_free_[n] = total;
+  ++version_[n];
+}
+
 bool best_fit_gpus(const PodRequest& r, std::span<const std::uint16_t> gpu_free, std::vector<std::uint32_t>& gpus) {
   gpus.clear();
   if (r.num_gpu == 0) return true;

@@ -42,6 +42,11 @@ class PackingState {
   // Gives `r` to node n on the GPUs `gpus` (indexes within the node, one per
   // requested GPU). InternalError when it does not fit there.
   void allocate(std::uint32_t n, const PodRequest& r, std::span<const std::uint32_t> gpus);
+  // Sets node n's free GPU milli to `gpu_free` (one per GPU; CPU and memory
+  // unchanged), growing its version when anything changed: how a mirror of
+  // another cluster state (the event engine's, where pods also leave) is
+  // kept in step.
+  void set_gpu_free(std::uint32_t n, std::span<const std::uint16_t> gpu_free);
 
  private:
   const PackingWorkload& workload_;
