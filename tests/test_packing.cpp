@@ -46,10 +46,10 @@ void add_pods(PackingWorkload& w, const PodRequest& r, std::uint32_t count) {
 
 TEST_CASE("packing: fragmentation of a 2-node example, worked by hand") {
   // Node A: model 0, 8 cores, GPUs with 1000 and 300 milli free.
-  // Node B: model 1, 1 core free, one GPU with 600 free.
+  // Node B: model 1, 8 cores of which 1 is free, one GPU with 600 free.
   PackingWorkload w;
   w.models = {"X", "Y"};
-  w.nodes = {node(8000, 2, 0), node(1000, 1, 1)};
+  w.nodes = {node(8000, 2, 0), node(8000, 1, 1)};
   // Shapes: s1 (1 core, 1 GPU x 500) twice, s2 (2 cores, 1 whole GPU) once,
   // s3 (0.5 core, no GPU) once: weights 0.5, 0.25, 0.25.
   const PodRequest s1 = pod(1000, 1, 500), s2 = pod(2000, 1, 1000), s3 = pod(500, 0, 0);
