@@ -73,13 +73,15 @@ void read_workload(TableReader t, WorkloadSpec& w, ReadContext& ctx) {
   t.read("preemptible_fraction", s.preemptible_fraction);
   t.read("gpu_type_choices", s.gpu_type_choices);
   t.read("gpu_type_fraction", s.gpu_type_fraction);
+  read_packing(t, w.packing, ctx);
   t.finish();
 }
 
 void validate_workload(WorkloadSpec& w, const ClusterSpec& cluster, const ReadContext& ctx) {
   auto k = [](const char* name) { return std::string("workload.") + name; };
-  ctx.check(w.kind == "synthetic" || w.kind == "trace", k("kind"),
-            fmt::format("must be \"synthetic\" or \"trace\", got \"{}\"", w.kind));
+  ctx.check(w.kind == "synthetic" || w.kind == "trace" || w.kind == "packing", k("kind"),
+            fmt::format("must be \"synthetic\", \"trace\" or \"packing\", got \"{}\"", w.kind));
+  validate_packing(w, ctx);
   if (w.kind == "trace") {
     ctx.check(!w.trace_paths.empty(), k("trace"), "kind = \"trace\" needs workload.trace (a path or a list of paths)");
     ctx.check(!w.format.empty(), k("format"), "must name a trace format");
@@ -89,7 +91,9 @@ void validate_workload(WorkloadSpec& w, const ClusterSpec& cluster, const ReadCo
   ctx.check(std::isfinite(w.gpus_per_proc) && w.gpus_per_proc > 0, k("gpus_per_proc"),
             fmt::format("must be > 0, got {}", w.gpus_per_proc));
   if (w.name.empty()) {
-    w.name = w.kind == "trace" ? std::filesystem::path(w.trace_paths.front()).stem().string() : w.kind;
+    w.name = w.kind == "trace"     ? std::filesystem::path(w.trace_paths.front()).stem().string()
+             : w.kind == "packing" ? std::filesystem::path(w.packing.pod_lists.front()).stem().string()
+                                   : w.kind;
   }
   ctx.check(w.name.find('/') == std::string::npos, k("name"), "must not contain '/' (it names an HDF5 group)");
 

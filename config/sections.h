@@ -31,6 +31,11 @@ void validate_cluster(const ClusterSpec& cluster, const ReadContext& ctx);
 void read_workload(TableReader t, WorkloadSpec& w, ReadContext& ctx);
 void validate_workload(WorkloadSpec& w, const ClusterSpec& cluster, const ReadContext& ctx);
 
+// [workload] keys of kind = "packing" (read_packing.cpp), called by read_workload
+// and validate_workload.
+void read_packing(TableReader& t, PackingSpec& p, ReadContext& ctx);
+void validate_packing(const WorkloadSpec& w, const ReadContext& ctx);
+
 // [engine] (read_engine.cpp)
 void read_engine(TableReader t, EngineOptions& e, ReadContext& ctx);
 void validate_engine(const EngineOptions& e, const ReadContext& ctx);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "policies/sharing_placement.h"
 #include "sim/error.h"
 
 namespace fastgpu {
@@ -206,7 +207,10 @@ void LeastLoadedPlacement::pick_on_node(const SchedulingContext& ctx, NodeIndex 
 }
 
 const std::vector<std::string>& placement_names() {
-  static const std::vector<std::string> names{"first-fit", "least-loaded", "best-fit", "spread"};
+  // The packing placements run in the engine through SharingPlacement
+  // ("best-fit" is the engine's own).
+  static const std::vector<std::string> names{"first-fit",   "least-loaded", "best-fit",       "spread", "fgd",
+                                              "dot-product", "gpu-packing",  "gpu-clustering", "random"};
   return names;
 }
 
@@ -215,6 +219,8 @@ std::unique_ptr<Placement> make_placement(const std::string& name) {
   if (name == "least-loaded") return std::make_unique<LeastLoadedPlacement>();
   if (name == "best-fit") return std::make_unique<FitPlacement>(true);
   if (name == "spread") return std::make_unique<FitPlacement>(false);
+  if (name == "fgd" || name == "dot-product" || name == "gpu-packing" || name == "gpu-clustering" || name == "random")
+    return std::make_unique<SharingPlacement>(name);
   throw InputError("unknown placement '" + name + "'");
 }
 

@@ -26,8 +26,9 @@ class Placement {
   // GPUs; shared (fractional) jobs scan the GPUs.
   bool place(const SchedulingContext& ctx, JobIndex j, std::vector<GpuIndex>& gpus) const;
   // Same, restricted to the GPU types in `type_mask` (bit t = type t), e.g. the
-  // type a heterogeneity heuristic chose for the job.
-  bool place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+  // type a heterogeneity heuristic chose for the job. Virtual so that a
+  // placement may choose node and GPUs together (policies/sharing_placement.h).
+  virtual bool place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
                       std::vector<GpuIndex>& gpus) const;
 
  protected:

@@ -162,6 +162,20 @@ def main():
     names = [f"{n}-synthetic_load_{load}.png" for load in ("0.6", "1") for n in PER_WORKLOAD]
     check_dir(os.path.join(work, "sweep"), names + ["sweep-workload.load.png"], policies)
 
+    # A packing results file (fastgpu pack on the shipped openb cut, 2 seeds):
+    # one figure per pod list with the three curves, the index and the table.
+    packing_out = os.path.join(work, "packing.h5")
+    r = run([cli, "pack", os.path.join(source, "configs", "packing-openb.toml"), "-o", packing_out, "--seeds", "2",
+             "--policies", "fgd,best-fit", "-j", "2", "--quiet"])
+    if r.returncode != 0:
+        fail(f"fastgpu pack exited {r.returncode}:\n{r.stdout}")
+    plot(source, packing_out, os.path.join(work, "packing"))
+    for name in ("default_every8", "multigpu20_every8", "gpuspec20_every8"):
+        check_png(os.path.join(work, "packing", f"packing-openb_pod_list_{name}.png"))
+    table = open(os.path.join(work, "packing", "packing-table.md"), encoding="utf-8").read()
+    if "| fgd | best-fit |" not in table or "Paired difference fgd - best-fit" not in table:
+        fail(f"packing-table.md lacks the placements or the paired table:\n{table[:400]}")
+
     # Bad input: exit 2, one line naming the file, nothing written.
     missing = os.path.join(work, "none.h5")
     r = run([os.path.join(source, "scripts", "plot"), missing, "-o", os.path.join(work, "bad")])

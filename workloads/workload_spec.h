@@ -4,18 +4,20 @@
 #include <string>
 #include <vector>
 
+#include "workloads/packing_spec.h"
 #include "workloads/synthetic_spec.h"
 
 namespace fastgpu {
 
 struct WorkloadSpec {
-  std::string kind = "synthetic";       // synthetic | trace
+  std::string kind = "synthetic";       // synthetic | trace | packing
   std::string name;                     // defaults to the kind or the trace file's stem
   SyntheticSpec synthetic;
   std::vector<std::string> trace_paths; // kind = trace (paths relative to the config file)
   std::string format = "csv";           // trace format, see workloads/trace_reader.h
   bool skip_bad_rows = false;           // skip malformed rows (counted) instead of failing
   double gpus_per_proc = 1.0;           // SWF: GPUs per processor
+  PackingSpec packing;                  // kind = packing (docs/packing.md)
 };
 
 }  // namespace fastgpu
