@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "workloads/json_documents.h"
+#include "workloads/philly_attempts.h"
 #include "workloads/production_traces.h"
 #include "workloads/trace_io.h"
 
@@ -83,9 +84,7 @@ class PhillyReader {
   void finish() {
     trace::rebase_to_first_submit(out_, issues_, &utc_label);
     issues_.note("times read as US Pacific wall-clock (PDT/PST) and converted to UTC");
-    issues_.note(issues_.options().sum_attempts
-                     ? "run time = sum of all attempts; recorded start = start of the first attempt"
-                     : "run time = end - start of the last attempt; recorded start = its start");
+    issues_.note(philly::runs_note(issues_.options()));
     issues_.finish();
   }
 
@@ -305,22 +304,11 @@ class PhillyReader {
       return;
     }
 
-    double runtime = 0;
-    std::int64_t start = last.start;
-    if (issues_.options().sum_attempts) {
-      bool first = true;
-      for (const Attempt& a : attempts) {
-        if (!a.has_start || !a.has_end) {
-          issues_.note("attempts without a start or end time were left out of the sum");
-          continue;
-        }
-        runtime += static_cast<double>(a.end - a.start);
-        if (first) start = a.start;
-        first = false;
-      }
-    } else {
-      runtime = static_cast<double>(last.end - last.start);
-    }
+    attempt_times_.clear();
+    for (const Attempt& a : attempts) attempt_times_.push_back({a.has_start, a.has_end, a.start, a.end});
+    philly::read_runs(attempt_times_, issues_, runs_);
+    const double runtime = runs_.work;
+    const std::int64_t start = runs_.start;
     if (!trace::runtime_ok(issues_, {file, line(r.attempt_list.empty() ? r.at : r.attempt_list.back().at), "end_time"}, runtime)) return;
 
     Job j;
@@ -337,8 +325,7 @@ class PhillyReader {
     if (r.status.present && r.status.type == json_type::string && r.status.text != "Pass")
       issues_.note(fmt::format("status {}: kept with the run time it used", r.status.text));
     if (r.runtime.present) issues_.note("field 'runtime' ignored: the run time is recomputed from the attempts");
-    if (attempts.size() > 1 && !issues_.options().sum_attempts)
-      issues_.note("jobs with several attempts: earlier attempts ignored (sum_attempts adds them up)");
+    philly::store_failed_attempts(runs_, issues_, out_, j);
     out_.jobs.push_back(j);
     out_.job_names.push_back(std::move(name));
     ++report_.kept;
@@ -349,6 +336,8 @@ class PhillyReader {
   TraceReadReport& report_;
   JobRecord record_;              // reused: its attempt list keeps its capacity
   std::vector<Attempt> attempts_;
+  std::vector<philly::AttemptTimes> attempt_times_;
+  philly::JobRuns runs_;
 };
 
 void read_philly(const std::vector<std::string>& paths, const TraceReadOptions& options, Workload& out,

@@ -396,6 +396,8 @@ void rebase_to_first_submit(Workload& out, Issues& issues,
     j.earliest_start = std::max(0.0, j.earliest_start - origin);
     if (j.deadline != kNever) j.deadline -= origin;
   }
+  for (FailedAttempt& a : out.failed_attempts)
+    if (!std::isnan(a.recorded_start)) a.recorded_start -= origin;
   std::string label = origin_label ? origin_label(origin) : fmt::format("{:g} s in the trace's clock", origin);
   issues.note("time 0 = the first kept submit (" + label + ")");
 }
