@@ -56,7 +56,7 @@ std::vector<std::string> values_of(const std::string& line, const std::string& k
 
 struct TraceFacts {
   std::uint64_t jobs = 0, retried = 0, failed_attempts = 0;
-  double queueing_delay_mean = 0, jct_mean = 0, gpu_seconds = 0;
+  double queueing_delay_mean = 0, jct_mean = 0, gpu_seconds = 0, failed_gpu_seconds = 0;
 };
 
 TraceFacts scan(const std::string& path) {
@@ -79,8 +79,11 @@ TraceFacts scan(const std::string& path) {
     f.failed_attempts += starts.size() - 1;
     delay += static_cast<double>(pacific_2017(starts.front()) - s);
     jct += static_cast<double>(pacific_2017(ends.back()) - s);
-    for (std::size_t k = 0; k < starts.size(); ++k)
-      f.gpu_seconds += gpus * static_cast<double>(pacific_2017(ends[k]) - pacific_2017(starts[k]));
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+      const double used = gpus * static_cast<double>(pacific_2017(ends[k]) - pacific_2017(starts[k]));
+      f.gpu_seconds += used;
+      if (k + 1 < starts.size()) f.failed_gpu_seconds += used;
+    }
   }
   f.queueing_delay_mean = delay / static_cast<double>(f.jobs);
   f.jct_mean = jct / static_cast<double>(f.jobs);
@@ -118,6 +121,8 @@ TEST_CASE("philly attempts: recorded reproduces the trace's queueing delay, JCT 
   CHECK(std::lround(r.summary.wait_mean) == 1424);
   CHECK(r.summary.jct_mean == doctest::Approx(facts.jct_mean).epsilon(1e-12));
   CHECK(r.summary.busy_gpu_seconds == doctest::Approx(facts.gpu_seconds).epsilon(1e-12));
+  CHECK(r.summary.failed_gpu_seconds == doctest::Approx(facts.failed_gpu_seconds).epsilon(1e-12));
+  CHECK(facts.failed_attempts == 1246);
 
   // The single-run reading (last attempt only) loses the failed attempts'
   // GPU time and waits until the last attempt's start; the final wait of the
