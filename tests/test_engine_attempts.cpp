@@ -53,21 +53,22 @@ TEST_CASE("attempts: a failed run holds its GPUs for its length, then the job re
 
 TEST_CASE("attempts: keep_progress_on_failure keeps the progress; a run that outlasts the job completes it") {
   // A: work 100, failed attempts 30 and 200 s, progress kept:
-  //   0-30 run 1 fails (70 s left); run 2 would fail after 200 s but the job
-  //   completes first: 30-100. One failure, not two.
+  //   0-30 run 1 fails (70 s left); run 2 continues from the kept progress and
+  //   pays the restore time (10 s, the default): progress from 40; it would
+  //   fail after 200 s but the job completes first, at 110. One failure, not two.
   Workload w = make_workload({{0, 1, 100}});
   add_failed_attempts(w, 0, {{30, NAN}, {200, NAN}});
   w.finalize("test");
   EngineOptions options;
   options.keep_progress_on_failure = true;
   const RunResult keep = run_policy("fifo", w, uniform_cluster(1, 1), options);
-  CHECK(keep.jobs[0].end == 100);
+  CHECK(keep.jobs[0].end == 110);
   CHECK(keep.jobs[0].attempts == 2);
   CHECK(keep.jobs[0].failed_attempts() == 1);
   CHECK(keep.jobs[0].final_start == 30);
   CHECK(keep.jobs[0].failed_gpu_seconds == 30);
-  CHECK(keep.jobs[0].gpu_seconds == 100);
-  // From scratch: 0-30, 30-230 (fails), 230-330.
+  CHECK(keep.jobs[0].gpu_seconds == 110);
+  // From scratch, no restore: 0-30, 30-230 (fails), 230-330.
   const RunResult restart = run_policy("fifo", w, uniform_cluster(1, 1));
   CHECK(restart.jobs[0].end == 330);
   CHECK(restart.jobs[0].attempts == 3);
