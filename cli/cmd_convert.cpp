@@ -105,7 +105,8 @@ int convert_command(const Args& args) {
       ("strict", "a job that would be skipped is an error naming file, line and field")
       ("skip-bad-rows", "skip and count malformed rows instead of failing")
       ("gpus-per-proc", po::value<double>()->value_name("X"), "swf: GPUs per processor (default 1)")
-      ("sum-attempts", "philly: run time = sum of all attempts (default: the last attempt)")
+      ("last-attempt-only", "philly: a single run, the last attempt (default: every attempt, the earlier ones failing)")
+      ("sum-attempts", "philly: a single run as long as all attempts together, from the first start")
       ("steps-per-second", po::value<double>()->value_name("X"), "gavel: steps/s of every job type (default 1)")
       ("throughputs", po::value<std::string>()->value_name("FILE"), "gavel: CSV job_type,steps_per_second")
       ("pin-gpu-type", "alibaba2020: the recorded gpu_type becomes a type constraint")
@@ -125,6 +126,9 @@ int convert_command(const Args& args) {
   o.strict = cl.has("strict");
   o.skip_bad_rows = cl.has("skip-bad-rows");
   o.sum_attempts = cl.has("sum-attempts");
+  o.last_attempt_only = cl.has("last-attempt-only");
+  if (o.sum_attempts && o.last_attempt_only)
+    throw InputError("convert: --last-attempt-only and --sum-attempts ask for different single runs: give one");
   o.pin_gpu_type = cl.has("pin-gpu-type");
   if (cl.has("gpus-per-proc")) o.gpus_per_proc = cl.vm()["gpus-per-proc"].as<double>();
   if (cl.has("steps-per-second")) o.steps_per_second = cl.vm()["steps-per-second"].as<double>();

@@ -39,6 +39,7 @@ void read_engine(TableReader t, EngineOptions& e, ReadContext& ctx) {
   t.read("seed_alpha", e.responsiveness_alpha);
   for (const EngineNumber& n : kEngineNumbers) t.read(n.key, e.*n.field);
   t.read("check", e.check_invariants);
+  t.read("keep_progress_on_failure", e.keep_progress_on_failure);
   t.finish();
 }
 

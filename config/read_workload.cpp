@@ -40,6 +40,8 @@ void read_workload(TableReader t, WorkloadSpec& w, ReadContext& ctx) {
   t.read("format", w.format);
   t.read("skip_bad_rows", w.skip_bad_rows);
   t.read("gpus_per_proc", w.gpus_per_proc);
+  t.read("last_attempt_only", w.last_attempt_only);
+  t.read("sum_attempts", w.sum_attempts);
 
   SyntheticSpec& s = w.synthetic;
   t.read("jobs", s.jobs);
@@ -90,6 +92,8 @@ void validate_workload(WorkloadSpec& w, const ClusterSpec& cluster, const ReadCo
   }
   ctx.check(std::isfinite(w.gpus_per_proc) && w.gpus_per_proc > 0, k("gpus_per_proc"),
             fmt::format("must be > 0, got {}", w.gpus_per_proc));
+  ctx.check(!(w.last_attempt_only && w.sum_attempts), k("sum_attempts"),
+            "last_attempt_only and sum_attempts ask for different single runs: set one");
   if (w.name.empty()) {
     w.name = w.kind == "trace"     ? std::filesystem::path(w.trace_paths.front()).stem().string()
              : w.kind == "packing" ? std::filesystem::path(w.packing.pod_lists.front()).stem().string()

@@ -87,13 +87,29 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
   t.add_column("policy", Table::Align::left);
   t.add_column("seeds");
   add_metric_columns(t);
+  // When some run of the results had failed attempts, every workload's table
+  // also shows the wait until the last run and the GPU time, all and failed.
+  bool failures = false;
+  for (const RunResult& r : runs) failures |= r.summary.failed_attempts > 0;
+  if (failures) {
+    t.add_column("final wait");
+    t.add_column("GPU-h");
+    t.add_column("failed GPU-h");
+  }
   for (std::size_t k = 0; k < order.size(); ++k) {
     const Group& g = groups[order[k]];
-    t.add_row({std::to_string(k + 1), g.label, std::to_string(g.by_seed.size()),
-               mean_pm(values(g, "makespan"), 1), mean_pm(values(g, "jct_mean"), 1), mean_pm(values(g, "jct_p99"), 1),
-               mean_pm(values(g, "wait_mean"), 1), mean_pm(values(g, "bounded_slowdown_mean"), 2),
-               mean_pm(values(g, "utilisation", 100), 1), mean_pm(values(g, "load_variance_mean"), 4),
-               format_count(mean(values(g, "jobs_completed"))) + "/" + format_count(mean(values(g, "jobs_rejected")))});
+    std::vector<std::string> row{
+        std::to_string(k + 1), g.label, std::to_string(g.by_seed.size()),
+        mean_pm(values(g, "makespan"), 1), mean_pm(values(g, "jct_mean"), 1), mean_pm(values(g, "jct_p99"), 1),
+        mean_pm(values(g, "wait_mean"), 1), mean_pm(values(g, "bounded_slowdown_mean"), 2),
+        mean_pm(values(g, "utilisation", 100), 1), mean_pm(values(g, "load_variance_mean"), 4),
+        format_count(mean(values(g, "jobs_completed"))) + "/" + format_count(mean(values(g, "jobs_rejected")))};
+    if (failures) {
+      row.push_back(mean_pm(values(g, "final_wait_mean"), 1));
+      row.push_back(mean_pm(values(g, "busy_gpu_seconds", 1.0 / 3600), 1));
+      row.push_back(mean_pm(values(g, "failed_gpu_seconds", 1.0 / 3600), 1));
+    }
+    t.add_row(std::move(row));
   }
   return t.render();
 }

@@ -1,6 +1,9 @@
 // recorded: replays the schedule a trace recorded. A job with a recorded start
 // (Job::recorded_start, seconds from the workload start) becomes ready at that
-// time, or at its arrival if the recorded start is earlier; a job without one
+// time, or at its arrival if the recorded start is earlier; a job with failed
+// attempts (Job::failed_attempts) replays each: its first run is ready at the
+// first attempt's recorded start and, after each failure, its next run at the
+// next attempt's (the last at Job::recorded_start); a job without one
 // (NaN) is ready at its arrival, ordered by submit time (FIFO fallback). Ready
 // jobs start in (recorded start or submit, index) order on the GPUs the
 // placement finds free. When the simulated cluster has no room for a job (it
@@ -53,20 +56,26 @@ class RecordedPolicy : public Policy {
 
   void on_arrival(SchedulingContext& ctx, JobIndex j) override {
     const Job& job = ctx.job(j);
-    if (std::isnan(job.recorded_start)) {
+    const Seconds start = next_recorded_start(ctx, j);
+    if (std::isnan(start)) {
       ++fallback_;
       make_ready(ctx, j, job.submit);
     } else {
       ++replayed_;
-      if (job.recorded_start > ctx.now())
-        ctx.set_timer(job.recorded_start, j);
-      else
-        make_ready(ctx, j, job.recorded_start);
+      wait_for(ctx, j, start);
     }
+  }
+  // A failed run: the job's next run starts at its own recorded start (the
+  // next attempt's, or the final run's), or at once if that has passed.
+  void on_failure(SchedulingContext& ctx, JobIndex j) override {
+    unblock_all();
+    const Seconds start = next_recorded_start(ctx, j);
+    if (std::isnan(start)) make_ready(ctx, j, ctx.now());
+    else wait_for(ctx, j, start);
   }
   void on_timer(SchedulingContext& ctx, std::uint64_t tag) override {
     const auto j = static_cast<JobIndex>(tag);
-    make_ready(ctx, j, ctx.job(j).recorded_start);
+    make_ready(ctx, j, next_recorded_start(ctx, j));
   }
   // A requeued job (preempted by nobody here, but kept correct) is ready at once.
   void on_requeue(SchedulingContext& ctx, JobIndex j) override {
@@ -116,6 +125,20 @@ class RecordedPolicy : public Policy {
     bool operator>(const Head& o) const { return std::tie(key, job) > std::tie(o.key, o.job); }
   };
 
+  // The recorded start of job j's next run: its next failed attempt's, then
+  // the final run's (Job::recorded_start); NaN if unknown.
+  static Seconds next_recorded_start(const SchedulingContext& ctx, JobIndex j) {
+    const Job& job = ctx.job(j);
+    const std::uint32_t run = ctx.failures(j);
+    if (run < job.failed_attempts) return ctx.workload().failed_attempts_of(job)[run].recorded_start;
+    return job.recorded_start;
+  }
+  void wait_for(SchedulingContext& ctx, JobIndex j, Seconds start) {
+    if (start > ctx.now())
+      ctx.set_timer(start, j);
+    else
+      make_ready(ctx, j, start);
+  }
   void make_ready(SchedulingContext& ctx, JobIndex j, Seconds order_key) {
     ready_at_[j] = ctx.now();
     Shape& s = shapes_[shape_of_[j]];

@@ -104,5 +104,8 @@ inline constexpr const char* kSummaryDataset = "/summary";
 inline constexpr const char* kRunsGroup = "/runs";
 inline constexpr const char* kRejectReasonTextColumn = "reject_reason_text";
 inline constexpr const char* kFirstGpuColumn = "first_gpu";
+// Derived per-job columns: first_start - submit and final_start - submit.
+inline constexpr const char* kWaitColumn = "wait";
+inline constexpr const char* kFinalWaitColumn = "final_wait";
 
 }  // namespace fastgpu::h5

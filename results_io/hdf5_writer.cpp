@@ -144,15 +144,19 @@ void check_run(const RunResult& r) {
     fail("per-type accounting vectors differ in length");
 }
 
-// jobs: every JobRecord field, then first_gpu and reject_reason_text.
+// jobs: every JobRecord field, then first_gpu, wait, final_wait and reject_reason_text.
 void write_jobs(hid_t group, const RunResult& r) {
   std::size_t reason_len = 1;
   for (const std::string& s : r.reject_reasons) reason_len = std::max(reason_len, s.size());
   const std::size_t first_gpu_at = sizeof(JobRecord);  // a multiple of 8: JobRecord holds doubles
-  const std::size_t text_at = first_gpu_at + sizeof(std::int64_t);
+  const std::size_t wait_at = first_gpu_at + sizeof(std::int64_t);
+  const std::size_t final_wait_at = wait_at + sizeof(double);
+  const std::size_t text_at = final_wait_at + sizeof(double);
   const std::size_t row_bytes = (text_at + reason_len + 7) / 8 * 8;
   Handle mem = h5::job_record_type(row_bytes);
   check_status(H5Tinsert(mem, h5::kFirstGpuColumn, first_gpu_at, H5T_NATIVE_INT64), "adding column first_gpu");
+  check_status(H5Tinsert(mem, h5::kWaitColumn, wait_at, H5T_NATIVE_DOUBLE), "adding column wait");
+  check_status(H5Tinsert(mem, h5::kFinalWaitColumn, final_wait_at, H5T_NATIVE_DOUBLE), "adding column final_wait");
   Handle text = h5::fixed_string_type(reason_len);
   check_status(H5Tinsert(mem, h5::kRejectReasonTextColumn, text_at, text), "adding column reject_reason_text");
   Handle file = packed_copy(mem);
@@ -168,6 +172,10 @@ void write_jobs(hid_t group, const RunResult& r) {
       const std::int64_t first_gpu =
           r.gpu_offset[j] < r.gpu_offset[j + 1] ? static_cast<std::int64_t>(r.gpu_arena[r.gpu_offset[j]]) : -1;
       std::memcpy(row + first_gpu_at, &first_gpu, sizeof first_gpu);
+      const JobRecord& rec = r.jobs[j];
+      const double wait = rec.first_start - rec.submit, final_wait = rec.final_start - rec.submit;
+      std::memcpy(row + wait_at, &wait, sizeof wait);
+      std::memcpy(row + final_wait_at, &final_wait, sizeof final_wait);
       const std::string& reason = r.reject_reasons[r.jobs[j].reject_reason];
       std::memcpy(row + text_at, reason.data(), reason.size());
     }

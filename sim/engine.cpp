@@ -38,6 +38,7 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
       allowed_types_(workload, cluster),
       estimator_(workload, options),
       dependencies_(workload),
+      attempts_(workload, options.keep_progress_on_failure),
       monitor_(cluster_),
       validator_(workload, cluster_, allowed_types_, policy_name),
       result_(workload, policy_name, options.seed, cluster_.num_gpus()),
@@ -46,6 +47,8 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
       pending_(jobs_),
       running_(jobs_) {
   for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = workload_.jobs[j].work;
+  if (attempts_.active())
+    for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = attempts_.first_run_work(j);
   alloc_arena_.reserve(jobs_.size() * 2);
 }
 
@@ -101,13 +104,16 @@ RunResult Engine::run() {
     }
     result_.add_final_gpus(state == JobState::finished ? gpus_held(j) : std::span<const GpuIndex>{});
   }
+  check_job_runs(workload_, result_.jobs(), options_.keep_progress_on_failure);
   return result_.finish(cluster_, monitor_, policy_, counters_, options_.responsiveness_alpha);
 }
 
 void Engine::handle(const Event& e) {
   switch (e.kind) {
     case EventKind::finish:
-      if (e.version == jobs_[e.job].version && jobs_[e.job].state == JobState::running) finish_job(e.job);
+      if (e.version != jobs_[e.job].version || jobs_[e.job].state != JobState::running) break;
+      if (attempts_.active() && attempts_.run_fails(e.job)) fail_allocation(e.job);
+      else finish_job(e.job);
       break;
     case EventKind::suspend_done: suspend_done(e.job); break;
     case EventKind::arrival: arrive(e.job); break;
@@ -216,7 +222,12 @@ void Engine::act_start(JobIndex j, std::span<const GpuIndex> gpus) {
   rt.state = JobState::running;
   JobRecord& r = result_.job(j);
   if (std::isnan(r.first_start)) r.first_start = now_;
-  begin_segment(j, now_ + (r.preemptions > 0 ? restore_time(j) : 0.0));
+  if (std::isnan(r.final_start)) {  // a run begins (not a resumption)
+    r.final_start = now_;
+    ++r.attempts;
+  }
+  const bool resumes = attempts_.active() ? attempts_.resumes(j, r.preemptions) : r.preemptions > 0;
+  begin_segment(j, now_ + (resumes ? restore_time(j) : 0.0));
 }
 
 void Engine::act_preempt(JobIndex j) {

@@ -16,6 +16,7 @@
 
 #include "sim/action_validator.h"
 #include "sim/allowed_gpu_types.h"
+#include "sim/attempt_plan.h"
 #include "sim/cluster_state.h"
 #include "sim/dependency_tracker.h"
 #include "sim/engine_options.h"
@@ -47,6 +48,8 @@ class Engine {
   void handle(const Event& e);
   void arrive(JobIndex j);
   void finish_job(JobIndex j);
+  // The job's current run ended in failure (sim/engine_failures.cpp).
+  void fail_allocation(JobIndex j);
   void suspend_done(JobIndex j);
   void reject_job(JobIndex j, const std::string& reason);
   void monitor_sample();
@@ -111,6 +114,7 @@ class Engine {
   AllowedGpuTypes allowed_types_;
   RuntimeEstimator estimator_;
   DependencyTracker dependencies_;
+  AttemptPlan attempts_;
   LoadMonitor monitor_;
   ActionValidator validator_;
   ResultBuilder result_;

@@ -25,6 +25,10 @@ struct EngineOptions {
   Seconds restore_seconds = 10;       // resuming a preempted job costs this before progress
   double checkpoint_seconds_per_gb = 0;  // extra checkpoint/restore time per GB of GPU memory
   double responsiveness_alpha = 0.5;  // weight of GPU load in the responsiveness metric (s per busy fraction)
+  // An allocation that ends in failure (a trace's failed attempt) re-queues
+  // its job; true keeps the progress made (as if checkpointed), false restarts
+  // the job from scratch, as Philly's retried jobs did.
+  bool keep_progress_on_failure = false;
   bool check_invariants = false;      // verify invariants after every instant (slow)
   std::uint64_t seed = 1;             // for the noisy estimator and policies that draw
 };

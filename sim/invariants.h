@@ -1,6 +1,9 @@
 #pragma once
 // Consistency checks of the engine's state as a policy sees it, run after
 // every simulated instant when EngineOptions::check_invariants is set.
+#include <span>
+
+#include "sim/run_result.h"
 #include "sim/scheduling_context.h"
 
 namespace fastgpu {
@@ -9,5 +12,18 @@ namespace fastgpu {
 // jobs' shares or exceeds one GPU, a running job has negative remaining work,
 // or the pending set holds a job that is not pending.
 void check_invariants(const SchedulingContext& ctx);
+
+}  // namespace fastgpu
+
+namespace fastgpu {
+
+// After the run: each job's runs agree with its recorded failed attempts.
+// A finished job started at least one run, its last run started no earlier
+// than its first and ended after it started; the GPU-seconds of failed runs
+// are part of its GPU-seconds; it failed no more often than it has failed
+// attempts, and exactly that often when failures restart the job (with
+// keep_progress a job whose work runs out first completes early). A job
+// without failed attempts has one run. Throws InternalError naming the job.
+void check_job_runs(const Workload& workload, std::span<const JobRecord> records, bool keep_progress);
 
 }  // namespace fastgpu

@@ -8,6 +8,13 @@
 
 namespace fastgpu {
 
+// One recorded run of a job that ended in failure, after which the job queued
+// again (a trace's earlier attempts). Stored in Workload::failed_attempts.
+struct FailedAttempt {
+  Seconds length = 0;             // seconds the attempt ran (reference GPUs) before it failed
+  Seconds recorded_start = NAN;   // its start in the trace (for replaying it); NaN = unknown
+};
+
 struct Job {
   std::int64_t id = 0;            // external id (trace id, or 0..n-1 for synthetic)
   Seconds submit = 0;             // arrival time, seconds since the workload start
@@ -23,6 +30,11 @@ struct Job {
   bool preemptible = true;
   Seconds requested_time = NAN;   // user's runtime request from the trace; NaN = unknown
   Seconds recorded_start = NAN;   // start recorded in a trace (for replaying it); NaN = unknown
+                                  // (with failed attempts: the start of the final, successful run)
+  // Failed attempts before the final run: Workload::failed_attempts
+  // [failed_attempts_begin, failed_attempts_begin + failed_attempts), in order.
+  std::uint32_t failed_attempts_begin = 0;
+  std::uint32_t failed_attempts = 0;
 
   bool has_deadline() const { return deadline != kNever; }
   // GPU capacity this job holds on each of its GPUs, in thousandths of a GPU.

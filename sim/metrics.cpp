@@ -164,7 +164,9 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   std::vector<double> jct, wait;
   jct.reserve(r.jobs.size());
   wait.reserve(r.jobs.size());
-  double slowdown_sum = 0, bounded_sum = 0;
+  double slowdown_sum = 0, bounded_sum = 0, final_wait_sum = 0;
+  s.failed_attempts = 0;
+  s.failed_gpu_seconds = 0;
   std::vector<std::pair<std::uint32_t, double>> user_slowdown;  // (user, slowdown)
   user_slowdown.reserve(r.jobs.size());
   for (const JobRecord& j : r.jobs) {
@@ -173,11 +175,14 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
       ++s.deadline_jobs;
       if (!finished || j.end > j.deadline) ++s.deadline_misses;
     }
+    s.failed_attempts += j.failed_attempts();
+    s.failed_gpu_seconds += j.failed_gpu_seconds;
     if (!finished) {
       ++s.jobs_rejected;
       continue;
     }
     ++s.jobs_completed;
+    final_wait_sum += j.final_wait();
     first_submit = std::min(first_submit, j.submit);
     last_end = std::max(last_end, j.end);
     jct.push_back(j.jct());
@@ -191,6 +196,7 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   s.makespan = s.jobs_completed > 0 ? last_end - first_submit : 0.0;
   s.slowdown_mean = s.jobs_completed > 0 ? slowdown_sum / completed : 0.0;
   s.bounded_slowdown_mean = s.jobs_completed > 0 ? bounded_sum / completed : 0.0;
+  s.final_wait_mean = s.jobs_completed > 0 ? final_wait_sum / completed : 0.0;
   s.deadline_miss_rate =
       s.deadline_jobs > 0 ? static_cast<double>(s.deadline_misses) / static_cast<double>(s.deadline_jobs) : 0.0;
 
@@ -279,6 +285,9 @@ const FieldDef kSummaryFields[] = {
     {"cost", &Summary::cost},
     {"preemptions", &Summary::preemptions},
     {"migrations", &Summary::migrations},
+    {"failed_attempts", &Summary::failed_attempts},
+    {"failed_gpu_seconds", &Summary::failed_gpu_seconds},
+    {"final_wait_mean", &Summary::final_wait_mean},
     {"busy_gpu_seconds", &Summary::busy_gpu_seconds},
     {"scheduler_seconds", &Summary::scheduler_seconds},
     {"wall_seconds", &Summary::wall_seconds},

@@ -27,6 +27,13 @@ class Policy {
   virtual void on_finish(SchedulingContext&, JobIndex) {}
   // A preempted job is pending again (its checkpoint completed).
   virtual void on_requeue(SchedulingContext&, JobIndex) {}
+  // A running job's run ended in failure; its GPUs are already free and it is
+  // pending again (a retry). By default it leaves like a finished job and
+  // queues like a new arrival.
+  virtual void on_failure(SchedulingContext& ctx, JobIndex j) {
+    on_finish(ctx, j);
+    on_arrival(ctx, j);
+  }
   // A timer set with SchedulingContext::set_timer fired.
   virtual void on_timer(SchedulingContext&, std::uint64_t /*tag*/) {}
   // A monitor sample updated the per-GPU loads.

@@ -22,20 +22,28 @@ struct JobRecord {
   float gpu_share = 1.0f;
   Seconds submit = 0;
   Seconds first_start = NAN;       // NaN if it never started
+  Seconds final_start = NAN;       // start of its last run (= first_start unless a run failed)
   Seconds end = NAN;               // finish time, or the rejection time
   Seconds deadline = kNever;
   double work = 0;                 // reference seconds (Job::work)
   Seconds runtime_alone = NAN;     // work / speed of the type it finished on, no slowdown
   double gpu_seconds = 0;          // allocated GPU-seconds, shares counted, overheads included
+  double failed_gpu_seconds = 0;   // the part of gpu_seconds held by runs that ended in failure
   std::uint32_t preemptions = 0;
   std::uint32_t migrations = 0;
+  std::uint32_t attempts = 0;      // runs started (a failed run's job starts a new run; resuming is not one)
   std::int8_t deadline_met = -1;   // -1 no deadline, 0 missed, 1 met
   bool on_reserved = false;        // started at least once on reserved GPUs
   TypeIndex gpu_type = 0;          // type of its (last) GPUs
   JobOutcome outcome = JobOutcome::finished;
   std::uint16_t reject_reason = 0; // index into RunResult::reject_reasons (0 = none)
 
-  Seconds wait() const { return first_start - submit; }
+  Seconds wait() const { return first_start - submit; }        // until the first start
+  // Until the start of the last run (a record without one had a single run).
+  Seconds final_wait() const { return (std::isnan(final_start) ? first_start : final_start) - submit; }
+  // Runs that ended in failure: every run but one that is still counted by
+  // final_start (the last one, unless the job was rejected after a failure).
+  std::uint32_t failed_attempts() const { return attempts - (std::isnan(final_start) || attempts == 0 ? 0u : 1u); }
   Seconds jct() const { return end - submit; }
 };
 
@@ -69,6 +77,9 @@ struct Summary {
   double energy_kwh = 0;
   double cost = 0;                   // allocated GPU-hours x price per hour
   std::uint64_t preemptions = 0, migrations = 0;
+  std::uint64_t failed_attempts = 0;   // runs that ended in failure, over all jobs
+  double failed_gpu_seconds = 0;       // GPU-seconds those runs held
+  Seconds final_wait_mean = 0;         // mean of final_start - submit over finished jobs
   double busy_gpu_seconds = 0;
   double scheduler_seconds = 0;      // wall time spent inside the policy
   double wall_seconds = 0;           // wall time of the whole run

@@ -27,7 +27,9 @@ Seconds SchedulingContext::estimated_work(JobIndex j) const { return engine_.est
 Seconds SchedulingContext::estimated_remaining_work(JobIndex j) const {
   const double estimate = engine_.estimator_.estimated_work(j);
   if (std::isnan(estimate)) return estimate;  // std::max would turn NaN into 0
-  const double done = engine_.workload_.jobs[j].work - engine_.remaining_now(j);
+  // Work beyond the current run is 0 unless a run fails (sim/attempt_plan.h).
+  const double done =
+      engine_.workload_.jobs[j].work - (engine_.remaining_now(j) + engine_.attempts_.work_beyond_run(j));
   return std::max(0.0, estimate - done);
 }
 Seconds SchedulingContext::estimated_finish(JobIndex j) const {
@@ -49,6 +51,7 @@ double SchedulingContext::attained_service(JobIndex j) const {
 }
 Seconds SchedulingContext::first_start(JobIndex j) const { return engine_.result_.job(j).first_start; }
 std::uint32_t SchedulingContext::preemptions(JobIndex j) const { return engine_.result_.job(j).preemptions; }
+std::uint32_t SchedulingContext::failures(JobIndex j) const { return engine_.attempts_.failures(j); }
 double SchedulingContext::rate_on(JobIndex /*j*/, std::span<const GpuIndex> gpus) const {
   return engine_.rate_on(gpus);
 }

@@ -48,13 +48,17 @@ class SchedulingContext {
   Seconds estimated_remaining_work(JobIndex j) const;
   // Expected finish time of a running job by its estimate (kNever if unknown).
   Seconds estimated_finish(JobIndex j) const;
-  // The true remaining work (reference seconds). For invariants and oracle
-  // studies; a realistic policy uses the estimates.
+  // The true remaining work (reference seconds) of the job's current run,
+  // until it ends (completes the job, or fails: Job::failed_attempts). For
+  // invariants and oracle studies; a realistic policy uses the estimates.
   double remaining_work(JobIndex j) const;
   // GPU-seconds the job has received so far (GPUs x time run, shares counted).
   double attained_service(JobIndex j) const;
   Seconds first_start(JobIndex j) const;        // NaN if never started
   std::uint32_t preemptions(JobIndex j) const;
+  // Runs of job j that ended in failure so far (its next run is run number
+  // failures(j), counted from 0).
+  std::uint32_t failures(JobIndex j) const;
   // Progress rate (reference seconds per second) of job j on these GPUs:
   // slowest GPU's speed divided by the placement slowdown.
   double rate_on(JobIndex j, std::span<const GpuIndex> gpus) const;

@@ -57,6 +57,15 @@ void validate_job(const Workload& w, std::size_t i, const std::string& source) {
               fmt::format("requested_time must be >= 0 or unknown, got {}", j.requested_time));
   if (!std::isnan(j.recorded_start) && !std::isfinite(j.recorded_start))
     bad_field(w, i, source, "recorded_start", "recorded_start must be finite or unknown");
+  if (static_cast<std::uint64_t>(j.failed_attempts_begin) + j.failed_attempts > w.failed_attempts.size())
+    bad_field(w, i, source, "failed_attempts", "failed attempts out of range of Workload::failed_attempts");
+  for (const FailedAttempt& a : w.failed_attempts_of(j)) {
+    if (!std::isfinite(a.length) || a.length < 0)
+      bad_field(w, i, source, "failed_attempts",
+                fmt::format("a failed attempt's length must be finite and >= 0 seconds, got {}", a.length));
+    if (!std::isnan(a.recorded_start) && !std::isfinite(a.recorded_start))
+      bad_field(w, i, source, "failed_attempts", "a failed attempt's recorded start must be finite or unknown");
+  }
   if (j.gpu_types > w.type_constraints.size())
     bad_field(w, i, source, "gpu_type",
               fmt::format("type constraint {} does not exist ({} defined)", j.gpu_types, w.type_constraints.size()));

@@ -1,6 +1,7 @@
 #pragma once
 // A workload: the jobs to replay, plus the string tables they refer to and the
 // optional dependency DAG between them.
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -19,6 +20,18 @@ struct Workload {
   // Dependencies as (before, after) pairs of job ids (Job::id): `after` cannot
   // arrive before `before` has finished. Resolved to indexes by finalize().
   std::vector<std::pair<std::int64_t, std::int64_t>> dependencies;
+  // Every job's recorded failed attempts, each job's in one run (Job::failed_attempts_begin).
+  std::vector<FailedAttempt> failed_attempts;
+
+  std::span<const FailedAttempt> failed_attempts_of(const Job& job) const {
+    return std::span(failed_attempts).subspan(job.failed_attempts_begin, job.failed_attempts);
+  }
+  // Appends a job's failed attempts and points the job at them.
+  void set_failed_attempts(Job& job, std::span<const FailedAttempt> attempts) {
+    job.failed_attempts_begin = static_cast<std::uint32_t>(failed_attempts.size());
+    job.failed_attempts = static_cast<std::uint32_t>(attempts.size());
+    failed_attempts.insert(failed_attempts.end(), attempts.begin(), attempts.end());
+  }
 
   // Sorts jobs by (submit, id), checks every field's range, checks that the
   // dependency graph is acyclic (Boost.Graph) and refers to existing jobs.

@@ -69,7 +69,7 @@ inline double peak_share(const RunResult& r) {
 
 // Every job ended exactly once (finished after it started, or rejected), the
 // summary agrees, and the GPUs' busy time equals the GPU-seconds the jobs
-// held (work conservation of the accounting). Returns the finished count.
+// held, failed runs of rejected jobs included (work conservation of the accounting). Returns the finished count.
 inline std::uint64_t check_every_job_ends_once(const RunResult& r, const Workload& w) {
   std::uint64_t finished = 0, rejected = 0;
   double held = 0;
@@ -82,6 +82,9 @@ inline std::uint64_t check_every_job_ends_once(const RunResult& r, const Workloa
     } else {
       ++rejected;
       CHECK(rec.preemptions == 0);
+      // Only a run that failed (a failed attempt) leaves a rejected job with GPU time.
+      if (rec.failed_attempts() == 0) CHECK(rec.gpu_seconds == 0);
+      held += rec.gpu_seconds;
     }
   }
   CHECK(finished + rejected == w.jobs.size());

@@ -372,3 +372,30 @@ TEST_CASE("csv trace: random damage never crashes the reader, it only raises Inp
   CHECK(ok > 0);
   CHECK(input_errors > 0);
 }
+
+TEST_CASE("csv trace: failed_attempts cells, their errors, and jobs without the column") {
+  ScratchDir dir("failed-attempts");
+  const Workload w = read_csv(dir.write("ok.csv",
+                                        "id,submit,num_gpus,work,recorded_start,failed_attempts\n"
+                                        "1,10,2,100,90,20@12;30\n"
+                                        "2,0,1,50,,\n"));
+  REQUIRE(w.jobs.size() == 2);
+  const Job& early = w.jobs[0];  // sorted by submit: id 2 first
+  CHECK(early.id == 2);
+  CHECK(early.failed_attempts == 0);
+  const Job& a = w.jobs[1];
+  REQUIRE(a.failed_attempts == 2);
+  CHECK(w.failed_attempts_of(a)[0].length == 20);
+  CHECK(w.failed_attempts_of(a)[0].recorded_start == 12);
+  CHECK(w.failed_attempts_of(a)[1].length == 30);
+  CHECK(std::isnan(w.failed_attempts_of(a)[1].recorded_start));
+
+  const std::string header = "id,submit,num_gpus,work,failed_attempts\n";
+  std::string msg = read_error(dir.write("word.csv", header + "1,0,1,5,x@3\n"));
+  CHECK(msg.find("word.csv:2: field 'failed_attempts': 'x' is not a length in seconds") != std::string::npos);
+  msg = read_error(dir.write("negative.csv", header + "1,0,1,5,4;-3\n"));
+  CHECK(msg.find("negative.csv:2: field 'failed_attempts': a failed attempt's length must be >= 0 seconds, got -3") !=
+        std::string::npos);
+  msg = read_error(dir.write("start.csv", header + "1,0,1,5,4@\n"));
+  CHECK(msg.find("start.csv:2: field 'failed_attempts'") != std::string::npos);
+}

@@ -47,10 +47,13 @@ RunResult small_run(const std::string& policy, const std::string& workload, std:
   a.submit = 0, a.first_start = 1 + shift, a.end = 50 + shift, a.work = 40, a.runtime_alone = 40;
   a.gpu_seconds = 2 * (49.0), a.preemptions = 1, a.migrations = 2, a.deadline = 60, a.deadline_met = 1;
   a.on_reserved = true, a.gpu_type = 1;
+  // Two runs: the first failed after 9 s on both GPUs, the second started at 20 + shift.
+  a.attempts = 2, a.final_start = 20 + shift, a.failed_gpu_seconds = 18;
   JobRecord b;
   b.id = -3, b.user = 7, b.priority = -1, b.num_gpus = 1, b.gpu_share = 0.25f;
   b.submit = 5, b.first_start = 50 + shift, b.end = 80 + shift, b.work = 30, b.runtime_alone = 30,
   b.gpu_seconds = 7.5;
+  b.attempts = 1, b.final_start = b.first_start;
   JobRecord c;
   c.id = 12, c.user = 7, c.num_gpus = 4, c.submit = 6, c.end = 6, c.deadline = 7, c.deadline_met = 0;
   c.outcome = JobOutcome::rejected, c.reject_reason = 1;
@@ -159,6 +162,9 @@ TEST_CASE("hdf5: summary table and job records read back exactly, in the order w
       CHECK(got.gpu_type == want.gpu_type);
       CHECK(got.outcome == want.outcome);
       CHECK(got.reject_reason == want.reject_reason);
+      CHECK(same(got.final_start, want.final_start));
+      CHECK(got.failed_gpu_seconds == want.failed_gpu_seconds);
+      CHECK(got.attempts == want.attempts);
     }
     const auto ts = read_timeseries(path, run.policy, run.workload, run.seed);
     REQUIRE(ts.size() == 2);
@@ -205,17 +211,26 @@ TEST_CASE("hdf5: root attributes, run-group attributes and the extra job columns
   constexpr std::size_t kText = 64;
   struct Extra {
     std::int64_t first_gpu;
+    double wait, final_wait;
     char text[kText];
   };
   h5::Handle type = h5::make_type(H5Tcreate(H5T_COMPOUND, sizeof(Extra)), "type");
   h5::Handle text = h5::fixed_string_type(kText);
   H5Tinsert(type, "first_gpu", offsetof(Extra, first_gpu), H5T_NATIVE_INT64);
+  H5Tinsert(type, "wait", offsetof(Extra, wait), H5T_NATIVE_DOUBLE);
+  H5Tinsert(type, "final_wait", offsetof(Extra, final_wait), H5T_NATIVE_DOUBLE);
   H5Tinsert(type, "reject_reason_text", offsetof(Extra, text), text);
   Extra extra[3] = {};
   REQUIRE(H5Dread(jobs, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, extra) >= 0);
   CHECK(extra[0].first_gpu == 1);
   CHECK(extra[1].first_gpu == 1);
   CHECK(extra[2].first_gpu == -1);
+  CHECK(extra[0].wait == 2);        // seed 1: first start 2, submit 0
+  CHECK(extra[0].final_wait == 21);  // its second run started at 21
+  CHECK(extra[1].wait == 46);
+  CHECK(extra[1].final_wait == 46);
+  CHECK(std::isnan(extra[2].wait));  // rejected before it started
+  CHECK(std::isnan(extra[2].final_wait));
   CHECK(std::string(extra[0].text, strnlen(extra[0].text, kText)).empty());
   CHECK(std::string(extra[2].text, strnlen(extra[2].text, kText)) == "deadline cannot be met (needs 4 GPUs)");
 

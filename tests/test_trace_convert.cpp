@@ -189,3 +189,26 @@ TEST_CASE("fastgpu convert: summary, CSV round trip, Batsim, exit codes") {
   CHECK(out.find("1 nodes, 8 GPUs") != std::string::npos);
   CHECK(parse_config(slurp(toml), toml).cluster.num_gpus() == 8);
 }
+
+TEST_CASE("fastgpu convert: Philly failed attempts round-trip through the canonical CSV") {
+  TempDir dir;
+  // One job retried twice: attempts of 20 s and 30 s failed, the last ran 60 s.
+  const std::string in = dir.write(
+      "philly.json",
+      R"({"id":"a","num_gpus":4,"submitted_time":"2017-09-04 10:00:00","attempts":[{"start_time":"2017-09-04 10:00:05","end_time":"2017-09-04 10:00:25"},{"start_time":"2017-09-04 10:01:00","end_time":"2017-09-04 10:01:30"},{"start_time":"2017-09-04 10:02:00","end_time":"2017-09-04 10:03:00"}]})"
+      "\n");
+  const std::string csv = dir.file("a.csv"), again = dir.file("b.csv"), single = dir.file("c.csv");
+  std::string out;
+  REQUIRE(run_cli("convert --format philly " + in + " -o " + csv, dir, out) == 0);
+  const std::string text = slurp(csv);
+  CHECK(text ==
+        "id,submit,num_gpus,work,priority,deadline,earliest_start,gpu_type,gpu_memory_gb,gpu_share,preemptible,"
+        "requested_time,recorded_start,failed_attempts,depends_on,name\n"
+        "0,0,4,60,0,,0,,0,1,1,,120,20@5;30@60,,a\n");
+  REQUIRE(run_cli("convert --format csv " + csv + " -o " + again, dir, out) == 0);
+  CHECK(slurp(again) == text);
+  REQUIRE(run_cli("convert --format philly --last-attempt-only " + in + " -o " + single, dir, out) == 0);
+  CHECK(slurp(single).find("failed_attempts") == std::string::npos);
+  CHECK(run_cli("convert --format philly --last-attempt-only --sum-attempts " + in, dir, out) == 2);
+  CHECK(out.find("--last-attempt-only and --sum-attempts") != std::string::npos);
+}

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tests/trace_fixtures.h"
+#include "workloads/csv_trace.h"
 #include "tests/skip.h"
 
 using namespace fastgpu;
@@ -200,4 +201,70 @@ TEST_CASE("philly: shared-data subset (2305 real jobs) when present") {
   double sum = 0;
   for (const Job& j : s.workload.jobs) sum += j.work;
   CHECK(sum == 330792602.0);
+}
+
+TEST_CASE("philly: every attempt kept by default; last_attempt_only keeps the single-run reading") {
+  TempDir dir;
+  const std::string path = dir.write("cluster_job_log", kClusterJobLog);
+  // application_1...: submitted 01:11:39, attempt 1 01:12:09-01:13:23 (74 s,
+  // failed), attempt 2 01:13:30 - 2017-10-09 06:53:12 (193182 s).
+  auto r = read("philly", {path});
+  REQUIRE(r.workload.jobs.size() == 2);
+  const Job& a = r.workload.jobs[0];
+  CHECK(a.work == 193182);
+  CHECK(a.recorded_start == 111);
+  REQUIRE(a.failed_attempts == 1);
+  const FailedAttempt& f = r.workload.failed_attempts_of(a)[0];
+  CHECK(f.length == 74);
+  CHECK(f.recorded_start == 30);  // rebased with the submits
+  CHECK(r.workload.jobs[1].failed_attempts == 0);
+  CHECK(has_assumption(r.report, "each failed attempt kept"));
+
+  TraceReadOptions o;
+  o.last_attempt_only = true;
+  auto last = read("philly", {path}, o);
+  CHECK(last.workload.failed_attempts.empty());
+  CHECK(last.workload.jobs[0].work == 193182);
+  CHECK(last.workload.jobs[0].recorded_start == 111);
+  CHECK(has_assumption(last.report, "earlier attempts ignored"));
+  o.last_attempt_only = false;
+  o.sum_attempts = true;
+  CHECK(read("philly", {path}, o).workload.failed_attempts.empty());
+}
+
+TEST_CASE("philly: failed attempts survive the submit-order sort and the canonical CSV") {
+  TempDir dir;
+  // Listed out of submit order: the sort must carry each job's attempts along.
+  const char* log = R"([
+{"id":"late","num_gpus":2,"submitted_time":"2017-09-04 12:00:00","attempts":[{"start_time":"2017-09-04 12:00:10","end_time":"2017-09-04 12:01:10"},{"start_time":"2017-09-04 12:02:00","end_time":"2017-09-04 12:12:00"}]},
+{"id":"early","num_gpus":1,"submitted_time":"2017-09-04 10:00:00","attempts":[{"start_time":"2017-09-04 10:00:05","end_time":"2017-09-04 10:00:25"},{"start_time":"2017-09-04 10:01:00","end_time":"2017-09-04 10:01:30"},{"start_time":"2017-09-04 10:02:00","end_time":"2017-09-04 10:03:00"}]}
+])";
+  auto r = read("philly", {dir.write("log.json", log)});
+  const Workload& w = r.workload;
+  REQUIRE(w.jobs.size() == 2);
+  REQUIRE(w.job_names[0] == "early");
+  REQUIRE(w.jobs[0].failed_attempts == 2);
+  CHECK(w.failed_attempts_of(w.jobs[0])[0].length == 20);
+  CHECK(w.failed_attempts_of(w.jobs[0])[0].recorded_start == 5);
+  CHECK(w.failed_attempts_of(w.jobs[0])[1].length == 30);
+  CHECK(w.failed_attempts_of(w.jobs[0])[1].recorded_start == 60);
+  CHECK(w.jobs[0].work == 60);
+  REQUIRE(w.jobs[1].failed_attempts == 1);
+  CHECK(w.failed_attempts_of(w.jobs[1])[0].length == 60);
+  CHECK(w.failed_attempts_of(w.jobs[1])[0].recorded_start == 7210);
+
+  const std::string csv = dir.file("w.csv");
+  write_csv_trace(w, csv);
+  auto back = read("csv", {csv});
+  const Workload& b = back.workload;
+  REQUIRE(b.jobs.size() == 2);
+  for (std::size_t j = 0; j < 2; ++j) {
+    CHECK(b.jobs[j].work == w.jobs[j].work);
+    CHECK(b.jobs[j].recorded_start == w.jobs[j].recorded_start);
+    REQUIRE(b.jobs[j].failed_attempts == w.jobs[j].failed_attempts);
+    for (std::uint32_t k = 0; k < w.jobs[j].failed_attempts; ++k) {
+      CHECK(b.failed_attempts_of(b.jobs[j])[k].length == w.failed_attempts_of(w.jobs[j])[k].length);
+      CHECK(b.failed_attempts_of(b.jobs[j])[k].recorded_start == w.failed_attempts_of(w.jobs[j])[k].recorded_start);
+    }
+  }
 }

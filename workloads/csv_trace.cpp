@@ -23,13 +23,13 @@ namespace {
 
 enum Column : int {
   kId, kSubmit, kNumGpus, kWork, kPriority, kUser, kDeadline, kEarliestStart, kGpuType, kGpuMemory,
-  kGpuShare, kPreemptible, kRequestedTime, kRecordedStart, kDependsOn, kName, kColumnCount
+  kGpuShare, kPreemptible, kRequestedTime, kRecordedStart, kFailedAttempts, kDependsOn, kName, kColumnCount
 };
 
 constexpr std::array<const char*, kColumnCount> kColumnNames = {
     "id",        "submit",        "num_gpus",         "work",           "priority",   "user",
     "deadline",  "earliest_start", "gpu_type",        "gpu_memory_gb",  "gpu_share",  "preemptible",
-    "requested_time", "recorded_start", "depends_on", "name"};
+    "requested_time", "recorded_start", "failed_attempts", "depends_on", "name"};
 
 // A cell that cannot be used; caught per row so the row can be skipped.
 struct BadCell {
@@ -70,13 +70,36 @@ struct Row {
   Job job;
   std::string_view user, gpu_type, name;
   std::vector<std::int64_t> depends_on;
+  std::vector<FailedAttempt> failed;
 };
+
+// "LENGTH[@START];..." : each failed attempt's length and, if known, its
+// recorded start, in order.
+void parse_failed_attempts(std::string_view rest, std::vector<FailedAttempt>& out) {
+  while (!rest.empty()) {
+    const std::size_t semi = rest.find(';');
+    const std::string_view part = rest.substr(0, semi);
+    rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+    if (blank(part)) continue;
+    const std::size_t at = part.find('@');
+    FailedAttempt a;
+    a.length = need<double>(part.substr(0, at), kFailedAttempts, "a length in seconds");
+    if (!std::isfinite(a.length) || a.length < 0)
+      bad(kFailedAttempts, fmt::format("a failed attempt's length must be >= 0 seconds, got {}", a.length));
+    if (at != std::string_view::npos) {
+      a.recorded_start = need<double>(part.substr(at + 1), kFailedAttempts, "a start in seconds");
+      if (!std::isfinite(a.recorded_start)) bad(kFailedAttempts, "a failed attempt's start must be finite");
+    }
+    out.push_back(a);
+  }
+}
 
 void parse_row(const std::vector<std::string_view>& fields, const std::vector<Column>& layout, Row& row) {
   Job& j = row.job;
   j = Job{};
   row.user = row.gpu_type = row.name = {};
   row.depends_on.clear();
+  row.failed.clear();
   bool has_id = false, has_submit = false, has_gpus = false, has_work = false;
   for (std::size_t k = 0; k < layout.size(); ++k) {
     const std::string_view cell = fields[k];
@@ -126,6 +149,7 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
       case kRecordedStart:
         if (!blank(cell)) j.recorded_start = need<double>(cell, c, "a number of seconds");
         break;
+      case kFailedAttempts: parse_failed_attempts(cell, row.failed); break;
       case kDependsOn: {
         std::string_view rest = cell;
         while (!rest.empty()) {
@@ -275,6 +299,7 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
     }
     for (std::int64_t d : row.depends_on) out.dependencies.emplace_back(d, j.id);
     if (has_names || !out.job_names.empty()) out.job_names.emplace_back(row.name);
+    if (!row.failed.empty()) out.set_failed_attempts(j, row.failed);
     out.jobs.push_back(j);
     ++report.kept;
   }
@@ -318,7 +343,7 @@ void read_csv_trace(const std::vector<std::string>& paths, const TraceReadOption
 }
 
 void write_csv_trace(const Workload& w, const std::string& path) {
-  const bool users = !w.users.empty(), names = !w.job_names.empty();
+  const bool users = !w.users.empty(), names = !w.job_names.empty(), failed = !w.failed_attempts.empty();
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> deps;  // after -> befores, in input order
   for (auto [before, after] : w.dependencies) deps[after].push_back(before);
   std::vector<std::string> type_cells(w.type_constraints.size() + 1);
@@ -349,7 +374,7 @@ void write_csv_trace(const Workload& w, const std::string& path) {
     b.clear();
   };
   for (int c = 0; c < kColumnCount; ++c) {
-    if ((c == kUser && !users) || (c == kName && !names)) continue;
+    if ((c == kUser && !users) || (c == kName && !names) || (c == kFailedAttempts && !failed)) continue;
     if (b.size()) b.push_back(',');
     b.append(std::string_view(kColumnNames[c]));
   }
@@ -380,6 +405,19 @@ void write_csv_trace(const Workload& w, const std::string& path) {
     b.push_back(',');
     if (!std::isnan(j.recorded_start)) put(b, j.recorded_start);
     b.push_back(',');
+    if (failed) {
+      bool first = true;
+      for (const FailedAttempt& a : w.failed_attempts_of(j)) {
+        if (!first) b.push_back(';');
+        first = false;
+        put(b, a.length);
+        if (!std::isnan(a.recorded_start)) {
+          b.push_back('@');
+          put(b, a.recorded_start);
+        }
+      }
+      b.push_back(',');
+    }
     if (auto it = deps.find(j.id); it != deps.end()) fmt::format_to(out, "{}", fmt::join(it->second, ";"));
     if (names) {
       b.push_back(',');

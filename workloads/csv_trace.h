@@ -23,8 +23,8 @@ void read_csv_trace(const std::vector<std::string>& paths, const TraceReadOption
 
 // Writes every job with all the columns needed to read it back identically
 // (doubles in shortest round-trip form), to `path`.tmp and then renamed.
-// The `user` and `name` columns are written only when the workload has users
-// or job names. Throws InputError if the file cannot be written.
+// The `user`, `name` and `failed_attempts` columns are written only when the
+// workload has users, job names or failed attempts. Throws InputError if the file cannot be written.
 void write_csv_trace(const Workload& workload, const std::string& path);
 
 }  // namespace fastgpu

@@ -18,6 +18,7 @@
 
 #include "workloads/json_documents.h"
 #include "workloads/philly_record.h"
+#include "workloads/philly_attempts.h"
 #include "workloads/production_traces.h"
 #include "workloads/trace_io.h"
 
@@ -66,11 +67,8 @@ class PhillyReader {
   void finish() {
     origin_.finish(out_, issues_, &utc_label);
     issues_.note("times read as US Pacific wall-clock (PDT/PST) and converted to UTC");
-    issues_.note(issues_.options().sum_attempts
-                     ? "run time = sum of all attempts; recorded start = start of the first attempt"
-                     : "run time = end - start of the last attempt; recorded start = its start");
-    for (trace::CountedNote* n : {&runtime_ignored_, &earlier_attempts_, &clock_skew_, &gpus_differ_, &unsummed_})
-      n->flush(issues_);
+    issues_.note(philly::runs_note(issues_.options()));
+    for (trace::CountedNote* n : {&runtime_ignored_, &clock_skew_, &gpus_differ_}) n->flush(issues_);
     issues_.finish();
   }
 
@@ -202,22 +200,11 @@ class PhillyReader {
       return;
     }
 
-    double runtime = 0;
-    std::int64_t start = last.start;
-    if (issues_.options().sum_attempts) {
-      bool first = true;
-      for (const Attempt& a : attempts) {
-        if (!a.has_start || !a.has_end) {
-          unsummed_.add(issues_);
-          continue;
-        }
-        runtime += static_cast<double>(a.end - a.start);
-        if (first) start = a.start;
-        first = false;
-      }
-    } else {
-      runtime = static_cast<double>(last.end - last.start);
-    }
+    attempt_times_.clear();
+    for (const Attempt& a : attempts) attempt_times_.push_back({a.has_start, a.has_end, a.start, a.end});
+    philly::read_runs(attempt_times_, issues_, runs_);
+    const double runtime = runs_.work;
+    const std::int64_t start = runs_.start;
     if (!(runtime > 0) &&
         !trace::runtime_ok(issues_, at(in, r.attempt_list.empty() ? r.at : r.attempt_list.back().at, "end_time"),
                            runtime))
@@ -240,7 +227,9 @@ class PhillyReader {
     if (r.status.present && r.status.type == json_type::string && r.status.text != "Pass")
       issues_.note(fmt::format("status {}: kept with the run time it used", r.status.text));
     if (r.runtime.present) runtime_ignored_.add(issues_);
-    if (attempts.size() > 1 && !issues_.options().sum_attempts) earlier_attempts_.add(issues_);
+    // Failed attempts are stored in the same frame as the job's times.
+    for (FailedAttempt& f : runs_.failed) f.recorded_start -= origin;
+    philly::store_failed_attempts(runs_, issues_, out_, j);
     out_.jobs.push_back(j);
     if (id.type == json_type::string) out_.job_names.emplace_back(id.text);
     else out_.job_names.push_back(name_of(id));
@@ -257,11 +246,11 @@ class PhillyReader {
   trace::SubmitOrigin origin_;
   // Notes that may be made for every job.
   trace::CountedNote runtime_ignored_{"field 'runtime' ignored: the run time is recomputed from the attempts"};
-  trace::CountedNote earlier_attempts_{"jobs with several attempts: earlier attempts ignored (sum_attempts adds them up)"};
   trace::CountedNote clock_skew_{
       "attempt started before the job's submitted_time (clock skew): recorded start set to submit"};
   trace::CountedNote gpus_differ_{"num_gpus differs from the GPUs listed in the attempt details: the details were used"};
-  trace::CountedNote unsummed_{"attempts without a start or end time were left out of the sum"};
+  std::vector<philly::AttemptTimes> attempt_times_;
+  philly::JobRuns runs_;
 };
 
 void read_philly(const std::vector<std::string>& paths, const TraceReadOptions& options, Workload& out,

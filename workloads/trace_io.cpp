@@ -461,6 +461,8 @@ void rebase_to_first_submit(Workload& out, Issues& issues,
     j.earliest_start = std::max(0.0, j.earliest_start - origin);
     if (j.deadline != kNever) j.deadline -= origin;
   }
+  for (FailedAttempt& a : out.failed_attempts)
+    if (!std::isnan(a.recorded_start)) a.recorded_start -= origin;
   note_origin(issues, origin, origin_label);
 }
 
@@ -475,6 +477,8 @@ void SubmitOrigin::finish(Workload& out, Issues& issues, const std::function<std
       j.earliest_start = std::max(0.0, j.earliest_start - earliest_);
       if (j.deadline != kNever) j.deadline -= earliest_;
     }
+    for (FailedAttempt& a : out.failed_attempts)
+      if (!std::isnan(a.recorded_start)) a.recorded_start -= shift;
   }
   note_origin(issues, earliest_, origin_label);
 }

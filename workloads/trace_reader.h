@@ -16,7 +16,11 @@ struct TraceReadOptions {
   bool strict = false;          // any row that would be skipped is an InputError instead
   bool skip_bad_rows = false;   // malformed rows are skipped and counted instead of failing
   double gpus_per_proc = 1.0;   // SWF: processors -> GPUs
-  bool sum_attempts = false;    // Philly: runtime = sum of attempts (else the last attempt)
+  // Philly: a job retried after failures keeps each failed attempt (Job::failed_attempts)
+  // unless one of these asks for a single run: only the last attempt, or the
+  // sum of all attempts' lengths starting at the first.
+  bool last_attempt_only = false;
+  bool sum_attempts = false;
   // Gavel: training steps per second of a job on the reference GPU, used to
   // turn total_steps into a run time; `gavel_throughputs` (a CSV file
   // "job_type,steps_per_second") overrides it per job type.

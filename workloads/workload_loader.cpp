@@ -20,6 +20,8 @@ Workload load_workload(const WorkloadSpec& spec, const ClusterSpec& cluster, std
     TraceReadOptions options;
     options.skip_bad_rows = spec.skip_bad_rows;
     options.gpus_per_proc = spec.gpus_per_proc;
+    options.last_attempt_only = spec.last_attempt_only;
+    options.sum_attempts = spec.sum_attempts;
     w = read_trace(spec.format, spec.trace_paths, options, report);
     w.name = std::filesystem::path(spec.trace_paths.front()).stem().string();
   } else {

@@ -17,6 +17,8 @@ struct WorkloadSpec {
   std::string format = "csv";           // trace format, see workloads/trace_reader.h
   bool skip_bad_rows = false;           // skip malformed rows (counted) instead of failing
   double gpus_per_proc = 1.0;           // SWF: GPUs per processor
+  bool last_attempt_only = false;       // Philly: a single run, the last attempt (TraceReadOptions)
+  bool sum_attempts = false;            // Philly: a single run, the sum of the attempts
   PackingSpec packing;                  // kind = packing (docs/packing.md)
 };
 
