@@ -274,7 +274,7 @@ class ConservativeBackfill final : public Policy {
     };
     bool ok = placement_->place(ctx, j, gpus_) && ctx.cluster().type_of(gpus_.front()) == reserved_type &&
               fits(reserved_type);
-    if (!ok) ok = first_fit_on_type(ctx, j, reserved_type, gpus_) && fits(reserved_type);
+    if (!ok) ok = place_on_type(*placement_, ctx, j, reserved_type, gpus_) && fits(reserved_type);
     if (!ok) return false;
     ctx.start(j, gpus_);
     if (j != queue_.head) ++backfilled_;  // overtook an earlier job

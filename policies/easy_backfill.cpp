@@ -147,7 +147,7 @@ class EasyBackfill final : public Policy {
     }
     // The configured placement chose the reserved type; another type may still have room.
     for (TypeIndex t = 0; !ok && t < cluster.num_types(); ++t) {
-      ok = t != reservation_.type && first_fit_on_type(ctx, j, t, gpus_);
+      ok = t != reservation_.type && place_on_type(*placement_, ctx, j, t, gpus_);
     }
     if (!ok) return;
     start(ctx, j);

@@ -258,7 +258,7 @@ class Las final : public Policy {
     if (fits) {
       bool ok = placement_->place(ctx, j, gpus_) && free_[cluster.type_of(gpus_.front())] >= need;
       for (TypeIndex t = 0; !ok && t < cluster.num_types(); ++t) {
-        ok = free_[t] >= need && first_fit_on_type(ctx, j, t, gpus_);
+        ok = free_[t] >= need && place_on_type(*placement_, ctx, j, t, gpus_);
       }
       if (ok) {
         free_[cluster.type_of(gpus_.front())] -= need;
