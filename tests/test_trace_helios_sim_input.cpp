@@ -9,6 +9,7 @@
 #include <string>
 
 #include "tests/trace_fixtures.h"
+#include "workloads/workload_loader.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;
@@ -71,27 +72,44 @@ TEST_CASE("helios: a file with neither start/end times nor duration is rejected 
   CHECK(e.where().field == "start_time");
 }
 
-TEST_CASE("every reader: a trace that keeps 0 jobs is an InputError that says why") {
+TEST_CASE("every reader: a replay or conversion that keeps 0 jobs is an InputError that says why") {
   TempDir dir;
-  // Every row skipped (CPU jobs): the count and the reason are in the message.
+  // Every row skipped (CPU jobs): the reader returns no job, and the common
+  // loading path (replay and convert) turns that into an error with the count
+  // and the reasons.
   const std::string cpu = dir.write("cpu.csv",
                                     "user,vc,jobname,gpu_num,state,submit_time,duration\n"
                                     "u1,vc0,j0,0,Pass,2017-10-01 00:00:00,600\n"
                                     "u1,vc0,j1,0,Pass,2017-10-01 00:00:01,600\n");
-  InputError e = read_error("helios", {cpu});
-  CHECK(e.where().file == cpu);
-  const std::string what = e.what();
-  CHECK(what.find("0 of 2 data rows kept") != std::string::npos);
-  CHECK(what.find("2 no GPU requested") != std::string::npos);
+  WorkloadSpec spec;
+  spec.kind = "trace";
+  spec.format = "helios";
+  spec.trace_paths = {cpu};
+  try {
+    load_workload(spec, ClusterSpec{}, 1);
+    FAIL("a trace with no job was accepted");
+  } catch (const InputError& e) {
+    CHECK(e.where().file == cpu);
+    const std::string what = e.what();
+    CHECK(what.find("0 of 2 data rows kept") != std::string::npos);
+    CHECK(what.find("2 no GPU requested") != std::string::npos);
+  }
   // No data rows at all, in the canonical CSV format.
   const std::string empty = dir.write("empty.csv", "id,submit,num_gpus,work\n");
-  InputError e2 = read_error("csv", {empty});
-  CHECK(e2.where().file == empty);
-  CHECK(std::string(e2.what()).find("no data rows") != std::string::npos);
+  spec.format = "csv";
+  spec.trace_paths = {empty};
+  try {
+    load_workload(spec, ClusterSpec{}, 1);
+    FAIL("an empty trace was accepted");
+  } catch (const InputError& e) {
+    CHECK(e.where().file == empty);
+    CHECK(std::string(e.what()).find("no data rows") != std::string::npos);
+  }
 
   // The CLI: convert exits 2 and writes nothing.
   const std::string out = dir.file("out.csv"), log = dir.file("log.txt");
-  const std::string cmd = std::string(FASTGPU_CLI) + " convert --format helios " + cpu + " -o " + out + " > " + log + " 2>&1";
+  const std::string cmd =
+      std::string(FASTGPU_CLI) + " convert --format helios " + cpu + " -o " + out + " > " + log + " 2>&1";
   const int status = std::system(cmd.c_str());
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 2);

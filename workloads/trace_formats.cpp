@@ -40,16 +40,6 @@ std::uint64_t TraceReadReport::skipped_total() const {
   return total;
 }
 
-// Why a trace gave no job: a run or conversion of nothing is an error, not
-// an all-zero result.
-static std::string no_jobs_kept(const std::string& format, const TraceReadReport& r) {
-  if (r.rows == 0) return fmt::format("no data rows: no job to simulate (format '{}')", format);
-  std::string why;
-  for (const auto& [reason, count] : r.skipped) why += fmt::format("{}{} {}", why.empty() ? "" : ", ", count, reason);
-  return fmt::format("0 of {} data rows kept as jobs (format '{}'; skipped: {}): no job to simulate", r.rows, format,
-                     why.empty() ? "none" : why);
-}
-
 Workload read_trace(const std::string& format, const std::vector<std::string>& paths,
                     const TraceReadOptions& options, TraceReadReport* report) {
   const TraceFormat& f = find_trace_format(format);
@@ -59,11 +49,8 @@ Workload read_trace(const std::string& format, const std::vector<std::string>& p
   Workload w;
   w.name = std::filesystem::path(paths.front()).stem().string();
   f.read(paths, options, w, r);
-  const std::string source =
-      paths.size() == 1 ? paths.front() : fmt::format("{} (+{} more)", paths.front(), paths.size() - 1);
-  w.finalize(source);
+  w.finalize(paths.size() == 1 ? paths.front() : fmt::format("{} (+{} more)", paths.front(), paths.size() - 1));
   r.kept = w.jobs.size();
-  if (w.jobs.empty()) throw InputError(SourceLocation{source, 0, ""}, no_jobs_kept(format, r));
   return w;
 }
 
