@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "workloads/workload_loader.h"
 #include "sim/error.h"
 #include "workloads/batsim_writer.h"
 #include "workloads/csv_trace.h"
@@ -166,6 +167,7 @@ int convert_command(const Args& args) {
   TraceReadReport report;
   const auto t0 = std::chrono::steady_clock::now();
   Workload w = read_trace(format, inputs, o, &report);
+  require_jobs_kept(w, format, inputs, report);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (out) print_summary(out, format, inputs.size(), w, report, seconds);
 

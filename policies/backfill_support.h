@@ -5,6 +5,7 @@
 // steered to another type than the configured placement would pick).
 #include <vector>
 
+#include "policies/placement.h"
 #include "sim/scheduling_context.h"
 
 namespace fastgpu {
@@ -16,5 +17,14 @@ inline std::uint32_t whole_gpus(const Job& job) { return job.gpu_share < 1.0f ? 
 // first nodes of that type with free GPUs; a fractional job takes the first
 // GPU of the type with room. Returns false if the job does not fit there now.
 bool first_fit_on_type(const SchedulingContext& ctx, JobIndex j, TypeIndex t, std::vector<GpuIndex>& gpus);
+
+// The same steering for a policy's `placement`: first_fit_on_type, or, when
+// the placement consolidates gangs, the placement itself on type t (first fit
+// would spread a gang the placement makes wait).
+inline bool place_on_type(const Placement& placement, const SchedulingContext& ctx, JobIndex j, TypeIndex t,
+                          std::vector<GpuIndex>& gpus) {
+  if (placement.consolidation().on) return placement.place_on_types(ctx, j, std::uint64_t{1} << t, gpus);
+  return first_fit_on_type(ctx, j, t, gpus);
+}
 
 }  // namespace fastgpu

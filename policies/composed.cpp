@@ -46,7 +46,7 @@ PolicyInfo composed_policy() {
                         "admit every job, or only jobs that can meet their deadline by estimate"),
            choice_param("on_infeasible", "reject", {"reject", "run-late"},
                         "admission = deadline: reject an infeasible job, or run it and count the miss"),
-           placement_param(),
+           placement_param(), consolidate_param(), spread_after_param(),
            choice_param("by", "duration", {"duration", "gpu-seconds"},
                         "order = estimate: rank by estimated duration, or by GPU-seconds"),
            number_param("aging_per_hour", 1.0, 0, 1e9, "order = priority: priority units added per hour waited"),
@@ -68,7 +68,7 @@ PolicyInfo composed_policy() {
             }
             return std::make_unique<QueuePolicy>(
                 QueueParts{.ordering = std::move(ordering),
-                           .placement = make_placement(p.get_string("placement")),
+                           .placement = make_placement(p),
                            .preempt = preempt,
                            .max_scan = static_cast<std::size_t>(p.get_int("max_scan")),
                            .admission = make_admission(p),

@@ -274,7 +274,7 @@ class ConservativeBackfill final : public Policy {
     };
     bool ok = placement_->place(ctx, j, gpus_) && ctx.cluster().type_of(gpus_.front()) == reserved_type &&
               fits(reserved_type);
-    if (!ok) ok = first_fit_on_type(ctx, j, reserved_type, gpus_) && fits(reserved_type);
+    if (!ok) ok = place_on_type(*placement_, ctx, j, reserved_type, gpus_) && fits(reserved_type);
     if (!ok) return false;
     ctx.start(j, gpus_);
     if (j != queue_.head) ++backfilled_;  // overtook an earlier job
@@ -311,11 +311,11 @@ PolicyInfo conservative_backfill_policy() {
       .summary = "FIFO with conservative backfilling: each of the first `depth` queued jobs holds a reservation; "
                  "a job starts early only if it delays no earlier reservation",
       .source = "conservative backfilling (Mu'alem & Feitelson, 2001)",
-      .params = {placement_param(),
+      .params = {placement_param(), consolidate_param(), spread_after_param(),
                  integer_param("depth", 32, 1, 1e5, "how many queued jobs (from the head) hold reservations (jobs)")},
       .create =
           [](const PolicyParams& p) {
-            return std::make_unique<ConservativeBackfill>(make_placement(p.get_string("placement")),
+            return std::make_unique<ConservativeBackfill>(make_placement(p),
                                                           static_cast<std::uint32_t>(p.get_int("depth")));
           },
   };

@@ -147,7 +147,7 @@ class EasyBackfill final : public Policy {
     }
     // The configured placement chose the reserved type; another type may still have room.
     for (TypeIndex t = 0; !ok && t < cluster.num_types(); ++t) {
-      ok = t != reservation_.type && first_fit_on_type(ctx, j, t, gpus_);
+      ok = t != reservation_.type && place_on_type(*placement_, ctx, j, t, gpus_);
     }
     if (!ok) return;
     start(ctx, j);
@@ -176,12 +176,12 @@ PolicyInfo easy_backfill_policy() {
       .summary = "FIFO with EASY backfilling: the blocked head job gets a reservation from the running jobs' "
                  "estimated finishes; later jobs may start only if they cannot delay it",
       .source = "EASY backfilling (Lifka, 1995; analysed by Mu'alem & Feitelson, 2001)",
-      .params = {placement_param(),
+      .params = {placement_param(), consolidate_param(), spread_after_param(),
                  integer_param("depth", 100, 1, 1e6,
                                "how many queued jobs behind the head are tried for backfilling (jobs)")},
       .create =
           [](const PolicyParams& p) {
-            return std::make_unique<EasyBackfill>(make_placement(p.get_string("placement")),
+            return std::make_unique<EasyBackfill>(make_placement(p),
                                                   static_cast<std::uint32_t>(p.get_int("depth")));
           },
   };

@@ -240,11 +240,12 @@ PolicyInfo etc_policy_info(EtcHeuristic h, std::string summary) {
       .summary = std::move(summary),
       .source = "batch-mode mapping heuristics over an expected-time-to-compute (ETC) matrix (Braun et al., 2001)",
       .params = {integer_param("batch", 16, 1, 4096, "pending jobs (oldest first) mapped at each scheduling point"),
-                 placement_param("which GPUs of the chosen type a job gets")},
+                 placement_param("which GPUs of the chosen type a job gets"), consolidate_param(),
+                 spread_after_param()},
       .create =
           [h](const PolicyParams& params) {
             return std::make_unique<EtcBatchPolicy>(h, static_cast<std::uint32_t>(params.get_int("batch")),
-                                                    make_placement(params.get_string("placement")));
+                                                    make_placement(params));
           },
   };
 }

@@ -13,11 +13,11 @@ PolicyInfo fifo_policy() {
       .name = "fifo",
       .summary = "first come, first served; the head job blocks the queue until it fits",
       .source = "classic first-come-first-served baseline: arrival order, head-of-line blocking",
-      .params = {placement_param()},
+      .params = {placement_param(), consolidate_param(), spread_after_param()},
       .create =
           [](const PolicyParams& p) {
             return std::make_unique<QueuePolicy>(
-                QueueParts{.ordering = arrival_ordering(), .placement = make_placement(p.get_string("placement"))});
+                QueueParts{.ordering = arrival_ordering(), .placement = make_placement(p)});
           },
   };
 }

@@ -258,7 +258,7 @@ class Las final : public Policy {
     if (fits) {
       bool ok = placement_->place(ctx, j, gpus_) && free_[cluster.type_of(gpus_.front())] >= need;
       for (TypeIndex t = 0; !ok && t < cluster.num_types(); ++t) {
-        ok = free_[t] >= need && first_fit_on_type(ctx, j, t, gpus_);
+        ok = free_[t] >= need && place_on_type(*placement_, ctx, j, t, gpus_);
       }
       if (ok) {
         free_[cluster.type_of(gpus_.front())] -= need;
@@ -346,7 +346,7 @@ PolicyInfo las_policy() {
                  "fit-first inside a queue, preemptive across queues, with a starvation guard",
       .source = "discretised two-dimensional least attained service of Tiresias (Gu et al., 2019), with the "
                 "defaults of the authors' simulator",
-      .params = {placement_param(),
+      .params = {placement_param(), consolidate_param(), spread_after_param(),
                  text_param("thresholds", "3250,7200",
                             "queue boundaries in attained GPU-seconds, increasing, comma-separated (K-1 values "
                             "for K queues; empty = one queue)"),
@@ -359,7 +359,7 @@ PolicyInfo las_policy() {
                  max_scan_param()},
       .create =
           [](const PolicyParams& p) {
-            return std::make_unique<Las>(make_placement(p.get_string("placement")),
+            return std::make_unique<Las>(make_placement(p),
                                          parse_thresholds(p.get_string("thresholds"), "las", "thresholds"),
                                          p.get_double("starvation_factor"), p.get_double("interval"),
                                          static_cast<std::size_t>(p.get_int("scan_depth")),

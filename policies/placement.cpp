@@ -32,6 +32,7 @@ bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::ui
     pick_on_node(ctx, n, k, gpus);
     return true;
   }
+  if (consolidation_.applies(job.submit, ctx.now())) return place_consolidated(ctx, usable, k, gpus);
   // Otherwise spread over nodes of one type.
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
     if (type_allowed(t) && cluster.free_gpus_of_type(t) >= k &&

@@ -3,11 +3,13 @@
 // next) with a placement, so any pair works. A gang runs on GPUs of one type:
 // a mixed-type gang would run at its slowest GPU's speed, which no scheduler
 // wants. Single-node placements are tried first; a gang spreads over several
-// nodes (paying the topology slowdown) only when no node can hold it.
+// nodes (paying the topology slowdown) only when no node can hold it, and
+// with consolidation (consolidation.h) only over whole nodes, or not at all.
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "policies/consolidation.h"
 #include "policies/node_loads.h"
 #include "sim/node_free_buckets.h"
 #include "sim/scheduling_context.h"
@@ -20,6 +22,8 @@ class Placement {
   virtual void init(SchedulingContext&) {}
   virtual void on_monitor(SchedulingContext&) {}
   virtual void finish(SchedulingContext&) {}
+  void set_consolidation(Consolidation c) { consolidation_ = c; }
+  const Consolidation& consolidation() const { return consolidation_; }
 
   // Fills `gpus` with a valid placement for pending job j and returns true, or
   // returns false when the job does not fit now. O(types x log nodes) for whole
@@ -52,6 +56,12 @@ class Placement {
                     std::vector<GpuIndex>& gpus) const;
   bool place_spread(const SchedulingContext& ctx, const NodeFreeIndex& index, std::uint32_t count,
                     std::vector<GpuIndex>& gpus) const;
+  // Consolidated gangs (consolidation.cpp); the caller found no single node.
+  bool place_consolidated(const SchedulingContext& ctx, std::uint64_t usable, std::uint32_t k,
+                          std::vector<GpuIndex>& gpus) const;
+  bool place_whole_nodes(const SchedulingContext& ctx, TypeIndex t, std::uint32_t k,
+                         std::vector<GpuIndex>& gpus) const;
+  Consolidation consolidation_;
 };
 
 // Lowest-numbered node with room: packs jobs onto the first nodes.

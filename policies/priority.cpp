@@ -27,7 +27,7 @@ PolicyInfo priority_policy() {
                  "optionally preempts lower-priority preemptible jobs for a blocked higher one",
       .source = "classic priority scheduling with aging: waiting time raises a job's effective priority so "
                 "low-priority jobs are not starved",
-      .params = {placement_param(),
+      .params = {placement_param(), consolidate_param(), spread_after_param(),
                  number_param("aging_per_hour", 1.0, 0, 1e9, "priority units added per hour waited (0 = no aging)"),
                  flag_param("preempt", false,
                             "preempt running preemptible jobs of lower priority for a blocked higher one"),
@@ -36,7 +36,7 @@ PolicyInfo priority_policy() {
           [](const PolicyParams& p) {
             return std::make_unique<QueuePolicy>(
                 QueueParts{.ordering = priority_ordering(p.get_double("aging_per_hour")),
-                           .placement = make_placement(p.get_string("placement")),
+                           .placement = make_placement(p),
                            .preempt = p.get_bool("preempt"),
                            .max_scan = static_cast<std::size_t>(p.get_int("max_scan"))});
           },

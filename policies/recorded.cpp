@@ -177,10 +177,10 @@ PolicyInfo recorded_policy() {
       .summary = "replay the trace's schedule: each job starts at its recorded start on free GPUs (waits, "
                  "counted, if there is no room); jobs without one run FIFO from arrival",
       .source = "trace replay: each job starts at the start time the trace recorded (Job::recorded_start)",
-      .params = {placement_param()},
+      .params = {placement_param(), consolidate_param(), spread_after_param()},
       .create =
           [](const PolicyParams& p) {
-            return std::make_unique<RecordedPolicy>(make_placement(p.get_string("placement")));
+            return std::make_unique<RecordedPolicy>(make_placement(p));
           },
   };
 }

@@ -14,14 +14,14 @@ PolicyInfo sjf_policy() {
       .summary = "shortest job first by the runtime estimate (GPU-seconds or duration); jobs without an "
                  "estimate go last in arrival order",
       .source = "classic shortest-job-first baseline: estimate order, head-of-line blocking, no preemption",
-      .params = {placement_param(),
+      .params = {placement_param(), consolidate_param(), spread_after_param(),
                  choice_param("by", "duration", {"duration", "gpu-seconds"},
                               "rank by estimated duration, or by GPU-seconds (duration x GPUs)")},
       .create =
           [](const PolicyParams& p) {
             return std::make_unique<QueuePolicy>(
                 QueueParts{.ordering = estimate_ordering(p.get_string("by") == "gpu-seconds"),
-                           .placement = make_placement(p.get_string("placement"))});
+                           .placement = make_placement(p)});
           },
   };
 }

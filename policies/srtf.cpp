@@ -28,7 +28,7 @@ PolicyInfo srtf_policy() {
                  "preempts the running jobs expected to run longest",
       .source = "shortest remaining processing time (Schrage 1968), as the shortest-remaining-time baseline of "
                 "Tiresias (Gu et al., 2019)",
-      .params = {placement_param(),
+      .params = {placement_param(), consolidate_param(), spread_after_param(),
                  number_param("min_gain", 60.0, 0, 1e9,
                               "preempt only jobs whose estimated remaining work exceeds the waiting job's by more "
                               "than this (reference seconds; covers checkpoint + restore)"),
@@ -37,7 +37,7 @@ PolicyInfo srtf_policy() {
           [](const PolicyParams& p) {
             return std::make_unique<QueuePolicy>(
                 QueueParts{.ordering = remaining_ordering(p.get_double("min_gain")),
-                           .placement = make_placement(p.get_string("placement")),
+                           .placement = make_placement(p),
                            .preempt = true,
                            .max_scan = static_cast<std::size_t>(p.get_int("max_scan"))});
           },

@@ -154,12 +154,12 @@ PolicyInfo time_window_policy() {
                               "miss"),
                  flag_param("preemptive", true,
                             "preempt later-deadline jobs when the earliest-deadline job does not fit"),
-                 placement_param()},
+                 placement_param(), consolidate_param(), spread_after_param()},
       .create =
           [](const PolicyParams& p) {
             return std::make_unique<TimeWindowPolicy>(p.get_string("on_infeasible") == "reject",
                                                       p.get_bool("preemptive"),
-                                                      make_placement(p.get_string("placement")));
+                                                      make_placement(p));
           },
   };
 }

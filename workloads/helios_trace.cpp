@@ -5,7 +5,12 @@
 // Times are "YYYY-MM-DD HH:MM:SS" in the clusters' local time (China Standard
 // Time, UTC+8, no daylight saving, so wall-clock differences are exact);
 // plain numbers are accepted as seconds. Columns are found by name; job_id,
-// gpu_num, submit_time, start_time and end_time are required.
+// gpu_num, submit_time, start_time and end_time are required, except in the
+// Helios simulator's own input (HeliosArtifact): columns user, vc, jobname,
+// gpu_num, state, submit_time, duration (and job_id, cpu_num for its Helios
+// clusters), start and end times absent or empty. Such a row's run time is
+// its duration (> 0) and it has no recorded start; without job_id the id is
+// the data row's position from 0. The vc column is not kept (jobs have no VC).
 //
 // Mapping: id = job_id (Slurm's integer id), submit = submit_time, recorded
 // start = start_time, run time = end_time - start_time (the published
@@ -57,14 +62,20 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
   for (const auto& path : paths) {
     CsvRows rows(path, issues);
     trace::reserve_for_file(out, path, 90, false);
-    const int c_id = rows.require("job_id"), c_gpu = rows.require("gpu_num"), c_submit = rows.require("submit_time"),
-              c_start = rows.require("start_time"), c_end = rows.require("end_time");
+    const int c_gpu = rows.require("gpu_num"), c_submit = rows.require("submit_time");
+    // The Helios simulator's own input has a duration and no start/end times
+    // (and, in its Philly-style file, no job_id): see duration_row below.
+    const int c_id = rows.column("job_id"), c_start = rows.column("start_time"), c_end = rows.column("end_time");
     const int c_user = rows.column("user"), c_state = rows.column("state"), c_duration = rows.column("duration");
+    if ((c_start < 0 || c_end < 0) && c_duration < 0)
+      throw InputError({path, 1, c_start < 0 ? "start_time" : "end_time"},
+                       "a Helios cluster_log.csv needs start_time and end_time, or duration");
     while (rows.next()) {
       ++report.rows;
       auto f = rows.row();
-      std::int64_t id = 0, gpus = 0;
-      if (!f.integer(rows[c_id], "job_id", id)) continue;
+      // Without job_id, the data row's position (from 0, over all files).
+      std::int64_t id = static_cast<std::int64_t>(report.rows) - 1, gpus = 0;
+      if (c_id >= 0 && !f.integer(rows[c_id], "job_id", id)) continue;
       double g = 0;
       if (!f.number(rows[c_gpu], "gpu_num", g)) continue;
       if (g < 0 || g != std::floor(g)) {
@@ -75,8 +86,8 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
       bool has_submit = false, has_start = false, has_end = false;
       double submit = 0, start = 0, end = 0;
       if (!helios_time(issues, rows, c_submit, "submit_time", has_submit, submit) ||
-          !helios_time(issues, rows, c_start, "start_time", has_start, start) ||
-          !helios_time(issues, rows, c_end, "end_time", has_end, end))
+          (c_start >= 0 && !helios_time(issues, rows, c_start, "start_time", has_start, start)) ||
+          (c_end >= 0 && !helios_time(issues, rows, c_end, "end_time", has_end, end)))
         continue;
       if (!has_submit) {
         f.bad("submit_time", "empty submit_time");
@@ -86,16 +97,22 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
         issues.skip(rows.at("gpu_num"), trace::reason::no_gpu, "CPU job");
         continue;
       }
-      if (!has_start) {
+      // A duration row (the Helios simulator's input): no start or end time
+      // and a positive duration, which is the run time; no recorded start.
+      double duration = 0;
+      const bool duration_row = !has_start && !has_end && c_duration >= 0 &&
+                                trace::parse_double(trace::trim(rows[c_duration]), duration) && duration > 0;
+      if (duration_row) {
+        issues.note("rows with a duration and no start/end times: run time = duration, no recorded start");
+      } else if (!has_start) {
         issues.skip(rows.at("start_time"), trace::reason::never_started, "no start_time");
         continue;
-      }
-      if (!has_end) {
+      } else if (!has_end) {
         issues.skip(rows.at("end_time"), trace::reason::unfinished, "no end_time");
         continue;
       }
-      if (!trace::runtime_ok(issues, rows.at("end_time"), end - start)) continue;
-      if (c_duration >= 0) {
+      if (!duration_row && !trace::runtime_ok(issues, rows.at("end_time"), end - start)) continue;
+      if (!duration_row && c_duration >= 0) {
         double d = 0;
         if (trace::parse_double(rows[c_duration], d) && std::abs(d - (end - start)) > 1)
           issues.note("duration differs from end_time - start_time by more than 1 s: end - start used");
@@ -105,9 +122,9 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
       j.id = id;
       j.submit = submit;
       j.num_gpus = static_cast<std::uint32_t>(gpus);
-      j.work = end - start;
-      j.recorded_start = start;
-      if (start < submit) {
+      j.work = duration_row ? duration : end - start;
+      if (!duration_row) j.recorded_start = start;
+      if (!duration_row && start < submit) {
         issues.note("start_time before submit_time: recorded start set to submit");
         j.recorded_start = submit;
       }

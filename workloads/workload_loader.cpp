@@ -22,7 +22,10 @@ Workload load_workload(const WorkloadSpec& spec, const ClusterSpec& cluster, std
     options.gpus_per_proc = spec.gpus_per_proc;
     options.last_attempt_only = spec.last_attempt_only;
     options.sum_attempts = spec.sum_attempts;
-    w = read_trace(spec.format, spec.trace_paths, options, report);
+    TraceReadReport local;
+    TraceReadReport& r = report ? *report : local;
+    w = read_trace(spec.format, spec.trace_paths, options, &r);
+    require_jobs_kept(w, spec.format, spec.trace_paths, r);
     w.name = std::filesystem::path(spec.trace_paths.front()).stem().string();
   } else {
     throw InputError(SourceLocation{"", 0, "workload.kind"},
@@ -30,6 +33,21 @@ Workload load_workload(const WorkloadSpec& spec, const ClusterSpec& cluster, std
   }
   if (!spec.name.empty()) w.name = spec.name;
   return w;
+}
+
+void require_jobs_kept(const Workload& w, const std::string& format, const std::vector<std::string>& paths,
+                       const TraceReadReport& report) {
+  if (!w.jobs.empty()) return;
+  const std::string source =
+      paths.size() == 1 ? paths.front() : fmt::format("{} (+{} more)", paths.front(), paths.size() - 1);
+  if (report.rows == 0)
+    throw InputError(SourceLocation{source, 0, ""}, fmt::format("no data rows: no job to simulate (format '{}')", format));
+  std::string why;
+  for (const auto& [reason, count] : report.skipped)
+    why += fmt::format("{}{} {}", why.empty() ? "" : ", ", count, reason);
+  throw InputError(SourceLocation{source, 0, ""},
+                   fmt::format("0 of {} data rows kept as jobs (format '{}'; skipped: {}): no job to simulate",
+                               report.rows, format, why.empty() ? "none" : why));
 }
 
 }  // namespace fastgpu

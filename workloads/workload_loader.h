@@ -2,6 +2,8 @@
 // Builds the workload of an experiment from its [workload] spec: the synthetic
 // generator, or a trace in one of the registered formats.
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "sim/cluster_spec.h"
 #include "workloads/workload_spec.h"
@@ -14,7 +16,14 @@ namespace fastgpu {
 // kind = "trace": read_trace(spec.format, spec.trace_paths, ...), seed unused.
 // The workload is named spec.name, else "synthetic" or the first trace file's
 // stem. `report` (optional) receives what a trace reader kept and skipped.
+// A trace that kept no job raises an InputError naming the file and why.
 Workload load_workload(const WorkloadSpec& spec, const ClusterSpec& cluster, std::uint64_t seed,
                        TraceReadReport* report = nullptr);
+
+// InputError when a trace read from `paths` kept no job: a run or conversion
+// of nothing is an error, not an all-zero result. Says how many data rows
+// were read and why each was skipped.
+void require_jobs_kept(const Workload& w, const std::string& format, const std::vector<std::string>& paths,
+                       const TraceReadReport& report);
 
 }  // namespace fastgpu
