@@ -51,6 +51,7 @@ class Placement {
                     std::vector<GpuIndex>& gpus) const;
   bool place_spread(const SchedulingContext& ctx, const NodeFreeIndex& index, std::uint32_t count,
                     std::vector<GpuIndex>& gpus) const;
+  mutable std::vector<std::uint32_t> taken_;  // place_spread's scratch, kept to spare an allocation per call
 };
 
 // Lowest-numbered node with room: packs jobs onto the first nodes.
