@@ -49,7 +49,8 @@ bool Placement::place_spread(const SchedulingContext& ctx, const NodeFreeIndex& 
                              std::vector<GpuIndex>& gpus) const {
   gpus.clear();
   std::uint32_t need = count;
-  std::vector<std::uint32_t> taken;  // positions already used
+  std::vector<std::uint32_t>& taken = taken_;  // positions already used
+  taken.clear();
   auto take_from = [&](std::uint32_t min_free) {
     for (std::uint32_t pos = index.find_first(min_free); need > 0 && pos != NodeFreeIndex::npos;
          pos = index.find_first(min_free, pos + 1)) {

@@ -62,6 +62,7 @@ class Placement {
   bool place_whole_nodes(const SchedulingContext& ctx, TypeIndex t, std::uint32_t k,
                          std::vector<GpuIndex>& gpus) const;
   Consolidation consolidation_;
+  mutable std::vector<std::uint32_t> taken_;  // place_spread's scratch, kept to spare an allocation per call
 };
 
 // Lowest-numbered node with room: packs jobs onto the first nodes.

@@ -7,7 +7,7 @@
 namespace fastgpu {
 
 QueuePolicy::QueuePolicy(QueueParts parts)
-    : parts_(std::move(parts)) {
+    : parts_(std::move(parts)), admit_all_(dynamic_cast<const AdmitAll*>(parts_.admission.get()) != nullptr) {
   if (parts_.preempt && !parts_.ordering->ranks_running()) {
     throw InternalError("queue policy: preemption needs an ordering that ranks running jobs");
   }
@@ -26,6 +26,10 @@ void QueuePolicy::init(SchedulingContext& ctx) {
 
 void QueuePolicy::on_arrival(SchedulingContext& ctx, JobIndex j) {
   const Rank rank = parts_.ordering->rank(ctx, j, true);
+  if (admit_all_) {
+    push(j, rank);
+    return;
+  }
   const bool nobody_ahead = pending_.empty() || Rank{std::get<0>(pending_.top()), std::get<1>(pending_.top())} > rank;
   if (!parts_.admission->admissible(ctx, j, nobody_ahead)) {
     if (parts_.reject_inadmissible) {
@@ -42,12 +46,12 @@ void QueuePolicy::on_arrival(SchedulingContext& ctx, JobIndex j) {
 void QueuePolicy::on_requeue(SchedulingContext& ctx, JobIndex j) {
   if (parts_.preempt) tracker_.requeued(ctx, j);  // only this policy's preemptions requeue a job
   push(j, parts_.ordering->rank(ctx, j, false));
-  parts_.admission->enqueued(ctx, j);
+  if (!admit_all_) parts_.admission->enqueued(ctx, j);
 }
 
 void QueuePolicy::on_finish(SchedulingContext&, JobIndex j) {
   forget(j);
-  parts_.admission->left_running(j);
+  if (!admit_all_) parts_.admission->left_running(j);
 }
 
 void QueuePolicy::schedule(SchedulingContext& ctx) {
@@ -78,7 +82,7 @@ void QueuePolicy::push(JobIndex j, const Rank& rank) { pending_.emplace(rank.key
 void QueuePolicy::start(SchedulingContext& ctx, JobIndex j) {
   parts_.ordering->starting(ctx, j);
   ctx.start(j, gpus_);
-  parts_.admission->started(ctx, j);
+  if (!admit_all_) parts_.admission->started(ctx, j);
   const Job& job = ctx.job(j);
   if (!parts_.preempt || !job.preemptible || !whole_gpu_job(job)) return;
   victim_rank_[j] = parts_.ordering->victim_rank(ctx, j);
@@ -105,7 +109,7 @@ void QueuePolicy::preempt_for(SchedulingContext& ctx, JobIndex head) {
   for (JobIndex v : victims_) {
     forget(v);
     tracker_.preempt(ctx, v);
-    parts_.admission->left_running(v);
+    if (!admit_all_) parts_.admission->left_running(v);
   }
 }
 

@@ -61,6 +61,9 @@ class QueuePolicy final : public Policy {
   void preempt_for(SchedulingContext& ctx, JobIndex head);
 
   QueueParts parts_;
+  // Every job admitted and no admission hooks (AdmitAll): the per-job calls
+  // into the admission are skipped.
+  bool admit_all_;
   PreemptionTracker tracker_;
   using Entry = std::tuple<double, std::uint64_t, JobIndex>;  // (key, tie, job)
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> pending_;

@@ -34,8 +34,9 @@ ClusterState::ClusterState(const ClusterSpec& spec)
   std::vector<NodeIndex> all(num_nodes());
   std::iota(all.begin(), all.end(), 0);
   index_all_.reorder(std::move(all), node_free_);
-  index_by_type_.resize(types);
   partly_used_.resize(types);
+  if (types == 1) return;
+  index_by_type_.resize(types);
   for (std::size_t t = 0; t < types; ++t) index_by_type_[t].reorder(std::move(nodes_of_type[t]), node_free_);
 }
 
@@ -47,7 +48,7 @@ void ClusterState::detach(NodeFreeObserver* index) const {
 
 void ClusterState::node_changed(NodeIndex n) {
   index_all_.update(n, node_free_[n]);
-  index_by_type_[node_type_[n]].update(n, node_free_[n]);
+  if (!index_by_type_.empty()) index_by_type_[node_type_[n]].update(n, node_free_[n]);
   for (NodeFreeObserver* index : attached_) index->update(n, node_free_[n]);
 }
 
@@ -61,7 +62,7 @@ void ClusterState::enter_partly_used(GpuIndex g) {
   if (used > 0 && used < kMilliPerGpu) partly_used_[type_of(g)].insert(partly_used_key(kMilliPerGpu - used, g));
 }
 
-void ClusterState::allocate(GpuIndex g, std::uint32_t milli) {
+void ClusterState::allocate_deferred(GpuIndex g, std::uint32_t milli) {
   if (gpu_used_milli_[g] + milli > kMilliPerGpu) throw InternalError("GPU over-allocated");
   const bool was_free = gpu_used_milli_[g] == 0;
   leave_partly_used(g);
@@ -73,11 +74,11 @@ void ClusterState::allocate(GpuIndex g, std::uint32_t milli) {
     --node_free_[n];
     --type_free_[node_type_[n]];
     --total_free_;
-    node_changed(n);
+    mark_stale(n);
   }
 }
 
-void ClusterState::release(GpuIndex g, std::uint32_t milli) {
+void ClusterState::release_deferred(GpuIndex g, std::uint32_t milli) {
   if (gpu_used_milli_[g] < milli) throw InternalError("GPU released more than allocated");
   leave_partly_used(g);
   gpu_used_milli_[g] = static_cast<std::uint16_t>(gpu_used_milli_[g] - milli);
@@ -88,7 +89,7 @@ void ClusterState::release(GpuIndex g, std::uint32_t milli) {
     ++node_free_[n];
     ++type_free_[node_type_[n]];
     ++total_free_;
-    node_changed(n);
+    mark_stale(n);
   }
 }
 

@@ -46,8 +46,9 @@ class ClusterState {
   std::uint32_t reserved_gpus() const { return reserved_total_; }
 
   // First-fit indexes over wholly free GPUs: all nodes, or nodes of one type.
+  // With one GPU type both are the same index, kept once.
   const NodeFreeIndex& free_index() const { return index_all_; }
-  const NodeFreeIndex& free_index(TypeIndex t) const { return index_by_type_[t]; }
+  const NodeFreeIndex& free_index(TypeIndex t) const { return index_by_type_.empty() ? index_all_ : index_by_type_[t]; }
   // Keeps a policy's own index (NodeFreeIndex over its node order,
   // NodeFreeBuckets, ...) updated until detached. The caller owns it and must
   // detach it before destroying it.
@@ -74,12 +75,34 @@ class ClusterState {
   }
 
   // --- mutation (engine only) --------------------------------------------
-  void allocate(GpuIndex g, std::uint32_t milli);
-  void release(GpuIndex g, std::uint32_t milli);
+  void allocate(GpuIndex g, std::uint32_t milli) {
+    allocate_deferred(g, milli);
+    update_indexes();
+  }
+  void release(GpuIndex g, std::uint32_t milli) {
+    release_deferred(g, milli);
+    update_indexes();
+  }
+  // The same, but the free-GPU indexes are brought up to date only by
+  // update_indexes() (or when another node changes), so a gang's GPUs on one
+  // node cost one index update, not one per GPU. The indexes must not be
+  // queried before update_indexes().
+  void allocate_deferred(GpuIndex g, std::uint32_t milli);
+  void release_deferred(GpuIndex g, std::uint32_t milli);
+  void update_indexes() {
+    if (stale_node_ == kNoNode) return;
+    node_changed(stale_node_);
+    stale_node_ = kNoNode;
+  }
   void set_reserved(GpuIndex g, bool reserved);
 
  private:
   void node_changed(NodeIndex n);
+  void mark_stale(NodeIndex n) {
+    if (n == stale_node_) return;
+    update_indexes();
+    stale_node_ = n;
+  }
   void leave_partly_used(GpuIndex g);
   void enter_partly_used(GpuIndex g);
 
@@ -99,8 +122,9 @@ class ClusterState {
   std::uint32_t reserved_total_ = 0;
   std::uint64_t busy_milli_total_ = 0;
 
+  NodeIndex stale_node_ = kNoNode;  // its free count changed, the indexes not yet
   NodeFreeIndex index_all_;
-  std::vector<NodeFreeIndex> index_by_type_;
+  std::vector<NodeFreeIndex> index_by_type_;  // empty with one type: index_all_ serves it
   mutable std::vector<NodeFreeObserver*> attached_;
   std::vector<std::set<std::uint64_t>> partly_used_;  // per type: partly_used_key of each partly used GPU
 };

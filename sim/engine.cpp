@@ -70,16 +70,16 @@ RunResult Engine::run() {
     const bool have_event = !events_.empty();
     const bool have_arrival = next_arrival_ < jobs.size();
     if (!have_event && !have_arrival) break;
-    now_ = have_event ? events_.top().time : kNever;
+    now_ = have_event ? events_.top_time() : kNever;
     if (have_arrival) now_ = std::min(now_, jobs[next_arrival_].submit);
     // Apply every event of this instant in (rank, sequence) order; arrivals
     // from the workload cursor sit between finishes and timers.
     while (true) {
-      const bool event_now = !events_.empty() && events_.top().time == now_;
+      const bool event_now = !events_.empty() && events_.top_time() == now_;
       const bool arrival_now = next_arrival_ < jobs.size() && jobs[next_arrival_].submit == now_;
       if (!event_now && !arrival_now) break;
       ++counters_.events;
-      if (arrival_now && (!event_now || events_.top().kind >= EventKind::arrival)) {
+      if (arrival_now && (!event_now || events_.top_kind() >= EventKind::arrival)) {
         const auto j = static_cast<JobIndex>(next_arrival_++);
         jobs_[j].submitted = true;
         arrive(j);
@@ -300,12 +300,13 @@ void Engine::allocate(JobIndex j, std::span<const GpuIndex> gpus) {
   bool on_reserved = false;
   for (GpuIndex g : gpus) {
     monitor_.before_change(g, now_);
-    cluster_.allocate(g, milli);
+    cluster_.allocate_deferred(g, milli);
     monitor_.after_change(g);
     monitor_.memory_held(job.gpu_memory_gb);
     alloc_arena_.push_back(g);
     on_reserved |= cluster_.is_reserved(g);
   }
+  cluster_.update_indexes();
   if (on_reserved) result_.job(j).on_reserved = true;
 }
 
@@ -315,10 +316,11 @@ void Engine::release(JobIndex j) {
   JobRuntime& rt = jobs_[j];
   for (GpuIndex g : gpus_held(j)) {
     monitor_.before_change(g, now_);
-    cluster_.release(g, milli);
+    cluster_.release_deferred(g, milli);
     monitor_.after_change(g);
     monitor_.memory_freed(job.gpu_memory_gb);
   }
+  cluster_.update_indexes();
   const double held = job.num_gpus * (milli * (1.0 / kMilliPerGpu)) * (now_ - rt.alloc_since);
   result_.job(j).gpu_seconds += held;
   rt.attained_before += held;

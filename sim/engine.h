@@ -22,6 +22,7 @@
 #include "sim/engine_options.h"
 #include "sim/event_queue.h"
 #include "sim/job_runtime.h"
+#include "sim/job_slot_list.h"
 #include "sim/load_monitor.h"
 #include "sim/policy.h"
 #include "sim/result_builder.h"
@@ -78,12 +79,7 @@ class Engine {
   }
   void begin_segment(JobIndex j, Seconds progress_from);
   // Inline: the scheduling context's queries call these per job.
-  double remaining_now(JobIndex j) const {
-    const JobRuntime& rt = jobs_[j];
-    if (rt.state != JobState::running) return rt.seg_remaining;
-    const double done = rt.rate * std::max(0.0, now_ - rt.seg_start);
-    return std::max(0.0, rt.seg_remaining - done);
-  }
+  double remaining_now(JobIndex j) const { return jobs_[j].remaining_at(now_); }
   // The slowest GPU sets the pace of a gang, slowed further by how far apart
   // its GPUs are.
   double rate_on(std::span<const GpuIndex> gpus) const {
@@ -127,8 +123,8 @@ class Engine {
   EngineCounters counters_;
 
   std::vector<JobRuntime> jobs_;
-  JobList<&JobRuntime::pending_slot> pending_;
-  JobList<&JobRuntime::running_slot> running_;
+  JobSlotList<&JobRuntime::pending_slot> pending_;
+  JobSlotList<&JobRuntime::running_slot> running_;
   std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it
 };
 

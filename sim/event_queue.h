@@ -2,8 +2,12 @@
 // The engine's event queue: a binary heap ordered by (time, rank, sequence).
 // Rank orders event classes at the same instant (finishes before arrivals);
 // the sequence number makes ties between equal events deterministic.
+//
+// Stored compactly (24 bytes an entry): the rank and the sequence number form
+// one 64-bit key, and a finish event's job and version share a word with a
+// timer's tag, so a comparison is two and a sift moves three words.
+#include <algorithm>
 #include <cstdint>
-#include <queue>
 #include <vector>
 
 #include "sim/types.h"
@@ -21,7 +25,6 @@ enum class EventKind : std::uint8_t {
 struct Event {
   Seconds time = 0;
   EventKind kind = EventKind::finish;
-  std::uint64_t seq = 0;
   JobIndex job = kNoJob;
   std::uint32_t version = 0;  // finish events: stale when the job's version moved on
   std::uint64_t tag = 0;      // timer tag
@@ -30,31 +33,52 @@ struct Event {
   std::uint8_t rank() const { return static_cast<std::uint8_t>(kind); }
 };
 
-struct EventLater {
-  bool operator()(const Event& a, const Event& b) const {
-    if (a.time != b.time) return a.time > b.time;
-    if (a.kind != b.kind) return a.kind > b.kind;
-    return a.seq > b.seq;
-  }
-};
-
 class EventQueue {
  public:
-  void push(Event e) {
-    e.seq = next_seq_++;
-    heap_.push(e);
+  void push(const Event& e) {
+    const std::uint64_t payload =
+        e.kind == EventKind::timer ? e.tag : (std::uint64_t{e.version} << 32 | e.job);
+    heap_.push_back(Entry{e.time, std::uint64_t{e.rank()} << kSeqBits | next_seq_++, payload});
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
   }
   bool empty() const { return heap_.empty(); }
-  const Event& top() const { return heap_.top(); }
+  std::size_t size() const { return heap_.size(); }
+  Seconds top_time() const { return heap_.front().time; }
+  EventKind top_kind() const { return kind_of(heap_.front()); }
+  Event top() const { return event_of(heap_.front()); }
   Event pop() {
-    Event e = heap_.top();
-    heap_.pop();
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    const Event e = event_of(heap_.back());
+    heap_.pop_back();
     return e;
   }
-  std::size_t size() const { return heap_.size(); }
 
  private:
-  std::priority_queue<Event, std::vector<Event>, EventLater> heap_;
+  static constexpr int kSeqBits = 61;  // the rank takes the top 3 bits of the order key
+  struct Entry {
+    Seconds time;
+    std::uint64_t order;    // rank << kSeqBits | sequence number
+    std::uint64_t payload;  // timer: tag; otherwise version << 32 | job
+  };
+  struct Later {
+    bool operator()(const Entry& a, const Entry& b) const {
+      if (a.time != b.time) return a.time > b.time;
+      return a.order > b.order;
+    }
+  };
+  static EventKind kind_of(const Entry& e) { return static_cast<EventKind>(e.order >> kSeqBits); }
+  static Event event_of(const Entry& e) {
+    Event out{.time = e.time, .kind = kind_of(e)};
+    if (out.kind == EventKind::timer) {
+      out.tag = e.payload;
+    } else {
+      out.job = static_cast<JobIndex>(e.payload);
+      out.version = static_cast<std::uint32_t>(e.payload >> 32);
+    }
+    return out;
+  }
+
+  std::vector<Entry> heap_;
   std::uint64_t next_seq_ = 0;
 };
 

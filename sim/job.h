@@ -39,6 +39,7 @@ struct Job {
   bool has_deadline() const { return deadline != kNever; }
   // GPU capacity this job holds on each of its GPUs, in thousandths of a GPU.
   std::uint32_t milli_per_gpu() const {
+    if (gpu_share == 1.0f) return kMilliPerGpu;  // the common case, without a library call
     return static_cast<std::uint32_t>(std::lround(static_cast<double>(gpu_share) * kMilliPerGpu));
   }
 };

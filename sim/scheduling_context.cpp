@@ -1,5 +1,5 @@
 // The scheduling context reads the engine's parts directly (it is the
-// engine's friend), so each query is one or two loads.
+// engine's friend); the per-job queries are inline in the header.
 #include "sim/scheduling_context.h"
 
 #include <algorithm>
@@ -9,11 +9,16 @@
 
 namespace fastgpu {
 
-Seconds SchedulingContext::now() const { return engine_.now_; }
-const Workload& SchedulingContext::workload() const { return engine_.workload_; }
-const Job& SchedulingContext::job(JobIndex j) const { return engine_.workload_.jobs[j]; }
-const ClusterState& SchedulingContext::cluster() const { return engine_.cluster_; }
-JobState SchedulingContext::state(JobIndex j) const { return engine_.jobs_[j].state; }
+SchedulingContext::SchedulingContext(Engine& engine)
+    : engine_(engine),
+      workload_(engine.workload_),
+      cluster_(engine.cluster_),
+      allowed_(engine.allowed_types_),
+      estimator_(engine.estimator_),
+      runtimes_(engine.jobs_),
+      attempts_(engine.attempts_),
+      now_(engine.now_) {}
+
 std::span<const JobIndex> SchedulingContext::pending() const { return engine_.pending_.jobs(); }
 std::span<const JobIndex> SchedulingContext::running() const { return engine_.running_.jobs(); }
 std::span<const GpuIndex> SchedulingContext::gpus_of(JobIndex j) const {
@@ -21,34 +26,7 @@ std::span<const GpuIndex> SchedulingContext::gpus_of(JobIndex j) const {
   if (s != JobState::running && s != JobState::suspending) return {};
   return engine_.gpus_held(j);
 }
-bool SchedulingContext::type_allowed(JobIndex j, TypeIndex t) const { return engine_.allowed_types_.allowed(j, t); }
 
-Seconds SchedulingContext::estimated_work(JobIndex j) const { return engine_.estimator_.estimated_work(j); }
-Seconds SchedulingContext::estimated_remaining_work(JobIndex j) const {
-  const double estimate = engine_.estimator_.estimated_work(j);
-  if (std::isnan(estimate)) return estimate;  // std::max would turn NaN into 0
-  // Work beyond the current run is 0 unless a run fails (sim/attempt_plan.h).
-  const double done =
-      engine_.workload_.jobs[j].work - (engine_.remaining_now(j) + engine_.attempts_.work_beyond_run(j));
-  return std::max(0.0, estimate - done);
-}
-Seconds SchedulingContext::estimated_finish(JobIndex j) const {
-  const auto& rt = engine_.jobs_[j];
-  if (rt.state != JobState::running) return kNever;
-  const double remaining = estimated_remaining_work(j);
-  if (std::isnan(remaining)) return kNever;
-  return std::max(engine_.now_, rt.seg_start) + remaining / rt.rate;
-}
-double SchedulingContext::remaining_work(JobIndex j) const { return engine_.remaining_now(j); }
-double SchedulingContext::attained_service(JobIndex j) const {
-  const auto& rt = engine_.jobs_[j];
-  double attained = rt.attained_before;
-  if (rt.state == JobState::running || rt.state == JobState::suspending) {
-    const Job& job = engine_.workload_.jobs[j];
-    attained += job.num_gpus * (job.milli_per_gpu() * (1.0 / kMilliPerGpu)) * (engine_.now_ - rt.alloc_since);
-  }
-  return attained;
-}
 Seconds SchedulingContext::first_start(JobIndex j) const { return engine_.result_.job(j).first_start; }
 std::uint32_t SchedulingContext::preemptions(JobIndex j) const { return engine_.result_.job(j).preemptions; }
 std::uint32_t SchedulingContext::failures(JobIndex j) const { return engine_.attempts_.failures(j); }

@@ -3,57 +3,78 @@
 // state; actions are validated and applied at once, so later queries in the
 // same decision see their effect. An invalid action throws PolicyError naming
 // the policy and the job.
+//
+// The per-job queries are inline reads of the engine's parts (bound at
+// construction): policies call them for every job they consider.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "sim/allowed_gpu_types.h"
+#include "sim/attempt_plan.h"
 #include "sim/cluster_state.h"
+#include "sim/job_runtime.h"
+#include "sim/job_state.h"
+#include "sim/runtime_estimator.h"
 #include "sim/workload.h"
 
 namespace fastgpu {
 
 class Engine;
 
-enum class JobState : std::uint8_t {
-  not_arrived,   // before submit, or waiting for dependencies
-  pending,       // in the queue
-  running,
-  suspending,    // preempted, checkpoint in progress (GPUs still held)
-  finished,
-  rejected,
-};
-
 class SchedulingContext {
  public:
-  explicit SchedulingContext(Engine& engine) : engine_(engine) {}
+  explicit SchedulingContext(Engine& engine);
 
   // --- queries -----------------------------------------------------------
-  Seconds now() const;
-  const Workload& workload() const;
-  const Job& job(JobIndex j) const;
-  const ClusterState& cluster() const;
-  JobState state(JobIndex j) const;
+  Seconds now() const { return now_; }
+  const Workload& workload() const { return workload_; }
+  const Job& job(JobIndex j) const { return workload_.jobs[j]; }
+  const ClusterState& cluster() const { return cluster_; }
+  JobState state(JobIndex j) const { return runtimes_[j].state; }
   std::span<const JobIndex> pending() const;   // unordered
   std::span<const JobIndex> running() const;   // unordered
   // GPUs held by a running (or suspending) job.
   std::span<const GpuIndex> gpus_of(JobIndex j) const;
   // Whether the job may run on GPUs of type t (its constraint and memory).
-  bool type_allowed(JobIndex j, TypeIndex t) const;
+  bool type_allowed(JobIndex j, TypeIndex t) const { return allowed_.allowed(j, t); }
 
   // What the scheduler knows of runtimes. Estimates are reference-GPU seconds
   // (duration at speed 1.0) from the configured estimator: exact ("oracle"),
   // noisy, the user's request, or NaN ("none").
-  Seconds estimated_work(JobIndex j) const;
+  Seconds estimated_work(JobIndex j) const { return estimator_.estimated_work(j); }
   // Estimate minus the work already done, floored at 0 (NaN if no estimate).
-  Seconds estimated_remaining_work(JobIndex j) const;
+  Seconds estimated_remaining_work(JobIndex j) const {
+    const double estimate = estimator_.estimated_work(j);
+    if (std::isnan(estimate)) return estimate;  // std::max would turn NaN into 0
+    // Work beyond the current run is 0 unless a run fails (sim/attempt_plan.h).
+    const double done = workload_.jobs[j].work - (runtimes_[j].remaining_at(now_) + attempts_.work_beyond_run(j));
+    return std::max(0.0, estimate - done);
+  }
   // Expected finish time of a running job by its estimate (kNever if unknown).
-  Seconds estimated_finish(JobIndex j) const;
-  // The true remaining work (reference seconds) of the job's current run,
-  // until it ends (completes the job, or fails: Job::failed_attempts). For
-  // invariants and oracle studies; a realistic policy uses the estimates.
-  double remaining_work(JobIndex j) const;
+  Seconds estimated_finish(JobIndex j) const {
+    const JobRuntime& rt = runtimes_[j];
+    if (rt.state != JobState::running) return kNever;
+    const double remaining = estimated_remaining_work(j);
+    if (std::isnan(remaining)) return kNever;
+    return std::max(now_, rt.seg_start) + remaining / rt.rate;
+  }
+  // The true remaining work (reference seconds). For invariants and oracle
+  // studies; a realistic policy uses the estimates.
+  double remaining_work(JobIndex j) const { return runtimes_[j].remaining_at(now_); }
   // GPU-seconds the job has received so far (GPUs x time run, shares counted).
-  double attained_service(JobIndex j) const;
+  double attained_service(JobIndex j) const {
+    const JobRuntime& rt = runtimes_[j];
+    double attained = rt.attained_before;
+    if (rt.state == JobState::running || rt.state == JobState::suspending) {
+      const Job& job = workload_.jobs[j];
+      attained += job.num_gpus * (job.milli_per_gpu() * (1.0 / kMilliPerGpu)) * (now_ - rt.alloc_since);
+    }
+    return attained;
+  }
   Seconds first_start(JobIndex j) const;        // NaN if never started
   std::uint32_t preemptions(JobIndex j) const;
   // Runs of job j that ended in failure so far (its next run is run number
@@ -95,6 +116,14 @@ class SchedulingContext {
 
  private:
   Engine& engine_;
+  // The engine's parts the inline queries read.
+  const Workload& workload_;
+  const ClusterState& cluster_;
+  const AllowedGpuTypes& allowed_;
+  const RuntimeEstimator& estimator_;
+  const std::vector<JobRuntime>& runtimes_;
+  const AttemptPlan& attempts_;
+  const Seconds& now_;
 };
 
 }  // namespace fastgpu

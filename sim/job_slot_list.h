@@ -1,0 +1,43 @@
+#pragma once
+// The swap-remove lists that hold the engine's pending and running jobs.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/job_runtime.h"
+#include "sim/types.h"
+
+namespace fastgpu {
+
+// An unordered set of jobs with O(1) add and remove (the last job fills the
+// removed one's slot), readable as a span for the policies. Each job's slot is
+// kept in its JobRuntime (member `Slot`), next to the state the same
+// operations touch, which spares a cache miss per add and remove.
+template <std::uint32_t JobRuntime::*Slot>
+class JobSlotList {
+ public:
+  explicit JobSlotList(std::vector<JobRuntime>& runtimes) : runtimes_(runtimes) {}
+
+  void add(JobIndex j) {
+    runtimes_[j].*Slot = static_cast<std::uint32_t>(jobs_.size());
+    jobs_.push_back(j);
+  }
+  void remove(JobIndex j) {
+    const std::uint32_t at = runtimes_[j].*Slot;
+    const JobIndex last = jobs_.back();
+    jobs_[at] = last;
+    runtimes_[last].*Slot = at;
+    jobs_.pop_back();
+    runtimes_[j].*Slot = kNoSlot;
+  }
+  std::span<const JobIndex> jobs() const { return jobs_; }
+  bool empty() const { return jobs_.empty(); }
+  std::size_t size() const { return jobs_.size(); }
+  JobIndex front() const { return jobs_.front(); }
+
+ private:
+  std::vector<JobRuntime>& runtimes_;
+  std::vector<JobIndex> jobs_;
+};
+
+}  // namespace fastgpu
