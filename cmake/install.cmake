@@ -35,7 +35,8 @@ install(TARGETS fastgpu RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(EXPORT fastgpuTargets NAMESPACE fastgpu:: DESTINATION ${FASTGPU_INSTALL_CMAKEDIR})
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/fastgpuConfig.cmake.in
-                              ${PROJECT_BINARY_DIR}/fastgpuConfig.cmake INSTALL_DESTINATION ${FASTGPU_INSTALL_CMAKEDIR})
+                              ${PROJECT_BINARY_DIR}/fastgpuConfig.cmake INSTALL_DESTINATION ${FASTGPU_INSTALL_CMAKEDIR}
+                              PATH_VARS CMAKE_INSTALL_BINDIR)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/fastgpuConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/fastgpuConfig.cmake ${PROJECT_BINARY_DIR}/fastgpuConfigVersion.cmake
         DESTINATION ${FASTGPU_INSTALL_CMAKEDIR})

@@ -12,7 +12,7 @@ def test_summary_and_jobs_of_a_cli_file(three_jobs, tmp_path):
     res = fastgpu.run(three_jobs, policies="fifo,sjf", output=tmp_path / "r.h5")
     s = res.summary
     assert list(s["policy"]) == ["fifo", "sjf"] and s["policy"].map(type).eq(str).all()
-    assert list(s["workload"]) == ["three_jobs.csv"] * 2
+    assert list(s["workload"]) == ["three_jobs"] * 2
     assert s.attrs["units"]["jct_mean"] == "s"
     with h5py.File(tmp_path / "r.h5") as f:
         raw = f["summary"][:]
@@ -47,6 +47,6 @@ def test_read_an_existing_file_from_the_cli(three_jobs, tmp_path):
     out = tmp_path / "cli.h5"
     subprocess.run([cli, "compare", str(three_jobs), "-o", str(out), "--quiet"], check=True, capture_output=True)
     res = fastgpu.read(out)
-    assert res.runs == [("fifo", "three_jobs.csv", 1)]
+    assert res.runs == [("fifo", "three_jobs", 1)]
     assert res.summary["jct_mean"].tolist() == [169.0]
     assert isinstance(res.jobs(), pd.DataFrame)
