@@ -50,3 +50,12 @@ def test_read_an_existing_file_from_the_cli(three_jobs, tmp_path):
     assert res.runs == [("fifo", "three_jobs", 1)]
     assert res.summary["jct_mean"].tolist() == [169.0]
     assert isinstance(res.jobs(), pd.DataFrame)
+
+
+def test_jct_cdf_example_draws_a_png(three_jobs, tmp_path):
+    import jct_cdf
+
+    fastgpu.compare(three_jobs, policies=["fifo", "sjf"], output=tmp_path / "c.h5")
+    png = tmp_path / "cdf.png"
+    jct_cdf.main(tmp_path / "c.h5", png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
