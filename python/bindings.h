@@ -14,7 +14,9 @@ void bind_policy(pybind11::module_& m);       // python/python_policy.cpp
 void bind_experiments(pybind11::module_& m);  // python/experiments.cpp
 
 // Held shared while experiments run, exclusively while a policy is added to
-// the registry (which is not safe against concurrent readers).
+// the registry (which is not safe against concurrent readers): adding one
+// while an experiment runs is a PolicyError, not a wait (a hook that
+// registers a policy would otherwise wait for its own experiment).
 std::shared_mutex& registry_mutex();
 
 }  // namespace fastgpu::python

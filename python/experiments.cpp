@@ -96,8 +96,8 @@ std::vector<std::string> load_plugin(const std::string& path) {
       dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
     }
   });
-  py::gil_scoped_release release;
-  std::unique_lock lock(registry_mutex());
+  std::unique_lock lock(registry_mutex(), std::try_to_lock);
+  if (!lock) throw PolicyError(fmt::format("cannot load plugin '{}' while an experiment is running", path));
   return experiments::load_plugin(path);
 }
 

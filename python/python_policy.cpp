@@ -190,8 +190,8 @@ void register_python_policy(const std::string& name, const std::string& summary,
       throw PolicyError(fmt::format("Python policy '{}': creating it raised:\n{}", name, take_traceback()));
     }
   };
-  py::gil_scoped_release release;  // an experiment holding the lock may be waiting for the GIL
-  std::unique_lock lock(registry_mutex());
+  std::unique_lock lock(registry_mutex(), std::try_to_lock);
+  if (!lock) throw PolicyError(fmt::format("cannot register policy '{}' while an experiment is running", name));
   register_policy(std::move(info));
 }
 

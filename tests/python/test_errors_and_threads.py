@@ -105,3 +105,20 @@ def test_dict_config_with_overrides(tmp_path):
     assert sorted(set(s["seed"])) == [3, 5]
     assert (s["jobs_total"] == 60).all()
     assert np.array_equal(s[s.policy == "fifo"]["jct_mean"].to_numpy(), s[s.policy == "py-fifo"]["jct_mean"].to_numpy())
+
+
+def test_registering_during_an_experiment_is_refused(three_jobs, tmp_path):
+    class Late(fastgpu.Policy):
+        def schedule(self, ctx):
+            pass
+
+    class Registering(fastgpu.Policy):
+        def schedule(self, ctx):
+            fastgpu.register_policy("py-late", Late)
+
+    fastgpu.register_policy("py-registering", Registering)
+    with pytest.raises(fastgpu.PolicyError) as e:
+        fastgpu.run(three_jobs, policies=["py-registering"], output=tmp_path / "x.h5")
+    assert "cannot register policy 'py-late' while an experiment is running" in str(e.value)
+    fastgpu.register_policy("py-late", Late)  # after the experiment: fine
+    assert "py-late" in [p["name"] for p in fastgpu.policies()]
