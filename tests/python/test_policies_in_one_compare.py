@@ -1,6 +1,8 @@
 """A Python policy and an out-of-tree C++ plugin policy in one compare, next to
 a built-in, on the three-job trace whose outcomes three_jobs.toml derives."""
+import ctypes.util
 import os
+import subprocess
 
 import pytest
 
@@ -61,8 +63,6 @@ def test_las_preempts_lower_queues(tmp_path):
 
 
 def test_plugin_errors_name_the_file(three_jobs, tmp_path):
-    import ctypes.util
-    import subprocess
     missing = str(tmp_path / "missing.so")
     with pytest.raises(fastgpu.InputError) as e:
         fastgpu.load_plugin(missing)
@@ -74,7 +74,7 @@ def test_plugin_errors_name_the_file(three_jobs, tmp_path):
         fastgpu.load_plugin(libm_path)
     assert "not a fastgpu plugin" in str(e.value)
     # The CLI: the same error, exit status 2, no results file.
-    cli = os.path.join(os.environ.get("FASTGPU_SOURCE_DIR", "."), "build", "fastgpu")
+    cli = os.environ.get("FASTGPU_CLI", os.path.join(os.environ.get("FASTGPU_SOURCE_DIR", "."), "build", "fastgpu"))
     out = tmp_path / "x.h5"
     r = subprocess.run([cli, "compare", str(three_jobs), "--plugin", missing, "-o", str(out)],
                        capture_output=True, text=True)

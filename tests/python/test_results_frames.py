@@ -1,6 +1,9 @@
 """fastgpu.read and the DataFrames: decoded strings, labelled enums, units,
 per type and per user, checked against the HDF5 file read with h5py and
 against values derived by hand for the three-job trace."""
+import os
+import subprocess
+
 import h5py
 import numpy as np
 import pandas as pd
@@ -42,8 +45,7 @@ def test_per_type_timeseries_and_per_user(three_jobs, tmp_path):
 
 
 def test_read_an_existing_file_from_the_cli(three_jobs, tmp_path):
-    import subprocess, os
-    cli = os.path.join(os.environ.get("FASTGPU_SOURCE_DIR", "."), "build", "fastgpu")
+    cli = os.environ.get("FASTGPU_CLI", os.path.join(os.environ.get("FASTGPU_SOURCE_DIR", "."), "build", "fastgpu"))
     out = tmp_path / "cli.h5"
     subprocess.run([cli, "compare", str(three_jobs), "-o", str(out), "--quiet"], check=True, capture_output=True)
     res = fastgpu.read(out)
