@@ -138,7 +138,7 @@ int compare_command(const Args& args) {
                  "by mean JCT (ties by makespan) with the 95% confidence interval of every metric over\n"
                  "the seeds, and writes every run to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5). Under mpirun the runs are spread over the ranks.",
-                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet);
+                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin);
   cl.options().add_options()("policies,p", po::value<std::vector<std::string>>()->composing()->value_name("A,B,..."),
                              "compare these policy labels (a registered policy that the config does not define "
                              "runs with its default parameters)")(

@@ -15,7 +15,7 @@ int run_command(const Args& args) {
                  "Simulates every policy of CONFIG on every seed (or the ones selected with --policy and\n"
                  "--seed), writes all metrics to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5) and prints one row per run.",
-                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet);
+                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin);
   cl.options().add_options()("policy,p", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
                              "run only this policy label (repeatable, or a,b); a registered policy that the config "
                              "does not define runs with its default parameters")(

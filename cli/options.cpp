@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "experiments/plugin_loader.h"
 #include "sim/error.h"
 #include "sim/parse_number.h"
 
@@ -31,6 +32,10 @@ CommandLine::CommandLine(std::string name, std::string synopsis, std::string des
   }
   if (shared_ & kCheck) add("check", "verify the engine invariants after every instant (slow)");
   if (shared_ & kQuiet) add("quiet,q", "no progress or notes on stderr");
+  if (shared_ & kPlugin) {
+    add("plugin", po::value<std::vector<std::string>>()->composing()->value_name("PATH.so"),
+        "load the policies of this shared object (built against the installed fastgpu; repeatable)");
+  }
   if (shared_ & kConfigArg) positional_.add("config", 1);
 }
 
@@ -63,6 +68,9 @@ bool CommandLine::parse(const Args& args) {
 }
 
 ExperimentConfig CommandLine::load_config() const {
+  if (vm_.count("plugin")) {
+    for (const std::string& path : vm_["plugin"].as<std::vector<std::string>>()) fastgpu::experiments::load_plugin(path);
+  }
   std::vector<std::string> sets;
   if (vm_.count("set")) sets = vm_["set"].as<std::vector<std::string>>();
   ExperimentConfig config = fastgpu::load_config(vm_["config"].as<std::string>(), sets);

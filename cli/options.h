@@ -24,6 +24,7 @@ enum SharedOption : unsigned {
   kThreads = 1u << 3,    // -j/--threads N
   kCheck = 1u << 4,      // --check (EngineOptions::check_invariants)
   kQuiet = 1u << 5,      // -q/--quiet
+  kPlugin = 1u << 6,     // --plugin PATH.so, repeatable (policies/plugin.h)
 };
 
 class CommandLine {
@@ -43,7 +44,8 @@ class CommandLine {
   const po::variables_map& vm() const { return vm_; }
   bool has(const char* option) const { return vm_.count(option) > 0; }
 
-  // The config named by CONFIG with the --set overrides (and --check) applied.
+  // The config named by CONFIG with the --set overrides (and --check)
+  // applied, after loading the --plugin policies.
   ExperimentConfig load_config() const;
   // -o, else the config's output, else results/<name>.h5.
   std::string output_path(const ExperimentConfig& config) const;

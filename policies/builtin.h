@@ -8,8 +8,13 @@
 
 namespace fastgpu {
 
-// The registry with every built-in policy.
+// The registry with every built-in policy, and those added at run time.
 const PolicyRegistry& builtin_policies();
+
+// Adds a policy at run time (from a plugin or a Python class), under the same
+// name rules as the built-ins: InputError when the name is taken. Not
+// synchronised with readers: register before running experiments.
+void register_policy(PolicyInfo info);
 
 // Adds make() to builtin_policies() when constructed.
 struct PolicyRegistrar {

@@ -20,6 +20,10 @@ ALLOWED = {
     "results_io": {"sim"},
     "experiments": {"sim", "workloads", "policies", "policies/ga", "config", "results_io"},
     "cli": {"sim", "workloads", "policies", "policies/ga", "config", "results_io", "experiments"},
+    # the Python module: a top layer beside the CLI
+    "python": {"sim", "workloads", "policies", "policies/ga", "config", "results_io", "experiments"},
+    # out-of-tree policy examples: only the installed engine and policy headers
+    "examples": {"sim", "policies"},
 }
 # Header-only files of a lower layer that the GA core may include: they use
 # only the standard library and Random123 (see their own comments).
