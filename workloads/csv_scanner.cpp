@@ -33,6 +33,7 @@ CsvScanner::CsvScanner(const std::string& path, char separator) : path_(path), s
   if (ec) file_size_ = 0;
   refill();
   if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;  // UTF-8 byte order mark
+  trace::reject_cr_only_line_ends(path_, std::string_view(buf_.data() + pos_, end_ - pos_));
 }
 
 CsvScanner::~CsvScanner() {

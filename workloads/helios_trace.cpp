@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -43,12 +44,12 @@ bool helios_time(Issues& issues, CsvRows& rows, int col, const char* field, bool
     has = true;
     return true;
   }
-  issues.bad_row(rows.at(field), fmt::format("not a date 'YYYY-MM-DD HH:MM:SS' or a number: '{}'", s));
+  issues.bad_row(rows.at(field), fmt::format("not a date 'YYYY-MM-DD HH:MM:SS' or a number: '{}'", trace::excerpt(s)));
   return false;
 }
 
 std::string local_label(double origin) {
-  return trace::format_datetime(static_cast<std::int64_t>(origin)) + " local time (UTC+8)";
+  return trace::format_epoch_seconds(origin) + " local time (UTC+8)";
 }
 
 void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& options, Workload& out,
@@ -63,15 +64,12 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
     while (rows.next()) {
       ++report.rows;
       auto f = rows.row();
-      std::int64_t id = 0, gpus = 0;
+      std::int64_t id = 0;
+      std::uint32_t gpus = 0;
       if (!f.integer(rows[c_id], "job_id", id)) continue;
       double g = 0;
       if (!f.number(rows[c_gpu], "gpu_num", g)) continue;
-      if (g < 0 || g != std::floor(g)) {
-        f.bad("gpu_num", fmt::format("gpu_num must be a whole number >= 0, got {}", rows[c_gpu]));
-        continue;
-      }
-      gpus = static_cast<std::int64_t>(g);
+      if (!trace::checked_gpu_count(issues, f.at("gpu_num"), g, gpus)) continue;
       bool has_submit = false, has_start = false, has_end = false;
       double submit = 0, start = 0, end = 0;
       if (!helios_time(issues, rows, c_submit, "submit_time", has_submit, submit) ||
@@ -104,7 +102,7 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
       Job j;
       j.id = id;
       j.submit = submit;
-      j.num_gpus = static_cast<std::uint32_t>(gpus);
+      j.num_gpus = gpus;
       j.work = end - start;
       j.recorded_start = start;
       if (start < submit) {

@@ -18,6 +18,7 @@
 
 #include "workloads/json_documents.h"
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -295,8 +296,10 @@ class PhillyReader {
         issues_.bad_row({file, line(n.at), "num_gpus"}, "num_gpus must be a whole number >= 0");
         return;
       }
-      if (gpus < 0) gpus = static_cast<std::int64_t>(n.number);
-      else if (gpus != static_cast<std::int64_t>(n.number))
+      std::uint32_t listed = 0;
+      if (!trace::checked_gpu_count(issues_, {file, line(n.at), "num_gpus"}, n.number, listed)) return;
+      if (gpus < 0) gpus = listed;
+      else if (gpus != listed)
         issues_.note("num_gpus differs from the GPUs listed in the attempt details: the details were used");
     }
     if (gpus <= 0) {

@@ -49,7 +49,14 @@ Workload read_trace(const std::string& format, const std::vector<std::string>& p
   Workload w;
   w.name = std::filesystem::path(paths.front()).stem().string();
   f.read(paths, options, w, r);
-  w.finalize(paths.size() == 1 ? paths.front() : fmt::format("{} (+{} more)", paths.front(), paths.size() - 1));
+  const std::string source =
+      paths.size() == 1 ? paths.front() : fmt::format("{} (+{} more)", paths.front(), paths.size() - 1);
+  // The same rule in every format: a trace without a single data row is
+  // almost always the wrong file (or an empty download), not a workload.
+  if (r.rows == 0)
+    throw InputError(SourceLocation{source, 0, ""},
+                     "no data rows: the trace is empty (or holds only a header, comments or blank lines)");
+  w.finalize(source);
   r.kept = w.jobs.size();
   return w;
 }
