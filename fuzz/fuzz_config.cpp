@@ -1,31 +1,6 @@
-// libFuzzer harness: the TOML config reader with --set overrides
-// (parse_config). The input is the config text; every line after a line
-// "#--set" is one override ("dotted.key=value"), applied as --set would.
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <vector>
-
-#include "config/config.h"
-#include "fuzz/memory_file.h"
-#include "sim/error.h"
+// libFuzzer harness: the TOML config reader with --set overrides.
+#include "fuzz/config_harness.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view text = fastgpu::fuzz::as_text(data, size);
-  std::vector<std::string> overrides;
-  const std::size_t marker = text.find("\n#--set\n");
-  std::string_view config = text.substr(0, marker);
-  if (marker != text.npos) {
-    std::string_view rest = text.substr(marker + 8);
-    while (!rest.empty()) {
-      const std::size_t nl = rest.find('\n');
-      overrides.emplace_back(rest.substr(0, nl));
-      rest = nl == rest.npos ? std::string_view{} : rest.substr(nl + 1);
-    }
-  }
-  try {
-    fastgpu::parse_config(std::string(config), "fuzz.toml", overrides);
-  } catch (const fastgpu::InputError&) {
-  }
-  return 0;
+  return fastgpu::fuzz::run_config_reader(data, size);
 }

@@ -27,11 +27,19 @@ namespace {
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-// One node of 8 GPUs and a synthetic workload of `jobs` jobs.
-std::string config(const std::string& name, int jobs, int seed) {
+// Two nodes of 8 GPUs of one type, fifo and sjf, and a synthetic workload of
+// `jobs` jobs (or, with `trace`, that canonical CSV trace).
+std::string config(const std::string& name, int jobs, int seed, const std::string& trace = "") {
   return "[experiment]\nname = \"" + name + "\"\nseeds = [" + std::to_string(seed) +
-         "]\npolicies = [\"fifo\", \"sjf\"]\n[[cluster.nodes]]\ncount = 2\ngpus_per_node = 8\n"
-         "[workload]\njobs = " + std::to_string(jobs) + "\nload = 0.9\ngpu_counts = [1, 2, 4]\nduration_median = 600\n";
+         "]\npolicies = [\"fifo\", \"sjf\"]\n[[cluster.gpu_types]]\nname = \"V100\"\nspeed = 1.0\n"
+         "[[cluster.nodes]]\ncount = 2\ngpus_per_node = 8\n[workload]\n" +
+         (trace.empty() ? "jobs = " + std::to_string(jobs) + "\nload = 0.9\ngpu_counts = [1, 2, 4]\nduration_median = 600\n"
+                        : "kind = \"trace\"\nformat = \"csv\"\ntrace = \"" + trace + "\"\n");
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
 }
 
 // Exit 2, one line "fastgpu: error: ..." containing `parts`, and nothing in
@@ -43,7 +51,7 @@ void check_refused(const ScratchDir& dir, const Shell& r, const std::vector<std:
   CHECK(r.err.rfind("fastgpu: error: ", 0) == 0);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   for (const std::string& p : parts) CHECK(contains(r.err, p));
-  CHECK(dir.outputs(inputs) == std::vector<std::string>{});
+  CHECK(sorted(dir.outputs(inputs)) == std::vector<std::string>{});
 }
 
 }  // namespace
@@ -98,7 +106,7 @@ TEST_CASE("output safety: -o onto a symbolic link writes through it; onto a devi
   REQUIRE(run_cli(dir, "run exp.toml -o link.h5 -q").code == 0);
   CHECK(fs::is_symlink(dir / "link.h5"));  // the link stays
   CHECK(read_summary_table(dir / "store/target.h5").size() == 2);
-  CHECK(dir.outputs({"exp.toml", "link.h5"}) == std::vector<std::string>{"store", "store/target.h5"});
+  CHECK(sorted(dir.outputs({"exp.toml", "link.h5"})) == std::vector<std::string>{"store", "store/target.h5"});
 
   REQUIRE(mkfifo((dir / "fifo").c_str(), 0644) == 0);
   for (const char* cmd : {"run exp.toml -o fifo -q", "compare exp.toml -o fifo -q", "gen exp.toml -o fifo -q"}) {
@@ -124,7 +132,11 @@ TEST_CASE("output safety: SIGTERM and SIGINT in the middle of a compare remove i
   for (const char* sig : {"TERM", "INT"}) {
     CAPTURE(sig);
     // Wait (up to 20 s) for the temporary results file, then signal the run.
-    const Shell r = run_in(dir, std::string("'" FASTGPU_CLI "' compare big.toml -o out.h5 -q & pid=$!; i=0; "
+    // sh starts background commands with SIGINT ignored (which fastgpu
+    // respects, as for nohup): python3 restores the default first.
+    const Shell r = run_in(dir, std::string("python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, "
+                                            "signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' '" FASTGPU_CLI
+                                            "' compare big.toml -o out.h5 -q & pid=$!; i=0; "
                                             "while ! ls -A | grep -q '^\\.out\\.h5\\..*\\.tmp$' && [ $i -lt 400 ]; do "
                                             "sleep 0.05; i=$((i+1)); done; ls -A | grep -c '\\.tmp$'; kill -") +
                                     sig + " $pid; wait $pid; echo exit=$?");
@@ -140,9 +152,16 @@ TEST_CASE("output safety: a directory as the config exits 2; a failed --cluster-
   fs::create_directories(dir / "confdir");
   check_refused(dir, run_cli(dir, "run confdir --policy fifo -q"), {"confdir", "is a directory"}, {"confdir"});
   check_refused(dir, run_cli(dir, "compare confdir -q"), {"confdir", "is a directory"}, {"confdir"});
-  dir.write("taken/x", "");
-  check_refused(dir, run_cli(dir, "convert --cluster philly --cluster-toml taken -q"), {"taken", "directory"},
-                {"confdir", "taken", "taken/x"});
+  // An Alea machine list (id, name, nodes, CPUs per node, speed) for the SWF cluster.
+  dir.write("m.machines", "0 V100 2 8 1.0\n");
+  fs::create_directories(dir / "taken");
+  const std::vector<std::string> inputs{"confdir", "m.machines", "taken"};
+  check_refused(dir, run_cli(dir, "convert --format swf --cluster m.machines --cluster-toml taken -q"),
+                {"taken", "is a directory"}, inputs);
+  check_refused(dir,
+                run_in(dir, "trap '' XFSZ; ulimit -f 0; '" FASTGPU_CLI
+                            "' convert --format swf --cluster m.machines --cluster-toml c.toml -q"),
+                {"c.toml", "File too large"}, inputs);
 }
 
 TEST_CASE("output safety: runaway runs stop at their budgets with exit 2 naming the limit") {
@@ -156,14 +175,12 @@ TEST_CASE("output safety: runaway runs stop at their budgets with exit 2 naming 
   check_refused(dir, run_cli(dir, "compare exp.toml -o out.h5 -q --set limits.max_events=100"), {"limits.max_events"},
                 inputs);
   // A trace row with a time of 1e23 s: refused by run and by convert.
+  dir.write("trace.toml", config("trace", 0, 1, "t.csv"));
   for (const char* row : {"1,1e23,1,10,", "1,0,1,1e23,", "1,0,1,10,1e23"}) {
     CAPTURE(row);
     dir.write("t.csv", std::string("id,submit,num_gpus,work,earliest_start\n0,0,1,10,\n") + row + "\n");
-    const std::vector<std::string> with_trace{"exp.toml", "t.csv"};
-    check_refused(dir,
-                  run_cli(dir, "run exp.toml -o out.h5 -q --set workload.kind=trace --set workload.format=csv "
-                               "--set workload.trace=t.csv"),
-                  {"limits.max_simulated_seconds"}, with_trace);
+    const std::vector<std::string> with_trace{"exp.toml", "trace.toml", "t.csv"};
+    check_refused(dir, run_cli(dir, "run trace.toml -o out.h5 -q"), {"limits.max_simulated_seconds"}, with_trace);
     check_refused(dir, run_cli(dir, "convert t.csv --format csv -o out.csv -q"), {"t.csv", "1e+23"}, with_trace);
   }
 }
