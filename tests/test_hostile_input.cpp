@@ -63,7 +63,8 @@ TEST_CASE("hostile: to_gpu_count takes whole numbers 0..2^24 and nothing else") 
   CHECK(n == 0);
   CHECK(trace::to_gpu_count(16777216, n));
   CHECK(n == 16777216u);
-  for (double bad : {-1.0, 0.5, 16777217.0, 4294967297.0, 4294967304.0, 1e23, INFINITY, NAN}) {
+  const double bad_counts[] = {-1.0, 0.5, 16777217.0, 4294967297.0, 4294967304.0, 1e23, HUGE_VAL, std::nan("")};
+  for (double bad : bad_counts) {
     n = 99;
     CHECK_FALSE(trace::to_gpu_count(bad, n));
     CHECK(n == 99);  // untouched

@@ -84,8 +84,9 @@ TEST_CASE("output safety: two runs writing the same -o both succeed and leave on
   for (const char* locking : {"TRUE", "FALSE"}) {
     CAPTURE(locking);
     const std::string env = std::string("HDF5_USE_FILE_LOCKING=") + locking + " '" FASTGPU_CLI "' ";
-    const Shell r = run_in(dir, "(" + env + "compare a.toml -o same.h5 -q >/dev/null; echo a=$? >> codes) & (" + env +
-                                    "compare b.toml -o same.h5 -q >/dev/null; echo b=$? >> codes) & wait; cat codes; rm codes");
+    // Parenthesised whole: run_in redirects the output of the command it is given.
+    const Shell r = run_in(dir, "((" + env + "compare a.toml -o same.h5 -q >/dev/null; echo a=$? >> codes) & (" + env +
+                                    "compare b.toml -o same.h5 -q >/dev/null; echo b=$? >> codes) & wait; cat codes; rm codes)");
     INFO("stdout: " << r.out << " stderr: " << r.err);
     CHECK(contains(r.out, "a=0"));
     CHECK(contains(r.out, "b=0"));
@@ -134,12 +135,12 @@ TEST_CASE("output safety: SIGTERM and SIGINT in the middle of a compare remove i
     // Wait (up to 20 s) for the temporary results file, then signal the run.
     // sh starts background commands with SIGINT ignored (which fastgpu
     // respects, as for nohup): python3 restores the default first.
-    const Shell r = run_in(dir, std::string("python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, "
+    const Shell r = run_in(dir, std::string("(python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, "
                                             "signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' '" FASTGPU_CLI
                                             "' compare big.toml -o out.h5 -q & pid=$!; i=0; "
                                             "while ! ls -A | grep -q '^\\.out\\.h5\\..*\\.tmp$' && [ $i -lt 400 ]; do "
                                             "sleep 0.05; i=$((i+1)); done; ls -A | grep -c '\\.tmp$'; kill -") +
-                                    sig + " $pid; wait $pid; echo exit=$?");
+                                    sig + " $pid; wait $pid; echo exit=$?)");
     INFO("stdout: " << r.out << " stderr: " << r.err);
     CHECK(r.out.rfind("1\n", 0) == 0);  // the temporary file was there
     CHECK(contains(r.out, std::string("exit=") + (std::string(sig) == "TERM" ? "143" : "130")));
