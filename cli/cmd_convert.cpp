@@ -17,6 +17,8 @@
 #include "cli/options.h"
 #include "workloads/workload_loader.h"
 #include "sim/error.h"
+#include "sim/output_file.h"
+#include "sim/run_limits.h"
 #include "workloads/batsim_writer.h"
 #include "workloads/csv_trace.h"
 #include "workloads/trace_cluster.h"
@@ -152,24 +154,25 @@ int convert_command(const Args& args) {
     }
     if (cl.has("cluster-toml")) {
       const std::string path = cl.vm()["cluster-toml"].as<std::string>();
-      std::ofstream f(path + ".tmp");
-      f << "# Cluster of " << cl.vm()["cluster"].as<std::string>() << " (fastgpu convert --cluster)\n"
-        << cluster_to_toml(cluster);
-      f.close();
-      if (!f || std::rename((path + ".tmp").c_str(), path.c_str()) != 0)
-        throw InputError({path, 0, ""}, "cannot write the cluster TOML");
+      write_output_file(path, "# Cluster of " + cl.vm()["cluster"].as<std::string>() +
+                                  " (fastgpu convert --cluster)\n" + cluster_to_toml(cluster));
     }
     if (!cl.has("input")) return 0;
   }
   if (!cl.has("input")) throw InputError("convert: no input files (see 'fastgpu convert --help')");
   const auto inputs = cl.vm()["input"].as<std::vector<std::string>>();
 
+  if (cl.has("output")) check_output_path(cl.vm()["output"].as<std::string>());
   TraceReadReport report;
   const auto t0 = std::chrono::steady_clock::now();
   Workload w = read_trace(format, inputs, o, &report);
   require_jobs_kept(w, format, inputs, report);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (out) print_summary(out, format, inputs.size(), w, report, seconds);
+  // Times a run could not simulate (a submit of 1e23 s) are refused here too,
+  // rather than written to a file every later run would reject.
+  RunLimits{}.check_job_times(w, inputs.size() == 1 ? inputs.front() : fmt::format("{} (+{} more)", inputs.front(),
+                                                                                   inputs.size() - 1));
 
   if (cl.has("output")) {
     const std::string path = cl.vm()["output"].as<std::string>();

@@ -6,6 +6,7 @@
 #include "experiments/comparison.h"
 #include "experiments/experiment_runner.h"
 #include "cli/options.h"
+#include "sim/output_file.h"
 #include "results_io/hdf5_writer.h"
 
 namespace fastgpu::cli {
@@ -34,6 +35,7 @@ int run_command(const Args& args) {
 
   const std::vector<RunSpec> runs = plan_runs(config, labels, seeds);
   const std::string output = cl.output_path(config);
+  check_output_path(output);  // a bad -o is refused before the runs, not after them
   const std::vector<RunResult> results = run_experiment(config, runs, cl.runner_options(config));
   write_results(output, ResultsFileMeta{config.name, config.path, config.text}, results);
 

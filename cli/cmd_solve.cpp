@@ -120,7 +120,8 @@ void write_h5(const std::string& path, const std::string& command, const std::st
     h5::write_dataset(file, "convergence", type, rows.data(), rows.size());
     file.commit();
   } catch (const h5::Error& e) {
-    throw std::runtime_error(fmt::format("cannot write '{}': {}", path, e.what()));
+    // A full disk or a quota: exit 2 like every other unwritable output.
+    throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot write the results file: {}", e.what()));
   }
 }
 

@@ -44,9 +44,19 @@ void print_usage(std::FILE* out) {
 }
 
 // Messages are one line: the first line of a multi-line text, the rest joined.
+// A message that quotes a huge damaged field is cut in the middle (at a
+// character boundary), so the file, line and field at its start stay readable.
 std::string one_line(std::string s) {
   for (char& c : s) {
     if (c == '\n' || c == '\r') c = ' ';
+  }
+  constexpr std::size_t kHead = 600, kTail = 200;
+  if (s.size() > kHead + kTail + 100) {
+    const auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80; };
+    std::size_t head = kHead, tail = s.size() - kTail;
+    while (head > 0 && continuation(head)) --head;
+    while (tail < s.size() && continuation(tail)) ++tail;
+    s = fmt::format("{} [... {} bytes left out ...] {}", s.substr(0, head), tail - head, s.substr(tail));
   }
   return s;
 }

@@ -69,6 +69,7 @@ ExperimentConfig parse_config(const std::string& text, const std::string& path, 
   read_cluster(top.table("cluster"), cfg.cluster, ctx);
   read_workload(top.table("workload"), cfg.workload, ctx);
   read_engine(top.table("engine"), cfg.engine, ctx);
+  read_limits(top.table("limits"), cfg.engine.limits, ctx);
   read_policies(top.table("policies"), cfg, listed, ctx);
   top.node("sweep");  // parameter grids: read by experiments/sweep.cpp
   top.finish();
@@ -77,10 +78,16 @@ ExperimentConfig parse_config(const std::string& text, const std::string& path, 
   validate_cluster(cfg.cluster, ctx);
   validate_workload(cfg.workload, cfg.cluster, ctx);
   validate_engine(cfg.engine, ctx);
+  validate_limits(cfg.engine.limits, ctx);
   return cfg;
 }
 
 ExperimentConfig load_config(const std::string& path, const std::vector<std::string>& overrides) {
+  // A directory opens (and reads as empty) on Linux: refuse anything that is
+  // not a file before reading it.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(SourceLocation{path, 0, ""}, "is a directory, not a config file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(SourceLocation{path, 0, ""}, "cannot open the config file");
   std::ostringstream text;

@@ -19,7 +19,10 @@ void read_cluster(TableReader t, ClusterSpec& cluster, ReadContext& ctx) {
     GpuType type;
     g.read("name", type.name);
     g.read("speed", type.speed);
-    g.read("memory_gb", type.memory_gb);
+    // The engine's ClusterSpec allows 0 (memory not modelled); a type written
+    // in a config must have memory, as documented (> 0).
+    if (g.read("memory_gb", type.memory_gb))
+      ctx.check(type.memory_gb > 0, g.key("memory_gb"), fmt::format("must be > 0, got {}", type.memory_gb));
     g.read("idle_watts", type.idle_watts);
     g.read("busy_watts", type.busy_watts);
     g.read("price_per_hour", type.price_per_hour);

@@ -40,6 +40,10 @@ void validate_packing(const WorkloadSpec& w, const ReadContext& ctx);
 void read_engine(TableReader t, EngineOptions& e, ReadContext& ctx);
 void validate_engine(const EngineOptions& e, const ReadContext& ctx);
 
+// [limits] (read_limits.cpp): the run budgets, into EngineOptions::limits.
+void read_limits(TableReader t, RunLimits& limits, ReadContext& ctx);
+void validate_limits(const RunLimits& limits, const ReadContext& ctx);
+
 // [policies.*] (read_policies.cpp): fills cfg.policies and cfg.other_policies.
 void read_policies(TableReader t, ExperimentConfig& cfg, const PolicyList& listed, ReadContext& ctx);
 

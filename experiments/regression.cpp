@@ -13,6 +13,7 @@
 #include "config/toml_document.h"
 #include "experiments/statistics.h"
 #include "sim/metrics.h"
+#include "sim/output_file.h"
 
 namespace fastgpu {
 
@@ -271,26 +272,7 @@ std::string format_baseline(const Baseline& b, const std::vector<std::string>& c
 }
 
 void write_baseline(const std::string& path, const Baseline& baseline, const std::vector<std::string>& comment) {
-  namespace fs = std::filesystem;
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(SourceLocation{tmp, 0, ""}, "cannot create the baseline file");
-    out << format_baseline(baseline, comment);
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw InputError(SourceLocation{tmp, 0, ""}, "cannot write the baseline file");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    fs::remove(tmp, ec);
-    throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot rename '{}' to it: {}", tmp, why));
-  }
+  write_output_file(path, format_baseline(baseline, comment));
 }
 
 // --- checking ----------------------------------------------------------------------

@@ -54,7 +54,7 @@ Baseline parse_baseline(const std::string& text, const std::string& path);
 // The baseline as TOML text (round-trips through parse_baseline exactly);
 // `comment` lines are written at the top, each prefixed with "# ".
 std::string format_baseline(const Baseline& baseline, const std::vector<std::string>& comment = {});
-// Writes format_baseline to PATH.tmp and renames it to `path`.
+// Writes format_baseline to `path` atomically (sim/output_file.h).
 void write_baseline(const std::string& path, const Baseline& baseline, const std::vector<std::string>& comment = {});
 
 // A baseline with the values of `rows`: runs that `previous` lists keep their

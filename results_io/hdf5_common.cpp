@@ -17,6 +17,16 @@ static_assert(sizeof(bool) == 1 && sizeof(JobOutcome) == 1);
 static_assert(sizeof(JobRecord) == 120, "JobRecord changed: update job_record_type() and the schema doc");
 static_assert(sizeof(TimeSample) == 56, "TimeSample changed: update time_sample_type() and the schema doc");
 
+namespace {
+// HDF5 closes every id still open from an atexit handler. An id whose close
+// failed (a flush on a full disk) stays open, and that exit-time close then
+// crashed the process (SIGSEGV) after the error had been reported. Our files
+// are closed explicitly (RAII) or abandoned and removed, so nothing is lost
+// by not registering the handler; it must be switched off before the first
+// HDF5 call, hence a static initializer in the library's one always-linked file.
+const bool kNoAtexitClose = (H5dont_atexit(), true);
+}  // namespace
+
 void Handle::close(const std::string& what) {
   if (id_ < 0) return;
   const hid_t id = id_;

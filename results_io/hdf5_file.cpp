@@ -2,27 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <system_error>
-
 #include "sim/error.h"
 
 namespace fastgpu::h5 {
 
-namespace fs = std::filesystem;
-
-AtomicFile::AtomicFile(const std::string& path, hid_t create_plist, hid_t access_plist)
-    : path_(path), tmp_(path + ".tmp") {
-  const fs::path parent = fs::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) {
-    fs::create_directories(parent, ec);
-    if (ec)
-      throw InputError(SourceLocation{path, 0, ""},
-                       fmt::format("cannot create directory '{}': {}", parent.string(), ec.message()));
-  }
-  const hid_t id = H5Fcreate(tmp_.c_str(), H5F_ACC_TRUNC, create_plist, access_plist);
-  if (id < 0) throw InputError(SourceLocation{tmp_, 0, ""}, "cannot create file: " + error_stack());
+AtomicFile::AtomicFile(const std::string& path, hid_t create_plist, hid_t access_plist) : out_(path) {
+  // H5F_ACC_TRUNC: the unique temporary file exists (empty) already.
+  const hid_t id = H5Fcreate(out_.temp_path().c_str(), H5F_ACC_TRUNC, create_plist, access_plist);
+  if (id < 0) throw InputError(SourceLocation{path, 0, ""}, "cannot create file: " + error_stack());
   file_ = Handle{id, H5Fclose};
 }
 
@@ -34,8 +21,7 @@ void AtomicFile::abandon() {
   const QuietErrors quiet;
   open_ = false;
   file_ = Handle{};  // closes; its errors do not matter now
-  std::error_code ec;
-  fs::remove(tmp_, ec);
+  out_.abandon();
 }
 
 void AtomicFile::commit() {
@@ -46,13 +32,7 @@ void AtomicFile::commit() {
     throw;
   }
   open_ = false;
-  std::error_code ec;
-  fs::rename(tmp_, path_, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    fs::remove(tmp_, ec);
-    throw InputError(SourceLocation{path_, 0, ""}, fmt::format("cannot rename '{}' to it: {}", tmp_, why));
-  }
+  out_.commit();  // InputError (temporary file removed) when the rename fails
 }
 
 template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }

@@ -1,7 +1,7 @@
 #pragma once
-// Writing small HDF5 files: a file created as PATH.tmp and renamed to PATH only
-// when complete (so PATH is the previous file or a complete new one, never a
-// half-written one), scalar attributes, contiguous 1-D datasets and compound
+// Writing small HDF5 files: a file created as a unique temporary file next to
+// PATH and renamed to PATH only when complete (sim/output_file.h: PATH is the
+// previous file or a complete new one, never a half-written one), scalar attributes, contiguous 1-D datasets and compound
 // row types. Used by the results writer and by `fastgpu solve`; callers keep
 // HDF5's error printing off (h5::QuietErrors) and catch h5::Error.
 #include <cstddef>
@@ -11,16 +11,17 @@
 #include <string>
 
 #include "results_io/hdf5_common.h"
+#include "sim/output_file.h"
 
 namespace fastgpu::h5 {
 
 class AtomicFile {
  public:
-  // Creates PATH's parent directory when missing and PATH.tmp (truncated),
-  // with the given creation and access properties. Throws InputError when
-  // either cannot be created.
+  // Creates PATH's parent directory when missing and the temporary file, with
+  // the given creation and access properties. Throws InputError when either
+  // cannot be created or PATH exists and is not a regular file.
   explicit AtomicFile(const std::string& path, hid_t create_plist = H5P_DEFAULT, hid_t access_plist = H5P_DEFAULT);
-  // Without commit(): closes the file and removes PATH.tmp.
+  // Without commit(): closes the file and removes the temporary file.
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
@@ -28,14 +29,14 @@ class AtomicFile {
   hid_t id() const { return file_.get(); }
   operator hid_t() const { return file_.get(); }  // NOLINT: passed straight to the helpers below
 
-  // Closes (flushes; h5::Error on failure) and renames PATH.tmp to PATH
-  // (InputError on failure). PATH.tmp is removed on either failure.
+  // Closes (flushes; h5::Error on failure) and renames the temporary file to
+  // PATH (InputError on failure). It is removed on either failure.
   void commit();
 
  private:
   void abandon();
 
-  std::string path_, tmp_;
+  OutputFile out_;
   Handle file_;
   bool open_ = true;
 };

@@ -327,7 +327,7 @@ ResultsWriter::~ResultsWriter() {
 }
 
 // Runs an HDF5 step; on any error the temporary file is removed and the error
-// rethrown (HDF5's own errors as std::runtime_error naming the file).
+// rethrown (HDF5's own errors as InputError naming the file).
 template <class F>
 void ResultsWriter::guarded(F&& f) {
   const h5::QuietErrors quiet;
@@ -335,7 +335,9 @@ void ResultsWriter::guarded(F&& f) {
     f();
   } catch (const h5::Error& e) {
     abandon();
-    throw std::runtime_error(fmt::format("cannot write results file '{}': {}", path_, e.what()));
+    // Writing fails for reasons outside the program (a full disk, a quota):
+    // bad input in the sense of the exit codes (2), and nothing is left behind.
+    throw InputError(SourceLocation{path_, 0, ""}, fmt::format("cannot write the results file: {}", e.what()));
   } catch (...) {
     abandon();
     throw;

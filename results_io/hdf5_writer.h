@@ -1,8 +1,9 @@
 #pragma once
 // Writes the results of an experiment (one or more runs) to one HDF5 file, in
-// the layout of docs/hdf5-schema.md. The file is written to PATH.tmp and
-// renamed to PATH only when complete, so PATH is either the previous file or a
-// complete new one, never a half-written one.
+// the layout of docs/hdf5-schema.md. The file is written to a unique temporary
+// file next to PATH and renamed to PATH only when complete (sim/output_file.h),
+// so PATH is either the previous file or a complete new one, never a
+// half-written one.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -22,8 +23,9 @@ struct ResultsFileMeta {
 // Writes `runs` (in the given order; the caller sorts) to `path`, creating its
 // parent directory when missing. The summaries must already be computed
 // (compute_summary). Throws InputError when the path cannot be created or
-// renamed, InternalError when two runs share policy, workload and seed or a
-// RunResult is inconsistent, std::runtime_error for any other HDF5 failure;
+// renamed or written (a full disk), or PATH is not a regular file;
+// InternalError when two runs share policy, workload and seed or a
+// RunResult is inconsistent;
 // on every error the temporary file is removed. Not safe to call from two
 // threads at once on the same path.
 void write_results(const std::string& path, const ResultsFileMeta& meta, const std::vector<RunResult>& runs);

@@ -64,6 +64,7 @@ void Engine::timed(Hook&& hook) {
 RunResult Engine::run() {
   counters_.wall_start = std::chrono::steady_clock::now();
   const auto& jobs = workload_.jobs;
+  options_.limits.check_plan(workload_, cluster_.spec(), options_.monitor_interval);
   timed([&] { policy_.init(ctx_); });
   schedule_next_monitor();
   while (true) {
@@ -92,6 +93,7 @@ RunResult Engine::run() {
     timed([&] { policy_.schedule(ctx_); });
     if (options_.check_invariants) check_invariants(ctx_);
     check_stall();
+    options_.limits.check_progress(now_, counters_.events, monitor_.sample_count());
   }
   // A last time-series row at the final instant, then close the accounting.
   if (now_ > monitor_.last_sample_time()) monitor_sample();

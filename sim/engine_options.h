@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "sim/run_limits.h"
 #include "sim/types.h"
 
 namespace fastgpu {
@@ -31,6 +32,7 @@ struct EngineOptions {
   bool keep_progress_on_failure = false;
   bool check_invariants = false;      // verify invariants after every instant (slow)
   std::uint64_t seed = 1;             // for the noisy estimator and policies that draw
+  RunLimits limits;                   // budgets: simulated time, events, time-series memory
 };
 
 }  // namespace fastgpu

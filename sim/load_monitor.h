@@ -55,6 +55,7 @@ class LoadMonitor {
   std::span<const double> busy_gpu_seconds() const { return busy_integral_; }
   double reserved_idle_gpu_seconds() const { return reserved_idle_gpu_seconds_; }
   std::vector<TimeSample> take_samples() { return std::move(samples_); }
+  std::size_t sample_count() const { return samples_.size(); }  // for the run's memory budget
 
  private:
   double share(GpuIndex g) const { return cluster_.used_milli(g) * (1.0 / kMilliPerGpu); }

@@ -102,7 +102,8 @@ ParamValue checked(const std::string& policy, const ParamSpec& spec, const RawPa
 
 PolicyParams::PolicyParams(const std::string& policy, const std::vector<ParamSpec>& specs, const RawParams& raw) {
   for (const auto& [name, value] : raw) {
-    auto it = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; });
+    // Captured through a reference: clang 14 (the fuzz build) cannot capture a structured binding.
+    auto it = std::find_if(specs.begin(), specs.end(), [&key = name](const ParamSpec& s) { return s.name == key; });
     if (it == specs.end()) {
       std::vector<std::string> known;
       for (const auto& s : specs) known.push_back(s.name);

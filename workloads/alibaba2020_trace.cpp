@@ -32,6 +32,7 @@
 #include <fmt/format.h>
 
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -111,10 +112,12 @@ class Pai2020Reader {
       if (!f.number(rows[2], "inst_num", inst)) continue;
       std::string_view g = trace::trim(rows[8]);
       if (!g.empty() && !f.number(g, "plan_gpu", plan_gpu)) continue;
-      if (inst < 0 || plan_gpu < 0) {
-        f.bad(inst < 0 ? "inst_num" : "plan_gpu", "must be >= 0");
+      std::uint32_t instances = 0;
+      if (plan_gpu < 0) {
+        f.bad("plan_gpu", "must be >= 0");
         continue;
       }
+      if (!trace::checked_gpu_count(issues_, f.at("inst_num"), std::ceil(inst), instances)) continue;
       std::string_view s = trace::trim(rows[4]), e = trace::trim(rows[5]);
       bool has_start = !s.empty(), has_end = !e.empty();
       if ((has_start && !f.number(s, "start_time", start)) || (has_end && !f.number(e, "end_time", end))) continue;
@@ -125,7 +128,7 @@ class Pai2020Reader {
       if (has_end) a.end = std::max(a.end, end);
       if (plan_gpu > 0 && inst > 0) {
         a.gpu_percent += inst * plan_gpu;
-        a.gpu_instances += static_cast<std::uint32_t>(std::ceil(inst));
+        a.gpu_instances = std::min(a.gpu_instances + instances, trace::kMaxGpusPerJob + 1);
         a.max_plan_gpu = std::max(a.max_plan_gpu, plan_gpu);
         if (std::fmod(plan_gpu, 100.0) != 0) a.fractional = true;
         a.type_mask |= 1u << type_index(trace::trim(rows[9]));
@@ -190,7 +193,9 @@ class Pai2020Reader {
       } else {
         double gpus = std::ceil(a.gpu_percent / 100.0 - 1e-9);
         if (a.fractional) issues_.note("jobs with several fractional-GPU instances: total rounded up to whole GPUs");
-        j.num_gpus = static_cast<std::uint32_t>(std::max(1.0, gpus));
+        if (!trace::checked_gpu_count(issues_, rows.at("job_name (sum of inst_num x plan_gpu / 100 over its tasks)"),
+                                      std::max(1.0, gpus), j.num_gpus))
+          continue;
       }
       if (options_.pin_gpu_type) {
         std::vector<std::string> allowed;

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -63,10 +64,8 @@ void read_alibaba2023(const std::vector<std::string>& paths, const TraceReadOpti
       if (!f.integer(rows[c_num], "num_gpu", num_gpu) || !f.integer(rows[c_milli], "gpu_milli", milli) ||
           !f.number(rows[c_create], "creation_time", created))
         continue;
-      if (num_gpu < 0) {
-        f.bad("num_gpu", fmt::format("num_gpu must be >= 0, got {}", num_gpu));
-        continue;
-      }
+      std::uint32_t gpus = 0;
+      if (!trace::checked_gpu_count(issues, f.at("num_gpu"), static_cast<double>(num_gpu), gpus)) continue;
       if (num_gpu > 0 && (milli <= 0 || milli > 1000)) {
         f.bad("gpu_milli", fmt::format("gpu_milli must be in 1..1000 for a GPU pod, got {}", milli));
         continue;
@@ -94,7 +93,7 @@ void read_alibaba2023(const std::vector<std::string>& paths, const TraceReadOpti
       Job j;
       j.id = static_cast<std::int64_t>(out.jobs.size());
       j.submit = created;
-      j.num_gpus = static_cast<std::uint32_t>(num_gpu);
+      j.num_gpus = gpus;
       j.work = deleted - scheduled;
       j.recorded_start = scheduled;
       if (scheduled < created) {

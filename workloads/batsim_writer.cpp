@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "sim/output_file.h"
 
 namespace fastgpu {
 
@@ -87,15 +88,7 @@ BatsimWriteReport write_batsim_workload(const Workload& w, const std::string& pa
   rep.jobs = w.jobs.size();
   rep.profiles = profile_order.size();
 
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw InputError({path, 0, ""}, fmt::format("cannot write: {}", std::strerror(errno)));
-  bool ok = std::fwrite(out.data(), 1, out.size(), f) == out.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw InputError({path, 0, ""}, "cannot write the Batsim workload");
-  }
+  write_output_file(path, out);
   return rep;
 }
 

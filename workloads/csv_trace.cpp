@@ -13,8 +13,10 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "sim/output_file.h"
 #include "sim/parse_number.h"
 #include "workloads/csv_scanner.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -45,7 +47,7 @@ constexpr NumberSyntax kNumberSyntax{.blanks = true, .plus = true};
 template <class T>
 T need(std::string_view cell, Column c, const char* what) {
   T v{};
-  if (parse_number(cell, v, kNumberSyntax) != NumberError::none) bad(c, fmt::format("'{}' is not {}", cell, what));
+  if (parse_number(cell, v, kNumberSyntax) != NumberError::none) bad(c, fmt::format("'{}' is not {}", trace::excerpt(cell), what));
   return v;
 }
 
@@ -61,7 +63,7 @@ bool parse_bool(std::string_view s, Column c) {
   };
   if (s == "1" || is("true")) return true;
   if (s == "0" || is("false")) return false;
-  bad(c, fmt::format("'{}' is not 0, 1, true or false", s));
+  bad(c, fmt::format("'{}' is not 0, 1, true or false", trace::excerpt(s)));
 }
 
 // One data row, parsed and checked before anything is added to the workload,
@@ -114,9 +116,9 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
       case kNumGpus:
         if (!blank(cell)) {
           const auto g = need<std::int64_t>(cell, c, "an integer GPU count");
-          if (g < 1 || g > std::numeric_limits<std::uint32_t>::max())
-            bad(c, fmt::format("num_gpus must be >= 1, got {}", g));
-          j.num_gpus = static_cast<std::uint32_t>(g);
+          if (g < 1) bad(c, fmt::format("num_gpus must be >= 1, got {}", g));
+          if (!trace::to_gpu_count(static_cast<double>(g), j.num_gpus))
+            bad(c, fmt::format("num_gpus must be a whole number of GPUs in 1..{}, got {}", trace::kMaxGpusPerJob, g));
           has_gpus = true;
         }
         break;
@@ -364,13 +366,14 @@ void write_csv_trace(const Workload& w, const std::string& path) {
   if (names && w.job_names.size() != w.jobs.size())
     throw InternalError(fmt::format("{} job names for {} jobs", w.job_names.size(), w.jobs.size()));
 
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  OutputFile file(path);  // removes its temporary file on every error path
+  std::FILE* f = std::fopen(file.temp_path().c_str(), "wb");
   if (!f) throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot write: {}", std::strerror(errno)));
+  int err = 0;
   bool ok = true;
   fmt::memory_buffer b;
   auto flush = [&] {
-    if (b.size() && std::fwrite(b.data(), 1, b.size(), f) != b.size()) ok = false;
+    if (b.size() && ok && std::fwrite(b.data(), 1, b.size(), f) != b.size()) ok = false, err = errno;
     b.clear();
   };
   for (int c = 0; c < kColumnCount; ++c) {
@@ -427,12 +430,9 @@ void write_csv_trace(const Workload& w, const std::string& path) {
     if (b.size() > (std::size_t{1} << 20)) flush();
   }
   flush();
-  if (std::fclose(f) != 0) ok = false;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot write: {}", std::strerror(err)));
-  }
+  if (std::fclose(f) != 0 && ok) ok = false, err = errno;
+  if (!ok) throw InputError(SourceLocation{path, 0, ""}, fmt::format("cannot write: {}", std::strerror(err)));
+  file.commit();
 }
 
 }  // namespace fastgpu

@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -107,10 +108,8 @@ void read_gavel(const std::vector<std::string>& paths, const TraceReadOptions& o
           (!row.number(f[static_cast<std::size_t>(layout->priority)], "priority_weight", weight) ||
            !row.number(f[static_cast<std::size_t>(layout->slo)], "SLO", slo)))
         continue;
-      if (scale < 0 || scale != std::floor(scale) || scale > 1e6) {
-        row.bad("scale_factor", fmt::format("scale_factor must be a whole number of GPUs, got {}", scale));
-        continue;
-      }
+      std::uint32_t gpus = 0;
+      if (!trace::checked_gpu_count(issues, row.at("scale_factor"), scale, gpus)) continue;
       if (arrival < 0) {
         row.bad("arrival_time", fmt::format("arrival_time must be >= 0, got {}", arrival));
         continue;
@@ -131,7 +130,7 @@ void read_gavel(const std::vector<std::string>& paths, const TraceReadOptions& o
       Job j;
       j.id = static_cast<std::int64_t>(out.jobs.size());
       j.submit = arrival;
-      j.num_gpus = static_cast<std::uint32_t>(scale);
+      j.num_gpus = gpus;
       j.work = runtime;
       j.priority = static_cast<std::int32_t>(std::lround(weight));
       if (slo > 0) j.deadline = arrival + slo * runtime;

@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -48,12 +49,12 @@ bool helios_time(Issues& issues, CsvRows& rows, int col, const char* field, bool
     has = true;
     return true;
   }
-  issues.bad_row(rows.at(field), fmt::format("not a date 'YYYY-MM-DD HH:MM:SS' or a number: '{}'", s));
+  issues.bad_row(rows.at(field), fmt::format("not a date 'YYYY-MM-DD HH:MM:SS' or a number: '{}'", trace::excerpt(s)));
   return false;
 }
 
 std::string local_label(double origin) {
-  return trace::format_datetime(static_cast<std::int64_t>(origin)) + " local time (UTC+8)";
+  return trace::format_epoch_seconds(origin) + " local time (UTC+8)";
 }
 
 void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& options, Workload& out,
@@ -74,15 +75,12 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
       ++report.rows;
       auto f = rows.row();
       // Without job_id, the data row's position (from 0, over all files).
-      std::int64_t id = static_cast<std::int64_t>(report.rows) - 1, gpus = 0;
+      std::int64_t id = static_cast<std::int64_t>(report.rows) - 1;
+      std::uint32_t gpus = 0;
       if (c_id >= 0 && !f.integer(rows[c_id], "job_id", id)) continue;
       double g = 0;
       if (!f.number(rows[c_gpu], "gpu_num", g)) continue;
-      if (g < 0 || g != std::floor(g)) {
-        f.bad("gpu_num", fmt::format("gpu_num must be a whole number >= 0, got {}", rows[c_gpu]));
-        continue;
-      }
-      gpus = static_cast<std::int64_t>(g);
+      if (!trace::checked_gpu_count(issues, f.at("gpu_num"), g, gpus)) continue;
       bool has_submit = false, has_start = false, has_end = false;
       double submit = 0, start = 0, end = 0;
       if (!helios_time(issues, rows, c_submit, "submit_time", has_submit, submit) ||
@@ -121,7 +119,7 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
       Job j;
       j.id = id;
       j.submit = submit;
-      j.num_gpus = static_cast<std::uint32_t>(gpus);
+      j.num_gpus = gpus;
       j.work = duration_row ? duration : end - start;
       if (!duration_row) j.recorded_start = start;
       if (!duration_row && start < submit) {

@@ -20,6 +20,7 @@
 #include "workloads/philly_record.h"
 #include "workloads/philly_attempts.h"
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -191,8 +192,13 @@ class PhillyReader {
         issues_.bad_row(at(in, n.at, "num_gpus"), "num_gpus must be a whole number >= 0");
         return;
       }
-      if (gpus < 0) gpus = static_cast<std::int64_t>(n.number);
-      else if (gpus != static_cast<std::int64_t>(n.number)) gpus_differ_.add(issues_);
+      std::uint32_t listed = 0;
+      // The location (a line count) is built only for a count out of range.
+      if (!trace::to_gpu_count(n.number, listed) &&
+          !trace::checked_gpu_count(issues_, at(in, n.at, "num_gpus"), n.number, listed))
+        return;
+      if (gpus < 0) gpus = listed;
+      else if (gpus != static_cast<std::int64_t>(listed)) gpus_differ_.add(issues_);
     }
     if (gpus <= 0) {
       issues_.skip(at(in, r.at, "detail"), trace::reason::no_gpu,

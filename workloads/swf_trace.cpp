@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -87,7 +88,7 @@ void read_swf(const std::vector<std::string>& paths, const TraceReadOptions& opt
       bool ok = true;
       for (int k = 0; k < 18 && ok; ++k) ok = row.number(f[static_cast<std::size_t>(k)], kNames[k], v[k]);
       if (!ok) continue;
-      if (v[0] != std::floor(v[0])) {
+      if (v[0] != std::floor(v[0]) || std::abs(v[0]) > 9007199254740992.0) {  // 2^53: exact as an id
         row.bad("job_id", fmt::format("job id must be an integer, got {}", f[0]));
         continue;
       }
@@ -125,19 +126,23 @@ void read_swf(const std::vector<std::string>& paths, const TraceReadOptions& opt
       double offset = absolute || std::isnan(unix_start) ? 0 : unix_start;
       double gpus = std::ceil(procs * options.gpus_per_proc - 1e-9);
       if (gpus != procs * options.gpus_per_proc) issues.note("processors x gpus_per_proc rounded up to whole GPUs");
-      if (gpus > 4294967295.0) {
-        row.bad("allocated_procs", "GPU count out of range");
+      std::uint32_t num_gpus = 0;
+      if (!trace::checked_gpu_count(issues, row.at(procs == v[4] ? "allocated_procs" : "requested_procs"),
+                                    std::max(1.0, gpus), num_gpus))
         continue;
-      }
       Job j;
       j.id = static_cast<std::int64_t>(v[0]);
       j.submit = v[1] + offset;
-      j.num_gpus = static_cast<std::uint32_t>(std::max(1.0, gpus));
+      j.num_gpus = num_gpus;
       j.work = v[3];
       if (v[2] >= 0) j.recorded_start = j.submit + v[2];
       else issues.note("wait time -1: recorded start unknown");
       if (v[8] >= 0) j.requested_time = v[8];
       if (v[11] >= 0) {
+        if (v[11] != std::floor(v[11]) || v[11] > 9007199254740992.0) {  // 2^53: exact as an id
+          row.bad("user_id", fmt::format("user id must be an integer, got {}", trace::excerpt(f[11])));
+          continue;
+        }
         auto uid = static_cast<std::int64_t>(v[11]);
         auto [it, fresh] = user_of.try_emplace(uid, 0);
         if (fresh) it->second = out.intern_user(fmt::format("{}", uid));
@@ -150,7 +155,7 @@ void read_swf(const std::vector<std::string>& paths, const TraceReadOptions& opt
     }
   }
   trace::rebase_to_first_submit(out, issues, [any_clock](double origin) {
-    return any_clock ? trace::format_datetime(static_cast<std::int64_t>(origin)) + " UTC"
+    return any_clock ? trace::format_epoch_seconds(origin) + " UTC"
                      : fmt::format("{:g} s in the log's clock (no UnixStartTime)", origin);
   });
   issues.note(fmt::format("GPUs = ceil(processors x {:g})", options.gpus_per_proc));

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "workloads/production_traces.h"
+#include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -38,10 +39,8 @@ void read_tiresias(const std::vector<std::string>& paths, const TraceReadOptions
       if ((c_id >= 0 && !f.integer(rows[c_id], "job_id", id)) || !f.integer(rows[c_gpu], "num_gpu", gpus) ||
           !f.number(rows[c_submit], "submit_time", submit))
         continue;
-      if (gpus < 0) {
-        f.bad("num_gpu", fmt::format("num_gpu must be >= 0, got {}", gpus));
-        continue;
-      }
+      std::uint32_t num_gpus = 0;
+      if (!trace::checked_gpu_count(issues, f.at("num_gpu"), static_cast<double>(gpus), num_gpus)) continue;
       if (submit < 0) {
         f.bad("submit_time", fmt::format("submit_time must be >= 0, got {}", submit));
         continue;
@@ -60,7 +59,7 @@ void read_tiresias(const std::vector<std::string>& paths, const TraceReadOptions
       Job j;
       j.id = id;
       j.submit = submit;
-      j.num_gpus = static_cast<std::uint32_t>(gpus);
+      j.num_gpus = num_gpus;
       j.work = duration;
       out.jobs.push_back(j);
       ++report.kept;

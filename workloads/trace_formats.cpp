@@ -1,5 +1,7 @@
 // The registry of trace formats: one line per format in the list below.
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -49,7 +51,20 @@ Workload read_trace(const std::string& format, const std::vector<std::string>& p
   Workload w;
   w.name = std::filesystem::path(paths.front()).stem().string();
   f.read(paths, options, w, r);
-  w.finalize(paths.size() == 1 ? paths.front() : fmt::format("{} (+{} more)", paths.front(), paths.size() - 1));
+  const std::string source =
+      paths.size() == 1 ? paths.front() : fmt::format("{} (+{} more)", paths.front(), paths.size() - 1);
+  // The same rule in every format: an empty file (no bytes but blanks) is
+  // almost always the wrong file or a failed download, not a workload. (A
+  // header or comments without rows is an empty workload.)
+  const auto blank = [](const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    for (char c; in.get(c);)
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
+    return true;
+  };
+  if (r.rows == 0 && std::all_of(paths.begin(), paths.end(), blank))
+    throw InputError(SourceLocation{source, 0, ""}, "the trace is empty: no data rows");
+  w.finalize(source);
   r.kept = w.jobs.size();
   return w;
 }

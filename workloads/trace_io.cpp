@@ -31,10 +31,26 @@ void throw_cannot_open(const std::string& path) {
   throw InputError({path, 0, ""}, fmt::format("cannot open trace file: {}", std::strerror(errno)));
 }
 
+void reject_cr_only_line_ends(const std::string& path, std::string_view head) {
+  const std::size_t end = head.find_first_of("\r\n");
+  if (end == std::string_view::npos || head[end] == '\n') return;
+  if (end + 1 < head.size() && head[end + 1] == '\n') return;  // CRLF
+  if (end + 1 == head.size()) return;                           // a CR ending the file (or the block)
+  throw InputError({path, 1, ""}, "line ends are carriage returns only (classic Mac text): convert them to "
+                                  "newlines first (tr '\\r' '\\n' < IN > OUT)");
+}
+
 LineReader::LineReader(std::string path) : path_(std::move(path)) {
   file_ = std::fopen(path_.c_str(), "rb");
   if (!file_) throw_cannot_open(path_);
-  buf_.resize(kChunk);
+  // A small file gets a buffer its size (refill() grows a full buffer):
+  // zeroing 1 MiB per file dominated reading many small files (fuzzing).
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path_, ec);
+  buf_.resize(!ec && size > 0 && size < kChunk ? size + 1 : kChunk);
+  refill();
+  if (end_ >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) begin_ = 3;  // UTF-8 byte order mark
+  reject_cr_only_line_ends(path_, std::string_view(buf_.data() + begin_, end_ - begin_));
 }
 
 LineReader::~LineReader() {
@@ -88,6 +104,20 @@ bool LineReader::next(std::string_view& line) {
     }
     scan_from = begin_ + scanned;  // refill() moved the tail to the front
   }
+}
+
+std::string excerpt(std::string_view field) {
+  constexpr std::size_t kShown = 60;
+  if (field.size() <= kShown + 20) return std::string(field);
+  std::size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(field[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return fmt::format("{}... ({} bytes)", field.substr(0, cut), field.size());
+}
+
+std::string format_epoch_seconds(double seconds) {
+  // Years 0..9999 only: anything else is not a date a trace meant.
+  if (!(std::abs(seconds) < 2.5e11)) return fmt::format("{:g} s", seconds);
+  return format_datetime(static_cast<std::int64_t>(seconds));
 }
 
 std::size_t find_invalid_utf8(std::string_view s) {
@@ -311,19 +341,19 @@ void Issues::finish() {
 
 bool RowFields::number(std::string_view text, const char* field, double& out) {
   if (parse_double(text, out)) return true;
-  issues_.bad_row(at(field), fmt::format("not a number: '{}'", text));
+  issues_.bad_row(at(field), fmt::format("not a number: '{}'", excerpt(text)));
   return false;
 }
 
 bool RowFields::integer(std::string_view text, const char* field, std::int64_t& out) {
   if (parse_int(text, out)) return true;
-  issues_.bad_row(at(field), fmt::format("not an integer: '{}'", text));
+  issues_.bad_row(at(field), fmt::format("not an integer: '{}'", excerpt(text)));
   return false;
 }
 
 bool RowFields::datetime(std::string_view text, const char* field, std::int64_t& out) {
   if (parse_datetime(text, out)) return true;
-  issues_.bad_row(at(field), fmt::format("not a date 'YYYY-MM-DD HH:MM:SS': '{}'", text));
+  issues_.bad_row(at(field), fmt::format("not a date 'YYYY-MM-DD HH:MM:SS': '{}'", excerpt(text)));
   return false;
 }
 

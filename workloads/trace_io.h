@@ -53,6 +53,11 @@ class LineReader {
   bool unterminated_ = false;
 };
 
+// InputError (file, line 1) when the first line end of `head` (the start of
+// the file) is a lone carriage return: a file with CR-only (classic Mac) line
+// ends would otherwise read as one long line and give no jobs.
+void reject_cr_only_line_ends(const std::string& path, std::string_view head);
+
 // Byte offset of the first invalid UTF-8 sequence in `s`, or npos.
 std::size_t find_invalid_utf8(std::string_view s);
 
@@ -62,6 +67,11 @@ std::size_t find_invalid_utf8(std::string_view s);
 // Splits on runs of spaces and tabs (SWF).
 void split_whitespace(std::string_view line, std::vector<std::string_view>& out);
 std::string_view trim(std::string_view s);
+
+// A field as quoted in an error message: whole when short, else its first
+// 60 bytes (cut at a character boundary) and how long it was, so that a
+// damaged 10 MB field does not fill the terminal.
+std::string excerpt(std::string_view field);
 
 // Strict number parsing (surrounding blanks allowed; the whole field must be
 // the number; NaN and infinities rejected).
@@ -108,6 +118,9 @@ class UsPacificClock {
 };
 // Formats seconds since the epoch as "YYYY-MM-DD HH:MM:SS".
 std::string format_datetime(std::int64_t seconds);
+// The same for a time read as a double, which may be far outside any
+// calendar (a damaged 1e23): such a time is written as "<seconds> s".
+std::string format_epoch_seconds(double seconds);
 
 // ---------------------------------------------------------------------------
 // Skip rules and errors, applied the same way by every reader.

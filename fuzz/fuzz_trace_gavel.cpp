@@ -1,0 +1,6 @@
+// libFuzzer harness: the gavel trace reader (read_trace("gavel", ...)).
+#include "fuzz/trace_harness.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return fastgpu::fuzz::run_trace_reader("gavel", data, size);
+}
