@@ -12,6 +12,7 @@
 #include "sim/packing_run.h"
 #include "sim/stable_random.h"
 #include "workloads/packing_workload.h"
+#include "tests/skip.h"
 
 namespace fastgpu {
 
@@ -241,8 +242,7 @@ TEST_CASE("packing: every openb pod list of the shared data runs to 1.3 x capaci
   const std::filesystem::path dir = std::filesystem::path(FASTGPU_SHARED_DATA_DIR) / "alibaba-gpu-v2023";
   const std::filesystem::path nodes = dir / "openb_node_list_gpu_node.csv";
   if (!std::filesystem::exists(nodes)) {
-    MESSAGE("skipped: the shared openb lists are not at " << dir.string());
-    return;
+    FASTGPU_SKIP("the shared openb lists are not at ", dir.string());
   }
   std::size_t lists = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {

@@ -14,6 +14,7 @@
 #include "engine_fixtures.h"
 #include "tests/trace_fixtures.h"
 #include "workloads/trace_reader.h"
+#include "tests/skip.h"
 
 using namespace fastgpu;
 using namespace fastgpu::testing;
@@ -103,8 +104,7 @@ ClusterSpec philly_cluster() {
 TEST_CASE("philly attempts: recorded reproduces the trace's queueing delay, JCT and GPU-seconds") {
   const std::string path = shared_data("philly-derived/philly_jobs_marwage_submitted_before_2017-11-20.json");
   if (path.empty()) {
-    MESSAGE("skipped: ../shared/data/philly-derived is absent (the repository ships no Philly sample)");
-    return;
+    FASTGPU_SKIP("../shared/data/philly-derived is absent (the repository ships no Philly sample)");
   }
   const TraceFacts facts = scan(path);
   REQUIRE(facts.jobs == 2305);
