@@ -4,6 +4,7 @@
 // of an earlier run); and a way to run the `fastgpu` executable (FASTGPU_CLI)
 // or any shell command inside it, capturing stdout and stderr outside the
 // directory so that they never count among the files a command left behind.
+#include "source_paths.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,7 +99,7 @@ inline Shell run_in(const ScratchDir& dir, const std::string& command) {
 
 // Runs `fastgpu ARGS` inside `dir`.
 inline Shell run_cli(const ScratchDir& dir, const std::string& args) {
-  return run_in(dir, "'" FASTGPU_CLI "' " + args);
+  return run_in(dir, "'" + fastgpu::test::cli_path() + "' " + args);
 }
 
 }  // namespace fastgpu::testing

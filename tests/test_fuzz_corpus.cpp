@@ -3,6 +3,7 @@
 // the harness bodies of fuzz/: each must be read or refused with the
 // expected error (InputError, EtcParseError), with no other exception and,
 // in the sanitizer build, no sanitizer report.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -24,7 +25,7 @@ namespace {
 // The bytes of every file of fuzz/corpus/<harness>/, sorted by name.
 std::vector<std::pair<std::string, std::string>> corpus(const std::string& harness) {
   std::vector<std::pair<std::string, std::string>> out;
-  const fs::path dir = fs::path(FASTGPU_SOURCE_DIR) / "fuzz/corpus" / harness;
+  const fs::path dir = fs::path(fastgpu::test::source_dir()) / "fuzz/corpus" / harness;
   for (const auto& e : fs::directory_iterator(dir)) {
     std::ifstream in(e.path(), std::ios::binary);
     out.emplace_back(e.path().filename().string(), std::string(std::istreambuf_iterator<char>(in), {}));

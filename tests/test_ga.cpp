@@ -4,6 +4,7 @@
 // the ETC readers, and the GA itself: validity, elitism, reproducibility,
 // thread-count independence, the brute-force optimum of a tiny instance, the
 // stall stop, and beating Min-Min on the Braun samples.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -28,7 +29,7 @@ using namespace fastgpu::ga;
 namespace {
 
 std::string braun_path(const std::string& name) {
-  return std::string(FASTGPU_SHARED_DATA_DIR) + "/braun-etc/" + name;
+  return fastgpu::test::shared_data_dir() + "/braun-etc/" + name;
 }
 
 // A random instance in whole time units (so ticks are exact), reproducible.

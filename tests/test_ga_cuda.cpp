@@ -2,6 +2,7 @@
 // fitness histories. Needs a CUDA device: without one (or in a build without
 // CUDA) each case says it is skipped and passes; test_ga_warp.cpp checks the
 // same algorithm on an emulated warp.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -50,7 +51,7 @@ void check_same_on_both(const EtcInstance& inst, GaParams p) {
 TEST_CASE("ga cuda: bit-identical to the CPU backend on the Braun samples") {
   if (auto why = no_device_reason(); !why.empty()) FASTGPU_SKIP(why);
   for (const char* name : {"u_c_hihi.0", "u_i_lolo.0"}) {
-    const std::string path = std::string(FASTGPU_SHARED_DATA_DIR) + "/braun-etc/" + name;
+    const std::string path = fastgpu::test::shared_data_dir() + "/braun-etc/" + name;
     if (!std::filesystem::exists(path)) {
       FASTGPU_SKIP(path, " is absent");
     }

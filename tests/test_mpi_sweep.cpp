@@ -2,6 +2,7 @@
 // writes the same HDF5 file and prints the same tables as one process, and a
 // bad config is reported once. Only built into the tests when CMake found
 // MPI (FASTGPU_MPIEXEC is then the launcher's path).
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #ifdef FASTGPU_MPIEXEC
@@ -48,7 +49,7 @@ seeds = 3
 std::string mpirun(int ranks, const std::string& args) {
   return "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
          "timeout 300 '" FASTGPU_MPIEXEC "' --oversubscribe -n " +
-         std::to_string(ranks) + " '" FASTGPU_CLI "' " + args;
+         std::to_string(ranks) + " '" + fastgpu::test::cli_path() + "' " + args;
 }
 
 }  // namespace
@@ -56,7 +57,7 @@ std::string mpirun(int ranks, const std::string& args) {
 TEST_CASE("mpi: compare over 2 ranks writes the same file and tables as one process") {
   ScratchDir dir("mpi");
   dir.write("exp.toml", kConfig);
-  const auto one = run_in(dir, "'" FASTGPU_CLI "' compare exp.toml -q -j 1 -o one.h5");
+  const auto one = run_in(dir, "'" + fastgpu::test::cli_path() + "' compare exp.toml -q -j 1 -o one.h5");
   const auto two = run_in(dir, mpirun(2, "compare exp.toml -q -o mpi.h5"));
   INFO("single: " << one.err << "\nmpirun: " << two.err);
   REQUIRE(one.code == 0);

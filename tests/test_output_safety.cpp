@@ -5,6 +5,7 @@
 // nothing behind (no output, no temporary file). Each case was reproduced
 // against the unfixed program first (exit 139, a lost result, /dev/null
 // replaced, a run spinning until memory ran out).
+#include "source_paths.h"
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
@@ -73,7 +74,7 @@ TEST_CASE("output safety: a full disk exits 2 naming the file and leaves nothing
   // `ulimit -f` caps the files this shell's children write (in 512-byte
   // blocks; 20 = 10 KiB, less than any of these outputs); with SIGXFSZ
   // ignored a write past it fails with EFBIG, as on a full disk.
-  const std::string limited = "trap '' XFSZ; ulimit -f 20; '" FASTGPU_CLI "' ";
+  const std::string limited = "trap '' XFSZ; ulimit -f 20; '" + fastgpu::test::cli_path() + "' ";
   check_refused(dir, run_in(dir, limited + "run exp.toml -o out.h5 -q"), {"out.h5", "File too large"}, {"exp.toml"});
   check_refused(dir, run_in(dir, limited + "compare exp.toml -o out.h5 -q"), {"out.h5", "File too large"},
                 {"exp.toml"});
@@ -94,7 +95,7 @@ TEST_CASE("output safety: two runs writing the same -o both succeed and leave on
   dir.write("b.toml", config("b", 3000, 2));
   for (const char* locking : {"TRUE", "FALSE"}) {
     CAPTURE(locking);
-    const std::string env = std::string("HDF5_USE_FILE_LOCKING=") + locking + " '" FASTGPU_CLI "' ";
+    const std::string env = std::string("HDF5_USE_FILE_LOCKING=") + locking + " '" + fastgpu::test::cli_path() + "' ";
     // Parenthesised whole: run_in redirects the output of the command it is given.
     const Shell r = run_in(dir, "((" + env + "compare a.toml -o same.h5 -q >/dev/null; echo a=$? >> codes) & (" + env +
                                     "compare b.toml -o same.h5 -q >/dev/null; echo b=$? >> codes) & wait; cat codes; rm codes)");
@@ -146,12 +147,13 @@ TEST_CASE("output safety: SIGTERM and SIGINT in the middle of a compare remove i
     // Wait (up to 20 s) for the temporary results file, then signal the run.
     // sh starts background commands with SIGINT ignored (which fastgpu
     // respects, as for nohup): python3 restores the default first.
-    const Shell r = run_in(dir, std::string("(python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, "
-                                            "signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' '" FASTGPU_CLI
-                                            "' compare big.toml -o out.h5 -q & pid=$!; i=0; "
-                                            "while ! ls -A | grep -q '^\\.out\\.h5\\..*\\.tmp$' && [ $i -lt 400 ]; do "
-                                            "sleep 0.05; i=$((i+1)); done; ls -A | grep -c '\\.tmp$'; kill -") +
-                                    sig + " $pid; wait $pid; echo exit=$?)");
+    const std::string command =
+        "(python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+        "os.execv(sys.argv[1], sys.argv[1:])' '" + fastgpu::test::cli_path() +
+        "' compare big.toml -o out.h5 -q & pid=$!; i=0; "
+        "while ! ls -A | grep -q '^\\.out\\.h5\\..*\\.tmp$' && [ $i -lt 400 ]; do "
+        "sleep 0.05; i=$((i+1)); done; ls -A | grep -c '\\.tmp$'; kill -" + sig + " $pid; wait $pid; echo exit=$?)";
+    const Shell r = run_in(dir, command);
     INFO("stdout: " << r.out << " stderr: " << r.err);
     CHECK(r.out.rfind("1\n", 0) == 0);  // the temporary file was there
     CHECK(contains(r.out, std::string("exit=") + (std::string(sig) == "TERM" ? "143" : "130")));

@@ -1,6 +1,7 @@
 // Packing runs: the fragmentation measure on a hand-worked example, FGD's
 // choice on a hand-built case, sampling, unplaceable pods, the shipped cut
 // and every openb pod list of the shared data.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -219,7 +220,7 @@ TEST_CASE("packing: pods that fit nowhere are counted as unplaceable, not retrie
 }
 
 TEST_CASE("packing: the shipped openb cut loads with and without times") {
-  const std::string dir = std::string(FASTGPU_SOURCE_DIR) + "/data/openb/";
+  const std::string dir = fastgpu::test::source_dir() + "/data/openb/";
   const PackingWorkload d =
       load_packing_workload(dir + "openb_pod_list_default_every8.csv", dir + "openb_node_list_gpu_node.csv");
   CHECK(d.nodes.size() == 1213);
@@ -239,7 +240,7 @@ TEST_CASE("packing: the shipped openb cut loads with and without times") {
 }
 
 TEST_CASE("packing: every openb pod list of the shared data runs to 1.3 x capacity") {
-  const std::filesystem::path dir = std::filesystem::path(FASTGPU_SHARED_DATA_DIR) / "alibaba-gpu-v2023";
+  const std::filesystem::path dir = std::filesystem::path(fastgpu::test::shared_data_dir()) / "alibaba-gpu-v2023";
   const std::filesystem::path nodes = dir / "openb_node_list_gpu_node.csv";
   if (!std::filesystem::exists(nodes)) {
     FASTGPU_SKIP("the shared openb lists are not at ", dir.string());

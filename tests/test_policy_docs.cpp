@@ -4,6 +4,7 @@
 // same order, and whose "Source:" line is the CLI's "follows:" text; and no
 // section for a policy that is not registered. Parsed from the executable's
 // output (FASTGPU_CLI), not from the registry, so the check covers the command.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -155,13 +156,13 @@ std::string slurp(const std::filesystem::path& p) {
 
 TEST_CASE("docs/policies.md matches `fastgpu policies` exactly") {
   const auto capture = std::filesystem::temp_directory_path() / ("fastgpu-policies-" + std::to_string(::getpid()));
-  const std::string cmd = "'" FASTGPU_CLI "' policies > '" + capture.string() + "'";
+  const std::string cmd = "'" + fastgpu::test::cli_path() + "' policies > '" + capture.string() + "'";
   const int status = std::system(cmd.c_str());
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
   const auto cli = parse_cli(slurp(capture));
   std::filesystem::remove(capture);
-  const auto docs = parse_docs(slurp(std::filesystem::path(FASTGPU_SOURCE_DIR) / "docs" / "policies.md"));
+  const auto docs = parse_docs(slurp(std::filesystem::path(fastgpu::test::source_dir()) / "docs" / "policies.md"));
   REQUIRE(cli.size() >= 16);
   for (const auto& [name, want] : cli) {
     CAPTURE(name);

@@ -1,5 +1,6 @@
 // The regression gate: baseline parsing and writing, the tolerance rule, the
 // checks against a results file, and the exit codes of `fastgpu regress`.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -59,7 +60,7 @@ std::string read_text(const fs::path& p) {
 
 // Runs the CLI with `args`, stdout+stderr to `log`; returns the exit code.
 int run_cli(const std::string& args, const fs::path& log) {
-  const std::string cmd = std::string("\"") + FASTGPU_CLI + "\" " + args + " > \"" + log.string() + "\" 2>&1";
+  const std::string cmd = std::string("\"") + fastgpu::test::cli_path() + "\" " + args + " > \"" + log.string() + "\" 2>&1";
   const int status = std::system(cmd.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

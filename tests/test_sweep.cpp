@@ -3,6 +3,7 @@
 // point's values, bad grids are errors naming file, line and key; and
 // `fastgpu compare` writes the same HDF5 file for -j 1 and -j 2 with the
 // sweep values as /summary columns. Also the progress line (experiments/progress.h).
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -210,7 +211,7 @@ TEST_CASE("sweep: a bad grid is an error naming the file, the line and the sweep
 TEST_CASE("sweep: compare gives the same file for -j 1 and -j 2, with the sweep values as /summary columns") {
   ScratchDir dir("sweep");
   dir.write("exp.toml", kSweep);
-  const std::string cli = "'" FASTGPU_CLI "' compare exp.toml -q";
+  const std::string cli = "'" + fastgpu::test::cli_path() + "' compare exp.toml -q";
   const auto one = run_in(dir, cli + " -j 1 -o one.h5");
   const auto two = run_in(dir, cli + " -j 2 -o two.h5");
   INFO(one.err << two.err);
@@ -283,7 +284,7 @@ TEST_CASE("sweep: compare draws the progress line on a terminal only, and not wi
   if (run_in(dir, "script -qec true /dev/null").code != 0) {
     FASTGPU_SKIP("util-linux 'script' (a pseudo-terminal) is not available");
   }
-  const std::string cli = "'" FASTGPU_CLI "' compare exp.toml -j 2";
+  const std::string cli = "'" + fastgpu::test::cli_path() + "' compare exp.toml -j 2";
   // script gives the command a terminal; its output (the terminal's) goes to stdout here.
   const auto tty = run_in(dir, "script -qec \"" + cli + " -o a.h5 >/dev/null\" /dev/null");
   const auto quiet = run_in(dir, "script -qec \"" + cli + " -q -o b.h5 >/dev/null\" /dev/null");

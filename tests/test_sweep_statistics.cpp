@@ -3,6 +3,7 @@
 // --baseline the paired per-seed difference and verdict. The expected cells
 // are recomputed here from the per-run values in the HDF5 file, with the t
 // quantile taken from a table (t(0.975, 2) = 4.302652729749464).
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -57,7 +58,7 @@ std::string line_with(const std::string& text, const std::vector<std::string>& p
 TEST_CASE("statistics: compare prints mean +- 95% CI per policy and the paired difference to --baseline") {
   ScratchDir dir("stats");
   dir.write("exp.toml", kConfig);
-  const auto r = run_in(dir, "'" FASTGPU_CLI "' compare exp.toml -q -j 2 --baseline fifo -o r.h5");
+  const auto r = run_in(dir, "'" + fastgpu::test::cli_path() + "' compare exp.toml -q -j 2 --baseline fifo -o r.h5");
   INFO(r.err << r.out);
   REQUIRE(r.code == 0);
 
@@ -90,7 +91,7 @@ TEST_CASE("statistics: compare prints mean +- 95% CI per policy and the paired d
   CHECK(r.out.find("paired with baseline 'fifo'") != std::string::npos);
 
   // An unknown baseline is bad input, found before anything runs.
-  const auto bad = run_in(dir, "'" FASTGPU_CLI "' compare exp.toml -q --baseline nope -o bad.h5");
+  const auto bad = run_in(dir, "'" + fastgpu::test::cli_path() + "' compare exp.toml -q --baseline nope -o bad.h5");
   CHECK(bad.code == 2);
   CHECK(bad.err.find("--baseline: 'nope' is not one of the policies run (fifo, sjf)") != std::string::npos);
   CHECK(!std::filesystem::exists(dir / "bad.h5"));

@@ -1,6 +1,7 @@
 // The synthetic generator. Statistical checks use 200,000 jobs and a fixed
 // seed, so they are deterministic; each tolerance is about 5 standard errors
 // of the estimate (computed in the comment next to it), so any seed passes.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -351,7 +352,7 @@ TEST_CASE("synthetic: durations sampled from a runtime trace") {
 }
 
 TEST_CASE("synthetic: durations from the Philly runtime distribution (shared data)") {
-  const std::string path = std::string(FASTGPU_SHARED_DATA_DIR) + "/philly-derived/philly_runtime.csv";
+  const std::string path = fastgpu::test::shared_data_dir() + "/philly-derived/philly_runtime.csv";
   if (!std::filesystem::exists(path)) {
     FASTGPU_SKIP(path, " is absent");
   }

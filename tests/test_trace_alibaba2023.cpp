@@ -1,5 +1,6 @@
 // The Alibaba 2023 "openb" pod-list reader: mapping (GPU sharing, type
 // constraints, QoS), skip rules, --strict, malformed rows; the shared samples.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <string>
@@ -130,7 +131,7 @@ TEST_CASE("alibaba2023: malformed rows are errors, or counted with skip_bad_rows
 TEST_CASE("alibaba2023: shared-data pod lists when present") {
   std::string path = shared_data("alibaba-gpu-v2023/openb_pod_list_default.csv");
   if (path.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
+    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
   }
   auto r = read("alibaba2023", {path});
   // Counts from awk on the same file: 8152 pods = 6203 kept + 1088 CPU-only +

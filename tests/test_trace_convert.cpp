@@ -1,6 +1,7 @@
 // Trace conversion: the Batsim writer, cluster descriptions from traces, and
 // the `fastgpu convert` command end to end (exit codes, round trip through
 // the native CSV).
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -30,7 +31,7 @@ std::string slurp(const std::string& path) {
 // Runs the CLI; returns the exit status, stdout+stderr in `output`.
 int run_cli(const std::string& args, const TempDir& dir, std::string& output) {
   std::string log = dir.file("cli.log");
-  int status = std::system((std::string(FASTGPU_CLI) + " " + args + " > " + log + " 2>&1").c_str());
+  int status = std::system((fastgpu::test::cli_path() + " " + args + " > " + log + " 2>&1").c_str());
   output = slurp(log);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -138,7 +139,7 @@ TEST_CASE("trace cluster: openb node list, Philly machine list, Alea machines") 
 TEST_CASE("trace cluster: shared-data openb GPU node list when present") {
   std::string path = shared_data("alibaba-gpu-v2023/openb_node_list_gpu_node.csv");
   if (path.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
+    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
   }
   ClusterSpec c = cluster_from_openb_nodes(path);
   // awk on the file: 1213 nodes in 12 (model, gpu) shapes, 6212 GPUs.

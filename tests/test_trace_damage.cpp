@@ -4,6 +4,7 @@
 // and (Philly) a JSON syntax error are errors with the location, never a
 // crash; `fastgpu convert` leaves no output behind when it fails; readers
 // stream (they read from a pipe, which cannot be sized or rewound).
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
@@ -191,7 +192,7 @@ TEST_CASE("trace damage: fastgpu convert fails with exit 2 and writes nothing") 
   std::string in = dir.write(c.file, file_text(c, {c.good, c.skip}));
   std::string out = dir.file("out.csv");
   std::string log = dir.file("log.txt");
-  int status = std::system((std::string(FASTGPU_CLI) + " convert --format alibaba2023 --strict " + in + " -o " + out +
+  int status = std::system((fastgpu::test::cli_path() + " convert --format alibaba2023 --strict " + in + " -o " + out +
                             " > " + log + " 2>&1")
                                .c_str());
   REQUIRE(WIFEXITED(status));

@@ -1,5 +1,6 @@
 // The Gavel .trace reader: the 7-, 9- and 10-field layouts, steps -> seconds
 // through a rate or a per-type throughput table, SLO deadlines; the samples.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <string>
@@ -84,7 +85,7 @@ TEST_CASE("gavel: malformed rows") {
 TEST_CASE("gavel: shared-data msr seed=0 traces when present") {
   std::string one = shared_data("philly-derived/gavel_msr_seed0/6214e9.trace");
   if (one.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
+    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
   }
   static const char* kVcs[] = {"0e4a51", "103959", "11cb48", "23dbec", "2869ce", "51b7ef", "6214e9", "6c71a0",
                                "795a4c", "7f04ca", "925e2b", "b436b2", "e13805", "ed69ec", "ee9e8c"};

@@ -1,6 +1,7 @@
 // The `helios` reader on the Helios simulator's own input (rows with a
 // duration and no start/end times), and the common rule that a trace keeping
 // no job is an error for every reader, in replay and in convert.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
@@ -109,7 +110,7 @@ TEST_CASE("every reader: a replay or conversion that keeps 0 jobs is an InputErr
   // The CLI: convert exits 2 and writes nothing.
   const std::string out = dir.file("out.csv"), log = dir.file("log.txt");
   const std::string cmd =
-      std::string(FASTGPU_CLI) + " convert --format helios " + cpu + " -o " + out + " > " + log + " 2>&1";
+      fastgpu::test::cli_path() + " convert --format helios " + cpu + " -o " + out + " > " + log + " 2>&1";
   const int status = std::system(cmd.c_str());
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 2);

@@ -1,6 +1,7 @@
 // The Philly reader: the raw cluster_job_log layout, the per-job subset and
 // JSON Lines; skip rules, --strict, corrupt JSON; the shared-data sample.
 // Expected times were computed with Python's zoneinfo (America/Los_Angeles).
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -176,7 +177,7 @@ TEST_CASE("philly: corrupt JSON is an error with the line, never a crash") {
 TEST_CASE("philly: shared-data subset (2305 real jobs) when present") {
   std::string path = shared_data("philly-derived/philly_jobs_marwage_submitted_before_2017-11-20.json");
   if (path.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
+    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
   }
   auto r = read("philly", {path});
   CHECK(r.report.rows == 2305);

@@ -1,6 +1,7 @@
 // The SWF reader: the 18 fields, processors -> GPUs, the variants met in the
 // wild (no header, absolute epoch submits, extra fields), skip rules,
 // malformed rows; the HPC2N sample.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -113,7 +114,7 @@ TEST_CASE("swf: malformed rows and --strict") {
 TEST_CASE("swf: shared-data HPC2N cut (2000 records) when present") {
   std::string path = shared_data("swf/hpc2n_alea_jobs0001-2000.swf");
   if (path.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", FASTGPU_SHARED_DATA_DIR);
+    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
   }
   auto r = read("swf", {path});
   // awk on the same file: 2000 records, 15 with run time -1, no other skip.

@@ -2,6 +2,7 @@
 // Helpers for the trace-reader tests: a scratch directory the tests write
 // their fixtures into, and shortcuts for reading a trace and catching the
 // InputError it raises.
+#include "source_paths.h"
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -54,7 +55,7 @@ inline TraceReadOptions skip_bad() {
 
 // Path of a file in ../shared/data, or "" when the samples are absent.
 inline std::string shared_data(const std::string& relative) {
-  std::filesystem::path p = std::filesystem::path(FASTGPU_SHARED_DATA_DIR) / relative;
+  std::filesystem::path p = std::filesystem::path(fastgpu::test::shared_data_dir()) / relative;
   return std::filesystem::exists(p) ? p.string() : std::string();
 }
 
