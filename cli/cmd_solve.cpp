@@ -2,7 +2,8 @@
 // format or fastgpu's CSV, docs/ga.md) with the GA or a classic heuristic,
 // print makespan, flowtime, the responsiveness F and busy variance L,
 // generations and wall time, and optionally write the assignment, the schedule
-// and the GA's convergence curve to HDF5.
+// and the GA's convergence curve to HDF5. --bound adds the LP lower bound on
+// the makespan (policies/bound) and the gap of the schedule found.
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
@@ -14,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "policies/bound/lp_bound.h"
 #include "policies/ga/etc_heuristics.h"
 #include "policies/ga/etc_io.h"
 #include "policies/ga/fitness.h"
@@ -57,6 +59,7 @@ struct Solution {
   std::string backend = "-";
   std::string device = "-";
   double wall_seconds = 0;
+  std::optional<bound::MakespanBound> bound;  // with --bound
 };
 
 // One row of /convergence.
@@ -99,6 +102,11 @@ void write_h5(const std::string& path, const std::string& command, const std::st
     write_attribute(file, "w_flowtime", params.w_flowtime);
     write_attribute(file, "w_F", params.w_F);
     write_attribute(file, "w_variance", params.w_variance);
+    if (s.bound) {
+      write_attribute(file, "lower_bound", s.bound->value);
+      write_attribute(file, "lower_bound_lp", s.bound->lp);
+      write_attribute(file, "gap", bound::gap(inst.to_time(s.fitness.makespan), s.bound->value));
+    }
     h5::write_dataset(file, "assignment", std::span<const std::uint32_t>(s.assignment));
     h5::write_dataset(file, "start", std::span<const double>(s.start));
     h5::write_dataset(file, "finish", std::span<const double>(s.finish));
@@ -132,7 +140,8 @@ int solve_command(const Args& args) {
                  "Maps a static expected-time-to-compute instance: FILE holds T x M times (Braun et al.'s\n"
                  "format: one number per line, task-major; or fastgpu's CSV, docs/ga.md). Prints makespan,\n"
                  "flowtime, the responsiveness F and the busy variance L, the generations run and the wall time; -o writes the\n"
-                 "assignment, the schedule and the GA's convergence curve to HDF5.",
+                 "assignment, the schedule and the GA's convergence curve to HDF5. --bound also computes a proven lower\n"
+                 "bound on the makespan (the LP relaxation, solved with COIN-OR Clp) and the gap of the schedule found.",
                  kOutput | kQuiet);
   auto add = cl.options().add_options();
   add("format", po::value<std::string>()->value_name("braun|csv"), "input format (default: csv for *.csv, else braun)");
@@ -154,6 +163,7 @@ int solve_command(const Args& args) {
   add("w-flowtime", po::value<std::string>()->value_name("W"), "cost weight of flowtime / Min-Min's (default 0)");
   add("w-F", po::value<std::string>()->value_name("W"), "cost weight of -F / Min-Min's F (default 0)");
   add("w-variance", po::value<std::string>()->value_name("W"), "cost weight of L (default 0.1)");
+  add("bound", "also compute the LP lower bound on the makespan and the gap above it");
   cl.add_positional("file", 1);
   if (!cl.parse(args)) return 0;
   const auto& vm = cl.vm();
@@ -261,6 +271,7 @@ int solve_command(const Args& args) {
     }
   }
   s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (cl.has("bound")) s.bound = bound::lp_makespan_bound(inst);
 
   const double makespan = inst.to_time(s.fitness.makespan);
   const double ref = inst.to_time(s.reference.makespan);
@@ -279,6 +290,11 @@ int solve_command(const Args& args) {
   fmt::print("wall time    {:.3f} s\n", s.wall_seconds);
   fmt::print("min-min      {:.10g}   (makespan; {:+.2f}% vs min-min)\n", ref,
              ref > 0 ? 100.0 * (makespan - ref) / ref : 0.0);
+  if (s.bound) {
+    fmt::print("lower bound  {:.10g}   (LP relaxation, {} simplex iterations)\n", s.bound->value, s.bound->iterations);
+    fmt::print("gap          {:.3f}%   (makespan above the lower bound)\n",
+               100.0 * bound::gap(makespan, s.bound->value));
+  }
   if (cl.has("output")) {
     const std::string out = vm["output"].as<std::string>();
     write_h5(out, cl.command_text(), path, format, inst, params, s);

@@ -9,9 +9,12 @@
 //               one type; shared (fractional) jobs take one whole free GPU;
 //   ETC       = estimated remaining work / rate on the slot (speed of the type
 //               and the topology slowdown), 1 reference second when unknown.
-// The GA (budget: `generations`, `stall`, `time_ms`) maps the batch; the jobs
+// The GA (budget: `generations`, `stall`, `time_ms`) maps the batch, warm
+// started from the previous decision (policies/ga_warm_start.h); the jobs
 // whose slot is free now in the decoded schedule start there, the others wait
-// for the next scheduling point, where the batch is mapped again.
+// for the next scheduling point, where the batch is mapped again. When no
+// job of the batch has a slot whose GPUs are all free, nothing could start in
+// any mapping, so no mapping is computed.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -19,6 +22,8 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -29,6 +34,7 @@
 #include "policies/ga/etc_instance.h"
 #include "policies/ga/fitness.h"
 #include "policies/ga/ga.h"
+#include "policies/ga_warm_start.h"
 #include "sim/error.h"
 #include "sim/scheduling_context.h"
 
@@ -43,9 +49,12 @@ class GaPolicy : public Policy {
  public:
   // The backend is resolved once, so the attribute says which one ran even
   // when every decision was a single job (placed by MCT, no GA).
-  GaPolicy(ga::GaParams params, std::uint32_t batch)
+  enum class TaskOrder : std::uint8_t { shortest, min_min, arrival };
+
+  GaPolicy(ga::GaParams params, std::uint32_t batch, TaskOrder order)
       : params_(params),
         batch_(batch),
+        order_(order),
         backend_used_(ga::to_string(params.backend == ga::Backend::automatic
                                         ? (ga::cuda_device_count() > 0 ? ga::Backend::cuda : ga::Backend::cpu)
                                         : params.backend)) {}
@@ -63,21 +72,28 @@ class GaPolicy : public Policy {
             {"ga_device", device_.empty() ? "-" : device_},
             {"ga_decisions", fmt::format("{}", decisions_)},
             {"ga_generations", fmt::format("{}", generations_)},
+            {"ga_no_start_points", fmt::format("{}", no_start_)},
             {"ga_single_job_decisions", fmt::format("{}", single_)}};
   }
 
  private:
   using Key = std::tuple<std::int64_t, std::uint64_t>;  // (-priority, arrival sequence)
 
+  // Puts the batch (and the spec built in its order) in decoding order.
+  void order_tasks(const SchedulingContext& ctx, std::vector<std::map<Key, JobIndex>::iterator>& batch,
+                   std::vector<std::uint32_t>& width, ga::EtcSpec& spec) const;
+
   // Allowed slots of job j, as (first GPU) with width w; empty if it cannot fit.
   const std::vector<std::uint32_t>& slots_for(const SchedulingContext& ctx, JobIndex j, std::uint32_t w);
 
   ga::GaParams params_;
   std::uint32_t batch_;
+  TaskOrder order_;  // decode order inside a priority class
   std::map<Key, JobIndex> queue_;
   std::uint64_t next_seq_ = 0;
   Seconds timer_at_ = kNever;
-  std::uint64_t decisions_ = 0, generations_ = 0, single_ = 0;
+  std::uint64_t decisions_ = 0, generations_ = 0, single_ = 0, no_start_ = 0;
+  std::unordered_map<JobIndex, std::uint32_t> previous_;  // slot of each job left pending by the last decision
   std::string backend_used_, device_;
   // per decision
   std::map<std::pair<std::uint32_t, std::uint64_t>, std::vector<std::uint32_t>> slot_cache_;  // (width, type mask)
@@ -111,6 +127,45 @@ const std::vector<std::uint32_t>& GaPolicy::slots_for(const SchedulingContext& c
   return slots;
 }
 
+void GaPolicy::order_tasks(const SchedulingContext& ctx, std::vector<std::map<Key, JobIndex>::iterator>& batch,
+                           std::vector<std::uint32_t>& width, ga::EtcSpec& spec) const {
+  // The decoder schedules tasks in index order, so the order decides who
+  // waits for a contended GPU. Within a priority class (the batch arrives in
+  // priority, then arrival order): the least estimated work first, or Min-Min's
+  // mapping order (the smallest earliest completion first), or arrival.
+  const std::size_t T = batch.size(), M = spec.machines;
+  if (order_ == TaskOrder::arrival || T < 2) return;
+  std::vector<double> key(T);
+  if (order_ == TaskOrder::shortest) {
+    for (std::size_t i = 0; i < T; ++i) {
+      const double w = ctx.estimated_remaining_work(batch[i]->second);
+      key[i] = std::isnan(w) ? 1.0 : w;
+    }
+  } else {
+    const ga::HeuristicSchedule mm = ga::min_min(ga::make_instance(spec));
+    for (std::size_t k = 0; k < T; ++k) key[mm.sequence[k]] = double(k);
+  }
+  std::vector<std::uint32_t> order(T);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const std::int64_t pa = std::get<0>(batch[a]->first), pb = std::get<0>(batch[b]->first);
+    return pa != pb ? pa < pb : key[a] < key[b];
+  });
+  auto permuted = [&](const auto& v) {
+    std::remove_cvref_t<decltype(v)> out;
+    for (std::uint32_t i : order) out.push_back(v[i]);
+    return out;
+  };
+  batch = permuted(batch);
+  width = permuted(width);
+  spec.width = permuted(spec.width);
+  spec.task_list = permuted(spec.task_list);
+  std::vector<double> etc(spec.etc.size());
+  for (std::size_t k = 0; k < T; ++k)
+    std::copy_n(spec.etc.begin() + std::ptrdiff_t(order[k] * M), M, etc.begin() + std::ptrdiff_t(k * M));
+  spec.etc.swap(etc);
+}
+
 void GaPolicy::schedule(SchedulingContext& ctx) {
   if (queue_.empty()) return;
   const ClusterState& c = ctx.cluster();
@@ -122,6 +177,7 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
   std::vector<std::map<Key, JobIndex>::iterator> batch;
   std::vector<std::uint32_t> width;
   Seconds next_window = kNever;
+  bool startable = false;  // some job of the batch has a slot whose GPUs are all free
   for (auto it = queue_.begin(); it != queue_.end() && batch.size() < batch_;) {
     if (ctx.state(it->second) != JobState::pending) {  // e.g. rejected by the engine
       it = queue_.erase(it);
@@ -134,16 +190,25 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
       continue;
     }
     const std::uint32_t w = job.gpu_share < 1.0f ? 1 : job.num_gpus;
-    if (slots_for(ctx, here->second, w).empty()) continue;  // cannot fit this cluster; the engine reports it
+    const std::vector<std::uint32_t>& slots = slots_for(ctx, here->second, w);
+    if (slots.empty()) continue;  // cannot fit this cluster; the engine reports it
     batch.push_back(here);
     width.push_back(w);
+    for (std::uint32_t s = 0; s < slots.size() && !startable; ++s) {
+      bool all_free = true;
+      for (GpuIndex g = slots[s]; g < slots[s] + w && all_free; ++g) all_free = c.is_free(g);
+      startable = all_free;
+    }
   }
   if (next_window < timer_at_) {
     ctx.set_timer(next_window);
     timer_at_ = next_window;
   }
   if (batch.empty()) return;
-
+  if (!startable) {  // every mapping would start nothing now
+    ++no_start_;
+    return;
+  }
   // The ETC instance.
   const std::uint32_t T = static_cast<std::uint32_t>(batch.size()), M = c.num_gpus();
   ga::EtcSpec spec;
@@ -178,6 +243,7 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
       spec.etc[std::size_t(i) * M + s] = work / ctx.rate_on(j, gpus);
     }
   }
+  order_tasks(ctx, batch, width, spec);
   const ga::EtcInstance inst = ga::make_instance(spec);
 
   // Map the batch: one job is placed by MCT (its optimum); more by the GA.
@@ -189,6 +255,10 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
   } else {
     ga::GaParams p = params_;
     p.seed = params_.seed + decisions_;  // deterministic, different per decision
+    std::vector<std::uint32_t> previous(T, kNoPreviousSlot);
+    for (std::uint32_t i = 0; i < T; ++i)
+      if (auto it = previous_.find(batch[i]->second); it != previous_.end()) previous[i] = it->second;
+    p.initial_assignments.push_back(warm_start_assignment(inst, previous));
     const ga::GaResult r = ga::run_ga(inst, p);
     assignment = r.assignment;
     generations_ += r.generations_run;
@@ -196,11 +266,16 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
     device_ = r.device;
   }
 
-  // Start the jobs whose slot is free now in the decoded schedule.
+  // Start the jobs whose slot is free now in the decoded schedule; remember
+  // the others' slots for the next decision's warm start.
   ga::Evaluator ev(inst);
   ev.decode(assignment.data());
+  previous_.clear();
   for (std::uint32_t i = 0; i < T; ++i) {
-    if (ev.start()[i] != 0) continue;
+    if (ev.start()[i] != 0) {
+      previous_[batch[i]->second] = assignment[i];
+      continue;
+    }
     const JobIndex j = batch[i]->second;
     gpus.resize(width[i]);
     std::iota(gpus.begin(), gpus.end(), assignment[i]);
@@ -217,13 +292,16 @@ PolicyInfo ga_policy() {
       .summary = "genetic algorithm over the pending batch x GPU slots (ETC with ready times); starts the jobs "
                  "whose assigned GPUs are free now",
       .source = "genetic algorithm over an expected-time-to-compute (ETC) matrix with ready times, seeded with "
-                "the Min-Min and least-loaded mappings (docs/ga.md)",
+                "the Min-Min and least-loaded mappings and warm started from the previous decision (docs/ga.md)",
       .params =
           {integer_param("batch", 32, 1, 4096,
                          "pending jobs (priority, then arrival order) mapped at each scheduling point"),
-           integer_param("population", 64, 4, 1 << 20, "GA population"),
-           integer_param("generations", 40, 0, 1e7, "GA generations per decision"),
-           integer_param("stall", 10, 0, 1e7,
+           choice_param("order", "shortest", {"shortest", "min-min", "arrival"},
+                        "order in which the batch is decoded within a priority class: least estimated work "
+                        "first, Min-Min's mapping order, or arrival"),
+           integer_param("population", 32, 4, 1 << 20, "GA population"),
+           integer_param("generations", 20, 0, 1e7, "GA generations per decision (the deterministic budget)"),
+           integer_param("stall", 5, 0, 1e7,
                          "stop a decision after this many generations without improvement (0 = never)"),
            number_param("time_ms", 0.0, 0, 1e7,
                         "wall-clock budget per decision in milliseconds (0 = none; makes runs timing-dependent)"),
@@ -231,10 +309,10 @@ PolicyInfo ga_policy() {
                         "GA backend: auto (CUDA when a GPU is present, else CPU), cpu or cuda"),
            integer_param("threads", 1, 0, 4096, "CPU backend threads (0 = all cores); any count gives the same result"),
            integer_param("seed", 1, 0, 9.0e18, "GA seed (decision k uses seed + k)"),
-           number_param("w_makespan", 1.0, 0, 1e12, "cost weight of the batch makespan / Min-Min's"),
-           number_param("w_flowtime", 0.5, 0, 1e12,
+           number_param("w_makespan", 0.0, 0, 1e12, "cost weight of the batch makespan / Min-Min's"),
+           number_param("w_flowtime", 1.0, 0, 1e12,
                         "cost weight of the batch flowtime (sum of completions) / Min-Min's"),
-           number_param("w_variance", 0.1, 0, 1e12, "cost weight of L, the variance of the GPU loads"),
+           number_param("w_variance", 0.0, 0, 1e12, "cost weight of L, the variance of the GPU loads"),
            number_param("w_F", 0.0, 0, 1e12,
                         "cost weight of F = sum 1 / (finish + alpha x load), relative to Min-Min's (subtracted)"),
            number_param("alpha", 0.5, 0, 1e12, "alpha: weight of the GPU load in F")},
@@ -261,7 +339,11 @@ PolicyInfo ga_policy() {
             } catch (const std::invalid_argument& e) {
               throw InputError(std::string("policy ga: ") + e.what());
             }
-            return std::make_unique<GaPolicy>(p, static_cast<std::uint32_t>(pp.get_int("batch")));
+            const std::string order = pp.get_string("order");
+            return std::make_unique<GaPolicy>(p, static_cast<std::uint32_t>(pp.get_int("batch")),
+                                              order == "shortest"  ? GaPolicy::TaskOrder::shortest
+                                              : order == "min-min" ? GaPolicy::TaskOrder::min_min
+                                                                   : GaPolicy::TaskOrder::arrival);
           },
   };
 }

@@ -30,10 +30,17 @@ ClusterSpec fast_slow_cluster(std::uint32_t nodes, std::uint32_t gpus_per_node) 
   return c;
 }
 
+// The golden cases below were derived for this cost (batch makespan, half
+// the flowtime, a tenth of the load variance) and arrival order; the
+// defaults (flowtime only, shortest first) have their own case.
 RawParams ga_params(std::int64_t threads = 1) {
   RawParams p;
   p["backend"] = RawParam{std::string("cpu"), {}};
   p["threads"] = RawParam{threads, {}};
+  p["order"] = RawParam{std::string("arrival"), {}};
+  p["w_makespan"] = RawParam{1.0, {}};
+  p["w_flowtime"] = RawParam{0.5, {}};
+  p["w_variance"] = RawParam{0.1, {}};
   return p;
 }
 
@@ -172,4 +179,57 @@ TEST_CASE("ga policy: a per-decision time budget stops each decision") {
   const std::uint64_t single = std::stoull(r.attributes.at("ga_single_job_decisions"));
   REQUIRE(decisions > single);
   CHECK(std::stoull(r.attributes.at("ga_generations")) < (decisions - single) * 10000000ull);
+}
+
+TEST_CASE("ga policy: by default the batch is decoded shortest first within a priority class") {
+  // One GPU; A (work 4), B (1), C (2) arrive at t = 0 in that order. With one
+  // slot the mapping is fixed and the order decides: shortest first runs
+  // B [0,1], C [1,3], A [3,7] (mean JCT 11/3); arrival order runs A [0,4],
+  // B [4,5], C [5,7] (mean JCT 16/3). An urgent job D (work 3, priority 5)
+  // arriving at 0.5 goes before the remaining normal jobs: [1,4], then C
+  // [4,6] and A [6,10].
+  ClusterSpec c;
+  c.gpu_types = {GpuType{.name = "g", .speed = 1.0, .memory_gb = 32, .idle_watts = 50, .busy_watts = 300,
+                         .price_per_hour = 1.0}};
+  c.node_groups = {NodeGroup{.name = "n", .count = 1, .gpus_per_node = 1, .gpu_type = 0}};
+  RawParams cpu;
+  cpu["backend"] = RawParam{std::string("cpu"), {}};
+  const Workload w = make_workload({{0, 1, 4}, {0, 1, 1}, {0, 1, 2}});
+  const RunResult sf = run_policy("ga", w, c, {}, cpu);
+  CHECK(sf.jobs[1].first_start == 0);
+  CHECK(sf.jobs[2].first_start == 1);
+  CHECK(sf.jobs[0].first_start == 3);
+  CHECK(sf.summary.jct_mean == doctest::Approx(11.0 / 3.0));
+  RawParams arrival = cpu;
+  arrival["order"] = RawParam{std::string("arrival"), {}};
+  const RunResult ar = run_policy("ga", w, c, {}, arrival);
+  CHECK(ar.jobs[0].first_start == 0);
+  CHECK(ar.jobs[1].first_start == 4);
+  CHECK(ar.jobs[2].first_start == 5);
+  CHECK(ar.summary.jct_mean == doctest::Approx(16.0 / 3.0));
+
+  Workload urgent = make_workload({{0, 1, 4}, {0, 1, 1}, {0, 1, 2}, {0.5, 1, 3}});
+  urgent.jobs[3].priority = 5;
+  const RunResult u = run_policy("ga", urgent, c, {}, cpu);
+  CHECK(u.jobs[1].first_start == 0);
+  CHECK(u.jobs[3].first_start == 1);
+  CHECK(u.jobs[2].first_start == 4);
+  CHECK(u.jobs[0].first_start == 6);
+}
+
+TEST_CASE("ga policy: no mapping is computed when no job of the batch can start") {
+  // Two GPUs of one node. A (1 GPU, work 10) starts at 0; B (2 GPUs) at t = 1
+  // finds one GPU free but no free pair: nothing can start, so the scheduling
+  // point is counted and no GA runs. At 10 B is alone (MCT) and starts.
+  ClusterSpec c;
+  c.gpu_types = {GpuType{.name = "g", .speed = 1.0, .memory_gb = 32, .idle_watts = 50, .busy_watts = 300,
+                         .price_per_hour = 1.0}};
+  c.node_groups = {NodeGroup{.name = "n", .count = 1, .gpus_per_node = 2, .gpu_type = 0}};
+  RawParams cpu;
+  cpu["backend"] = RawParam{std::string("cpu"), {}};
+  const RunResult r = run_policy("ga", make_workload({{0, 1, 10}, {1, 2, 4}}), c, {}, cpu);
+  CHECK(r.jobs[0].first_start == 0);
+  CHECK(r.jobs[1].first_start == 10);
+  CHECK(std::stoull(r.attributes.at("ga_no_start_points")) >= 1);
+  CHECK(r.attributes.at("ga_generations") == "0");
 }

@@ -234,3 +234,31 @@ TEST_CASE("ga policy via `fastgpu run`: the backend used is in the run's HDF5 at
     check_refused(dir, run_cli(dir, "run cuda.toml -o cuda.h5"), {"cuda"}, {"auto.toml", "cuda.toml", "out.h5"});
   }
 }
+
+TEST_CASE("solve --bound: the LP lower bound and the gap, printed and in HDF5") {
+  // The hand-solved instance: the slow machine takes twice as long, so the LP
+  // spreads the total work 4.5 over speeds 1 + 1/2: bound 3 (certificate:
+  // machine weights 2/3, 1/3). The GA's optimum 3 has gap 0; Min-Min's 4 is
+  // 33.333% above.
+  ScratchDir dir("solve");
+  dir.write("inst.csv", kCsv);
+  const Cli ga = run_cli(dir, "solve inst.csv --policy ga --backend cpu --generations 25 --population 12 --bound "
+                              "-o ga.h5");
+  INFO("stdout: ", ga.out, "\nstderr: ", ga.err);
+  REQUIRE(ga.code == 0);
+  CHECK(has(ga.out, "lower bound  3   (LP relaxation"));
+  CHECK(has(ga.out, "gap          0.000%"));
+  H5File f(dir.file("ga.h5"));
+  REQUIRE(f.id >= 0);
+  CHECK(attr_double(f.id, "lower_bound") == doctest::Approx(3.0).epsilon(1e-12));
+  CHECK(attr_double(f.id, "lower_bound") <= 3.0);
+  CHECK(attr_double(f.id, "gap") == doctest::Approx(0.0).epsilon(1e-12));
+  const Cli mm = run_cli(dir, "solve inst.csv --policy min-min --bound");
+  CHECK(mm.code == 0);
+  CHECK(has(mm.out, "gap          33.333%"));
+  // Without --bound neither line nor attribute.
+  const Cli plain = run_cli(dir, "solve inst.csv --policy min-min -o plain.h5");
+  CHECK_FALSE(has(plain.out, "lower bound"));
+  H5File g(dir.file("plain.h5"));
+  CHECK(H5Aexists(g.id, "lower_bound") == 0);
+}

@@ -100,6 +100,8 @@ GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
   if (params.seed_min_min) setup.seeded.push_back(mm.assignment);
   if (params.seed_least_loaded && setup.seeded.size() < params.population)
     setup.seeded.push_back(least_loaded(inst).assignment);
+  for (const std::vector<std::uint32_t>& a : params.initial_assignments)
+    if (setup.seeded.size() < params.population) setup.seeded.push_back(a);
   setup.stall_limit = params.stall_generations;
   setup.generations = params.generations;
   setup.time_limit = params.time_limit_seconds;
@@ -134,6 +136,8 @@ GaResult run_ga(const EtcInstance& inst, const GaParams& params) {
   const auto t0 = std::chrono::steady_clock::now();
   params.validate();
   inst.validate();
+  for (const std::vector<std::uint32_t>& a : params.initial_assignments)
+    check(valid_assignment(inst, a), "initial_assignments: each must give every task one of its allowed slots");
 
   Backend backend = params.backend;
   if (backend == Backend::automatic) backend = cuda_device_count() > 0 ? Backend::cuda : Backend::cpu;

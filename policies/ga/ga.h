@@ -43,6 +43,9 @@ struct GaParams {
   double load_move_rate = 0.5;            // probability of the load-aware move
   bool seed_min_min = true;               // individual 0 = Min-Min
   bool seed_least_loaded = true;          // next individual = least-loaded (OLB)
+  // Warm start: further individuals of generation 0, after the two above
+  // (each a valid assignment; as many as fit in the population).
+  std::vector<std::vector<std::uint32_t>> initial_assignments;
   std::uint64_t seed = 1;
   // Cost weights (see fitness.h); references are Min-Min's values.
   double w_makespan = 1.0;

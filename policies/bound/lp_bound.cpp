@@ -1,0 +1,119 @@
+#include "policies/bound/lp_bound.h"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <ClpSimplex.hpp>
+
+namespace fastgpu::bound {
+
+namespace {
+
+// Latest ready time among the machines slot s of a width-w task covers.
+double slot_ready(const ga::EtcInstance& inst, std::uint32_t s, std::uint32_t w) {
+  double r = 0;
+  for (std::uint32_t m = s; m < s + w; ++m) r = std::max(r, inst.to_time(inst.ready[m]));
+  return r;
+}
+
+}  // namespace
+
+double gap(double makespan, double bound) { return bound > 0 ? (makespan - bound) / bound : 0.0; }
+
+MakespanBound lp_makespan_bound(const ga::EtcInstance& inst) {
+  inst.validate();
+  const std::uint32_t T = inst.tasks, M = inst.machines;
+  MakespanBound b;
+  for (std::uint32_t m = 0; m < M; ++m) b.ready = std::max(b.ready, inst.to_time(inst.ready[m]));
+  for (std::uint32_t t = 0; t < T; ++t) {
+    double best = std::numeric_limits<double>::infinity();
+    for (std::uint32_t s : inst.slots(t))
+      best = std::min(best, slot_ready(inst, s, inst.width[t]) + inst.to_time(inst.etc_at(t, s)));
+    b.single_task = std::max(b.single_task, best);
+  }
+
+  // The LP in units of `scale` (a power of two, so scaling is exact) keeps
+  // the coefficients near 1 for the solver.
+  double largest = b.ready;
+  for (ga::Ticks e : inst.etc) largest = std::max(largest, inst.to_time(e));
+  const double scale = largest > 0 ? std::exp2(std::ceil(std::log2(largest))) : 1.0;
+
+  // Rows 0..M-1: C - sum p x >= r(m); rows M..M+T-1: sum_k x(t,k) = 1.
+  // Column 0 is C, then one column per (task, allowed slot).
+  const double inf = COIN_DBL_MAX;
+  std::vector<CoinBigIndex> start{0};
+  std::vector<int> index;
+  std::vector<double> value, col_lo, col_hi, objective, row_lo, row_hi;
+  for (std::uint32_t m = 0; m < M; ++m) {
+    index.push_back(static_cast<int>(m));
+    value.push_back(1.0);
+  }
+  start.push_back(static_cast<CoinBigIndex>(index.size()));
+  col_lo.push_back(0), col_hi.push_back(inf), objective.push_back(1.0);
+  for (std::uint32_t t = 0; t < T; ++t) {
+    for (std::uint32_t s : inst.slots(t)) {
+      const double p = inst.to_time(inst.etc_at(t, s)) / scale;
+      for (std::uint32_t m = s; m < s + inst.width[t]; ++m) {
+        index.push_back(static_cast<int>(m));
+        value.push_back(-p);
+      }
+      index.push_back(static_cast<int>(M + t));
+      value.push_back(1.0);
+      start.push_back(static_cast<CoinBigIndex>(index.size()));
+      col_lo.push_back(0), col_hi.push_back(inf), objective.push_back(0.0);
+    }
+  }
+  for (std::uint32_t m = 0; m < M; ++m) row_lo.push_back(inst.to_time(inst.ready[m]) / scale), row_hi.push_back(inf);
+  for (std::uint32_t t = 0; t < T; ++t) row_lo.push_back(1.0), row_hi.push_back(1.0);
+  b.rows = M + T;
+  b.columns = static_cast<std::uint32_t>(objective.size());
+
+  ClpSimplex model;
+  model.setLogLevel(0);
+  model.loadProblem(static_cast<int>(b.columns), static_cast<int>(b.rows), start.data(), index.data(), value.data(),
+                    col_lo.data(), col_hi.data(), objective.data(), row_lo.data(), row_hi.data());
+  model.dual();
+  if (model.status() != 0)
+    throw std::runtime_error("LP bound: Clp ended with status " + std::to_string(model.status()) +
+                             " instead of an optimum");
+  b.iterations = model.numberIterations();
+  b.lp_objective = model.objectiveValue() * scale;
+
+  // The certificate: machine weights v = the duals of the machine rows,
+  // clipped at 0. For any schedule, C >= r(m) + load(m) on every machine, so
+  // C >= sum_m v(m) (r(m) + load(m)) / sum_m v(m), and a task's share of the
+  // weighted load is at least its cheapest slot's p(t,k) V(k).
+  const double* dual = model.dualRowSolution();
+  std::vector<long double> v(M);
+  long double weight = 0;
+  for (std::uint32_t m = 0; m < M; ++m) weight += v[m] = std::max(0.0, dual[m]);
+  if (!(weight > 0)) {  // no usable duals: equal weights are still a valid certificate
+    std::fill(v.begin(), v.end(), 1.0L);
+    weight = M;
+  }
+  long double sum = 0;
+  for (std::uint32_t m = 0; m < M; ++m) sum += v[m] * inst.to_time(inst.ready[m]);
+  for (std::uint32_t t = 0; t < T; ++t) {
+    long double best = std::numeric_limits<long double>::infinity();
+    for (std::uint32_t s : inst.slots(t)) {
+      long double covered = 0;
+      for (std::uint32_t m = s; m < s + inst.width[t]; ++m) covered += v[m];
+      best = std::min(best, covered * inst.to_time(inst.etc_at(t, s)));
+    }
+    sum += best;
+  }
+  // Each of the O(T + M + slots) long double operations rounds by at most
+  // LDBL_EPSILON relative; shrinking by far more than their total keeps the
+  // value a bound in exact arithmetic.
+  const long double terms = static_cast<long double>(b.columns) + M + T + 4;
+  b.lp = static_cast<double>(sum / weight * (1.0L - 4 * terms * LDBL_EPSILON));
+  b.value = std::max({b.lp, b.single_task, b.ready});
+  return b;
+}
+
+}  // namespace fastgpu::bound
