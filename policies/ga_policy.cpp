@@ -296,9 +296,9 @@ PolicyInfo ga_policy() {
       .params =
           {integer_param("batch", 32, 1, 4096,
                          "pending jobs (priority, then arrival order) mapped at each scheduling point"),
-           choice_param("order", "shortest", {"shortest", "min-min", "arrival"},
-                        "order in which the batch is decoded within a priority class: least estimated work "
-                        "first, Min-Min's mapping order, or arrival"),
+           choice_param("order", "min-min", {"min-min", "shortest", "arrival"},
+                        "order in which the batch is decoded within a priority class: Min-Min's mapping order "
+                        "(smallest earliest completion first), least estimated work first, or arrival"),
            integer_param("population", 32, 4, 1 << 20, "GA population"),
            integer_param("generations", 20, 0, 1e7, "GA generations per decision (the deterministic budget)"),
            integer_param("stall", 5, 0, 1e7,

@@ -181,10 +181,12 @@ TEST_CASE("ga policy: a per-decision time budget stops each decision") {
   CHECK(std::stoull(r.attributes.at("ga_generations")) < (decisions - single) * 10000000ull);
 }
 
-TEST_CASE("ga policy: by default the batch is decoded shortest first within a priority class") {
+TEST_CASE("ga policy: by default the batch is decoded in Min-Min's order within a priority class") {
   // One GPU; A (work 4), B (1), C (2) arrive at t = 0 in that order. With one
-  // slot the mapping is fixed and the order decides: shortest first runs
-  // B [0,1], C [1,3], A [3,7] (mean JCT 11/3); arrival order runs A [0,4],
+  // slot the mapping is fixed and the order decides. Min-Min maps the
+  // smallest completion first: B (1), then C (1 + 2), then A (3 + 4), the
+  // same as shortest first: B [0,1], C [1,3], A [3,7] (mean JCT 11/3).
+  // Arrival order runs A [0,4],
   // B [4,5], C [5,7] (mean JCT 16/3). An urgent job D (work 3, priority 5)
   // arriving at 0.5 goes before the remaining normal jobs: [1,4], then C
   // [4,6] and A [6,10].
@@ -200,6 +202,12 @@ TEST_CASE("ga policy: by default the batch is decoded shortest first within a pr
   CHECK(sf.jobs[2].first_start == 1);
   CHECK(sf.jobs[0].first_start == 3);
   CHECK(sf.summary.jct_mean == doctest::Approx(11.0 / 3.0));
+  RawParams shortest = cpu;
+  shortest["order"] = RawParam{std::string("shortest"), {}};
+  const RunResult sh = run_policy("ga", w, c, {}, shortest);
+  CHECK(sh.jobs[1].first_start == 0);
+  CHECK(sh.jobs[2].first_start == 1);
+  CHECK(sh.jobs[0].first_start == 3);
   RawParams arrival = cpu;
   arrival["order"] = RawParam{std::string("arrival"), {}};
   const RunResult ar = run_policy("ga", w, c, {}, arrival);

@@ -43,7 +43,7 @@ TEST_CASE("warm start: previous slots are kept, new tasks go where they finish f
     spec.slot_lists = {{1}, {0, 1}};
     spec.task_list = {0, 1};
     // t0 may use only m1 now (m1 busy to 4); t1: m0 1 vs m1 6 -> m0.
-    CHECK(warm_start_assignment(ga::make_instance(spec), std::vector<std::uint32_t>{0, 1}) ==
+    CHECK(warm_start_assignment(ga::make_instance(spec), std::vector<std::uint32_t>{0, none}) ==
           std::vector<std::uint32_t>{1, 0});
   }
   SUBCASE("a gang occupies its whole slot") {

@@ -176,7 +176,8 @@ TEST_CASE("lp bound: the Braun samples give the reference LP values") {
     }
     const EtcInstance inst = make_instance(read_braun(path).spec);
     const MakespanBound b = lp_makespan_bound(inst);
-    INFO(name, ": ", b.value, " (lp ", b.lp, ", solver ", b.lp_objective, ")");
+    INFO(std::string(name), ": ", std::to_string(b.value), " (lp ", std::to_string(b.lp), ", solver ",
+         std::to_string(b.lp_objective), ")");
     CHECK(std::round(b.value * 10) / 10 == doctest::Approx(expected).epsilon(1e-12));
     CHECK(b.value == b.lp);
     CHECK(b.lp <= b.lp_objective);

@@ -75,6 +75,10 @@ MakespanBound lp_makespan_bound(const ga::EtcInstance& inst) {
 
   ClpSimplex model;
   model.setLogLevel(0);
+  // Tight tolerances: the certificate below is only as close to the LP
+  // optimum as the duals are optimal.
+  model.setPrimalTolerance(1e-10);
+  model.setDualTolerance(1e-10);
   model.loadProblem(static_cast<int>(b.columns), static_cast<int>(b.rows), start.data(), index.data(), value.data(),
                     col_lo.data(), col_hi.data(), objective.data(), row_lo.data(), row_hi.data());
   model.dual();
