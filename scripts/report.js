@@ -41,7 +41,7 @@
     return v.toPrecision(3);
   }
   function cellText(kind, c) {
-    if (c.lo === null) return fmt(kind, c.mean);
+    if (c.lo === null || c.lo === c.hi) return fmt(kind, c.mean);  // no interval, or one of width 0
     return fmt(kind, c.mean) + " [" + fmt(kind, c.lo) + ", " + fmt(kind, c.hi) + "]";
   }
   const runById = {};
@@ -63,6 +63,7 @@
         const c = r.cells[m.key];
         const td = el("td", {"data-value": c && c.mean !== null ? c.mean : ""}, c ? cellText(m.kind, c) : "n/a");
         if (c && c.clipped) td.title = "interval clipped at the metric's physical bound";
+        if (c && c.n > 1 && c.n < data.min_seeds_for_ci) td.title = c.n + " seeds: too few for an informative interval";
         tr.append(td);
       }
       body.append(tr);
@@ -115,10 +116,11 @@
     canvas.dataset.points = points;
     return c;
   }
-  function logDurationTicks(v) {
-    const marks = {1: "1 s", 10: "10 s", 60: "1 min", 600: "10 min", 3600: "1 h", 36000: "10 h", 86400: "1 d",
-                   864000: "10 d"};
-    return marks[v] || "";
+  // Log-axis ticks at round durations rather than Chart.js' powers of ten.
+  const DURATION_MARKS = {1: "1 s", 10: "10 s", 60: "1 min", 600: "10 min", 3600: "1 h", 36000: "10 h", 86400: "1 d",
+                          864000: "10 d", 8640000: "100 d"};
+  function durationTicks(axis) {
+    axis.ticks = Object.keys(DURATION_MARKS).map(Number).filter(v => v >= axis.min && v <= axis.max).map(v => ({value: v}));
   }
   function cdfChart(w) {
     const canvas = el("canvas", {class: "cdf", width: 900, height: 380});
@@ -129,7 +131,7 @@
       plugins: {legend: {position: "right"}, title: {display: true,
         text: "JCT CDF: finished jobs of all seeds (JCT under 1 s drawn at 1 s)"}},
       scales: {x: {type: "logarithmic", title: {display: true, text: "job completion time (end − submit)"},
-                   ticks: {callback: logDurationTicks, autoSkip: false}},
+                   afterBuildTicks: durationTicks, ticks: {callback: v => DURATION_MARKS[v] || "", autoSkip: false}},
                y: {min: 0, max: 1, title: {display: true, text: "jobs with JCT ≤ x"},
                    ticks: {callback: v => (100 * v).toFixed(0) + " %"}}}}});
     return canvas;
@@ -172,7 +174,7 @@
       options: {indexAxis: "y", responsive: false, plugins: {legend: {display: false},
         tooltip: {callbacks: {label: c => "job row " + c.raw.job + ": " + duration(c.raw.x[0] * div) + " – "
                                             + duration(c.raw.x[1] * div)}}},
-        scales: {x: {type: "linear", min: 0, title: {display: true, text: "time (" + unit + ")"}},
+        scales: {x: {type: "linear", min: 0, max: span / div, title: {display: true, text: "time (" + unit + ")"}},
                  y: {ticks: {autoSkip: true, font: {size: 9}}}}}});
     return canvas;
   }

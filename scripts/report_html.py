@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from results_file import InputError, escape_name, mean_ci, read_verdicts, text_of
+from results_file import MIN_SEEDS_FOR_CI, InputError, bounded_ci, read_verdicts, text_of
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -26,17 +26,11 @@ CDF_POINTS = 150        # quantiles per JCT CDF
 GANTT_BARS = 2500       # (job, GPU) bars per Gantt; the earliest-starting jobs are kept
 GANTT_RUNS_ALL = 12     # up to this many runs every run has its Gantt, else the smallest seed of each
 
-# (summary column, label, kind, lower bound, upper bound): kind picks the unit on the page.
-METRICS = [("jct_mean", "mean JCT", "time", 0, None), ("jct_p99", "p99 JCT", "time", 0, None),
-           ("wait_mean", "mean wait", "time", 0, None),
-           ("bounded_slowdown_mean", "mean bounded slowdown", "plain", 1, None),
-           ("utilisation", "utilisation", "fraction", 0, 1), ("makespan", "makespan", "time", 0, None),
-           ("load_variance_mean", "load variance", "plain", 0, 0.25),
-           ("jobs_completed", "completed", "count", 0, None), ("jobs_rejected", "rejected", "count", 0, None)]
-
-# Fewer seeds than this: the table shows the mean without an interval (with 2 seeds the
-# 95 % interval is 12.7 standard errors wide, t(1), and says little).
-MIN_SEEDS_FOR_CI = 3
+# (summary column, label, kind): kind picks the unit on the page.
+METRICS = [("jct_mean", "mean JCT", "time"), ("jct_p99", "p99 JCT", "time"), ("wait_mean", "mean wait", "time"),
+           ("bounded_slowdown_mean", "mean bounded slowdown", "plain"), ("utilisation", "utilisation", "fraction"),
+           ("makespan", "makespan", "time"), ("load_variance_mean", "load variance", "plain"),
+           ("jobs_completed", "completed", "count"), ("jobs_rejected", "rejected", "count")]
 
 
 def find_chart_js():
@@ -54,19 +48,11 @@ def _round(values, digits=6):
     return [None if not math.isfinite(v) else float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=float)]
 
 
-def cell(values, lower, upper):
-    """{mean, lo, hi, n}: the 95 % interval clipped to the metric's physical bounds;
-    lo/hi null below MIN_SEEDS_FOR_CI seeds."""
-    m, h = mean_ci(values)
-    out = {"n": len(values), "mean": _finite(m), "lo": None, "hi": None, "clipped": False}
-    if len(values) >= MIN_SEEDS_FOR_CI and math.isfinite(h):
-        lo, hi = m - h, m + h
-        if lower is not None and lo < lower:
-            lo, out["clipped"] = lower, True
-        if upper is not None and hi > upper:
-            hi, out["clipped"] = upper, True
-        out["lo"], out["hi"] = lo, hi
-    return out
+def cell(values, metric):
+    """{mean, lo, hi, n, clipped}: the 95 % interval clipped to the metric's physical
+    bounds; lo/hi null below MIN_SEEDS_FOR_CI seeds."""
+    m, lo, hi, clipped = bounded_ci(values, metric)
+    return {"n": len(values), "mean": _finite(m), "lo": _finite(lo), "hi": _finite(hi), "clipped": clipped}
 
 
 def downsample_series(ts):
@@ -116,7 +102,7 @@ def collect(res):
     data = {"experiment": res.attrs.get("experiment", ""), "version": res.attrs.get("fastgpu_version", "?"),
             "git": res.attrs.get("git_describe", "?"), "created": res.attrs.get("created_utc", "?"),
             "file": os.path.basename(res.path), "min_seeds_for_ci": MIN_SEEDS_FOR_CI,
-            "metrics": [{"key": k, "label": lbl, "kind": kind} for k, lbl, kind, _, _ in METRICS
+            "metrics": [{"key": k, "label": lbl, "kind": kind} for k, lbl, kind in METRICS
                         if k in res.metric_names],
             "workloads": [], "runs": [], "limits": {"series_points": SERIES_POINTS, "gantt_bars": GANTT_BARS}}
     many = len(res.rows) > GANTT_RUNS_ALL
@@ -126,7 +112,7 @@ def collect(res):
                  "verdicts": [v for v in verdicts if v.get("workload") == w]}
         for p in policies:
             seeds = res.seeds(p, w)
-            cells = {k: cell(res.values(p, w, k), lo, hi) for k, _, _, lo, hi in METRICS if k in res.metric_names}
+            cells = {k: cell(res.values(p, w, k), k) for k, _, _ in METRICS if k in res.metric_names}
             entry["rows"].append({"policy": p, "seeds": seeds, "cells": cells,
                                   "run": f"{p}\u0000{w}\u0000{seeds[0]}"})
             jct = []

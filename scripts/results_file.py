@@ -187,3 +187,30 @@ def gpu_type_names(h5file):
     if names is None:
         return None
     return [text_of(n) for n in names]
+
+
+# Physical bounds of the metrics the figures and the report draw: an interval is
+# clipped to them (a mean JCT is never negative, utilisation stays within 0..1).
+METRIC_BOUNDS = {"jct_mean": (0, None), "jct_p50": (0, None), "jct_p90": (0, None), "jct_p99": (0, None),
+                 "wait_mean": (0, None), "wait_p99": (0, None), "makespan": (0, None),
+                 "bounded_slowdown_mean": (1, None), "slowdown_mean": (0, None), "utilisation": (0, 1),
+                 "load_variance_mean": (0, 0.25), "jobs_completed": (0, None), "jobs_rejected": (0, None)}
+
+# Fewer seeds than this: no interval is drawn. With 2 seeds the 95 % interval is
+# t(1) = 12.7 standard errors wide on each side and says next to nothing.
+MIN_SEEDS_FOR_CI = 3
+
+
+def bounded_ci(values, metric, level=0.95):
+    """(mean, lo, hi, clipped): the Student-t interval clipped to the metric's
+    physical bounds; lo and hi NaN below MIN_SEEDS_FOR_CI values."""
+    m, h = mean_ci(values, level)
+    if len(values) < MIN_SEEDS_FOR_CI or math.isnan(h):
+        return m, math.nan, math.nan, False
+    lower, upper = METRIC_BOUNDS.get(metric, (None, None))
+    lo, hi, clipped = m - h, m + h, False
+    if lower is not None and lo < lower:
+        lo, clipped = lower, True
+    if upper is not None and hi > upper:
+        hi, clipped = upper, True
+    return m, lo, hi, clipped
