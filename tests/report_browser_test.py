@@ -19,6 +19,22 @@ import subprocess
 import sys
 
 SKIP = 77
+
+
+def use_system_python():
+    """A pyenv or venv python3 often lacks Debian's numpy and h5py: rerun under
+    /usr/bin/python3 once, where scripts/setup installed them."""
+    try:
+        import h5py  # noqa: F401
+        import numpy  # noqa: F401
+        return
+    except ImportError:
+        pass
+    system = "/usr/bin/python3"
+    if (os.path.exists(system) and not os.environ.get("FASTGPU_TEST_REEXEC")
+            and os.path.realpath(sys.executable) != os.path.realpath(system)):
+        os.environ["FASTGPU_TEST_REEXEC"] = "1"
+        os.execv(system, [system, os.path.abspath(__file__)] + sys.argv[1:])
 POLICIES = ["fifo", "sjf", "las"]
 SEEDS = [1, 2, 3]
 # Metrics of the paired table (experiments/paired_verdicts.cpp), one verdict row per policy and metric.
@@ -100,6 +116,7 @@ def attr(tag, name):
 
 
 def main():
+    use_system_python()
     cli, source, work = sys.argv[1:4]
     browser = find_browser()
     if browser is None:
