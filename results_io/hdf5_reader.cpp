@@ -193,7 +193,7 @@ std::vector<std::string> read_gpu_type_names(const std::string& path) {
     if (n > 0) check_status(H5Aread(attr, type, raw.data()), "reading gpu_type_names");
     std::vector<std::string> out;
     for (char* p : raw) out.emplace_back(p ? p : "");
-    if (n > 0) H5Treclaim(type, space, H5P_DEFAULT, raw.data());
+    if (n > 0) H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());  // H5Treclaim from HDF5 1.12 on
     return out;
   });
 }

@@ -50,14 +50,16 @@
   // --- ranked table ---------------------------------------------------------------
   function rankedTable(w) {
     const metrics = data.metrics;
-    const head = el("tr", {}, el("th", {"data-col": "policy"}, "policy"), el("th", {"data-col": "seeds"}, "seeds"),
+    const head = el("tr", {}, el("th", {"data-col": "rank"}, "rank"), el("th", {"data-col": "policy"}, "policy"),
+                    el("th", {"data-col": "seeds"}, "seeds"),
                     ...metrics.map(m => el("th", {"data-col": m.key, title: "click to sort"}, m.label)));
     const table = el("table", {class: "ranked", "data-workload": w.name}, el("thead", {}, head));
     const body = el("tbody");
     for (const r of w.rows) {
       const link = el("a", {href: "#", "data-run": r.run}, r.policy);
       link.addEventListener("click", ev => { ev.preventDefault(); showRun(r.run); });
-      const tr = el("tr", {class: "policy-row"}, el("td", {"data-value": r.policy}, link),
+      const tr = el("tr", {class: "policy-row"}, el("td", {"data-value": r.rank}, r.rank),
+                    el("td", {"data-value": r.policy}, link),
                     el("td", {"data-value": r.seeds.length}, r.seeds.length));
       for (const m of metrics) {
         const c = r.cells[m.key];
@@ -140,7 +142,7 @@
     const grid = el("div", {class: "multiples"});
     const entries = Object.entries(w.series);
     const tmax = Math.max(...entries.map(([, s]) => s.t[s.t.length - 1] || 0));
-    const qmax = Math.max(1, ...entries.map(([, s]) => Math.max(...s.queue)));
+    const qmax = Math.ceil(Math.max(1, ...entries.map(([, s]) => Math.max(...s.queue))));
     const div = tmax >= 3 * 86400 ? 86400 : tmax >= 3 * 3600 ? 3600 : tmax >= 180 ? 60 : 1;
     const unit = {86400: "d", 3600: "h", 60: "min", 1: "s"}[div];
     for (const [p, s] of entries) {

@@ -126,6 +126,13 @@ def collect(res):
                 t, u, q, per = downsample_series(ts)
                 entry["series"][p] = {"seed": seeds[0], "t": _round(t), "util": _round(u, 4), "queue": _round(q, 5)}
                 entry["series_averaged"] = max(entry["series_averaged"], per)
+        # Ranked best first by mean JCT, ties by mean makespan (as `fastgpu compare` ranks); NaN last.
+        def rank_key(row):
+            jct, span = row["cells"].get("jct_mean", {}).get("mean"), row["cells"].get("makespan", {}).get("mean")
+            return (jct is None, jct or 0.0, span is None, span or 0.0)
+        entry["rows"].sort(key=rank_key)
+        for i, row in enumerate(entry["rows"]):
+            row["rank"] = i + 1
         data["workloads"].append(entry)
         for p in policies:
             for s in res.seeds(p, w):
