@@ -177,7 +177,8 @@ def check_dir(out_dir, expected_pngs, policies, report, intervals):
             fail(f"index.html has no table row for {p}")
     if intervals and index.count(" ± ") < len(policies):
         fail("index.html shows no confidence intervals")
-    if not intervals and (" ± " in index or "[" in index.split("<table>", 1)[-1].split("</table>", 1)[0]):
+    table = index.split("<table>", 1)[-1].split("</table>", 1)[0]
+    if not intervals and (" ± " in table or "[" in table):
         fail("index.html shows confidence intervals from 2 seeds")
     if report:
         page = open(os.path.join(out_dir, "report.html"), encoding="utf-8").read()
