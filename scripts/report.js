@@ -44,8 +44,8 @@
     if (c.lo === null || c.lo === c.hi) return fmt(kind, c.mean);  // no interval, or one of width 0
     return fmt(kind, c.mean) + " [" + fmt(kind, c.lo) + ", " + fmt(kind, c.hi) + "]";
   }
-  const runById = {};
-  data.runs.forEach(r => { runById[r.id] = r; });
+  const runById = {}, runIndex = {};
+  data.runs.forEach((r, i) => { runById[r.id] = r; runIndex[r.id] = i; });
 
   // --- ranked table ---------------------------------------------------------------
   function rankedTable(w) {
@@ -56,8 +56,7 @@
     const table = el("table", {class: "ranked", "data-workload": w.name}, el("thead", {}, head));
     const body = el("tbody");
     for (const r of w.rows) {
-      const link = el("a", {href: "#", "data-run": r.run}, r.policy);
-      link.addEventListener("click", ev => { ev.preventDefault(); showRun(r.run); });
+      const link = el("a", {href: "#run-" + runIndex[r.run], "data-run": r.run}, r.policy);
       const tr = el("tr", {class: "policy-row"}, el("td", {"data-value": r.rank}, r.rank),
                     el("td", {"data-value": r.policy}, link),
                     el("td", {"data-value": r.seeds.length}, r.seeds.length));
@@ -186,7 +185,7 @@
   const select = el("select", {id: "run-select"});
   data.runs.forEach(r => select.append(el("option", {value: r.id},
     r.policy + " · " + r.workload + " · seed " + r.seed + (r.gantt ? "" : " (no Gantt)"))));
-  select.addEventListener("change", () => showRun(select.value));
+  select.addEventListener("change", () => { window.location.hash = "#run-" + runIndex[select.value]; });
   let ganttInstance = null;
   function showRun(id) {
     const run = runById[id];
@@ -213,7 +212,6 @@
     }
     body.append(el("div", {class: "run-tables"}, el("div", {}, el("h4", {}, "summary"), metrics),
                    el("div", {}, el("h4", {}, "parameters"), params)));
-    document.getElementById("run-view").scrollIntoView();
   }
 
   // --- page -----------------------------------------------------------------------
@@ -226,8 +224,12 @@
     const sec = el("section", {class: "workload"}, el("h2", {}, "Workload " + w.name));
     sec.append(rankedTable(w));
     if (w.verdicts.length) {
-      sec.append(el("h3", {}, "Paired with baseline '" + w.verdicts[0].baseline + "' (difference = policy − baseline, per seed)"));
-      sec.append(verdictTable(w));
+      const title = "Paired with baseline '" + w.verdicts[0].baseline + "' (difference = policy − baseline, per seed; "
+        + w.verdicts.filter(v => v.verdict === "better").length + " better, "
+        + w.verdicts.filter(v => v.verdict === "worse").length + " worse)";
+      const details = el("details", {}, el("summary", {}, title), verdictTable(w));
+      if (w.verdicts.length <= 30) details.open = true;  // a long table waits for a click
+      sec.append(details);
     }
     sec.append(el("h3", {}, "Job completion time"), cdfChart(w));
     sec.append(el("h3", {}, "Utilisation (coloured, left axis) and queue length (grey, right axis) over time"));
@@ -238,11 +240,20 @@
     sec.append(seriesMultiples(w));
     app.append(sec);
   }
-  runSection.append(el("h2", {}, "Runs"), el("label", {}, "run: ", select), el("div", {id: "run-body"}));
+  runSection.append(el("h2", {}, "Runs"), el("p", {class: "back"}, el("a", {href: "#"}, "← all policies")),
+                    el("label", {}, "run: ", select), el("div", {id: "run-body"}));
   app.append(runSection);
-  const first = data.runs.find(r => r.gantt) || data.runs[0];
-  showRun(first.id);
-  window.scrollTo(0, 0);
+  // "#run-N" is the page of the N-th run (0-based, in the order of the run list): the
+  // workload sections are hidden and the run view shows that run; no hash, the overview.
+  function route() {
+    const linked = /^#run-(\d+)$/.exec(window.location.hash);
+    const run = linked ? data.runs[Number(linked[1])] : null;
+    document.body.classList.toggle("single-run", run !== null);
+    showRun(run ? run.id : (data.runs.find(r => r.gantt) || data.runs[0]).id);
+    window.scrollTo(0, 0);
+  }
+  window.addEventListener("hashchange", route);
+  route();
 
   // For the browser test: what was drawn, and any error on the way.
   document.body.dataset.rows = document.querySelectorAll("tr.policy-row").length;
