@@ -122,7 +122,7 @@ def main():
     if browser is None:
         skip("chromium is not installed (Debian package chromium, scripts/setup)")
     try:
-        import h5py
+        import h5py  # noqa: F401
     except ImportError:
         skip("python3-h5py is not installed (scripts/setup)")
     shutil.rmtree(work, ignore_errors=True)
