@@ -15,6 +15,7 @@
 #include "experiments/experiment_runner.h"
 #include "experiments/mpi_runner.h"
 #include "experiments/mpi_world.h"
+#include "experiments/paired_verdicts.h"
 #include "cli/options.h"
 #include "experiments/statistics_table.h"
 #include "experiments/sweep.h"
@@ -111,7 +112,9 @@ int compare(const CommandLine& cl, const MpiWorld& world) {
   // later runs still execute, then keeps only what the tables need.
   std::optional<ResultsWriter> writer;
   if (world.rank() == 0) {
-    writer.emplace(s.output, ResultsFileMeta{s.config.name, s.config.path, s.config.text});
+    ResultsFileMeta meta{s.config.name, s.config.path, s.config.text, {}};
+    for (const GpuType& t : s.config.cluster.gpu_types) meta.gpu_type_names.push_back(t.name);
+    writer.emplace(s.output, meta);
     s.runner.on_result = [&](std::size_t, RunResult& r) {
       writer->add(r);
       r.jobs = {};
@@ -123,7 +126,13 @@ int compare(const CommandLine& cl, const MpiWorld& world) {
   }
   const std::optional<std::vector<RunResult>> results = run_experiment_mpi(world, s.config, s.plan.runs, s.runner);
   if (!results) return 0;  // an MPI worker: rank 0 writes and prints
-  writer->finish(*results);
+  std::vector<BaselineVerdict> verdicts;
+  if (!s.baseline.empty()) {
+    for (const std::string& workload : workloads_of(*results)) {
+      for (BaselineVerdict& v : paired_verdicts(*results, workload, s.baseline)) verdicts.push_back(std::move(v));
+    }
+  }
+  writer->finish(*results, verdicts);
   print_tables(s, *results);
   if (!cl.quiet()) fmt::print(stderr, "wrote {}\n", s.output);
   return 0;

@@ -33,7 +33,7 @@ int pack_command(const Args& args) {
   const std::string output = cl.output_path(config);
   const unsigned threads = cl.runner_options(config).threads;
   const auto results = run_packing_experiment(config, plan, threads);
-  write_packing_results(output, ResultsFileMeta{config.name, config.path, config.text}, results);
+  write_packing_results(output, ResultsFileMeta{config.name, config.path, config.text, {}}, results);
   fmt::print("{}: {} packing runs to {:g} x the GPU capacity; cells are mean +- half-width of the 95% confidence "
              "interval over the seeds (Student t)\n",
              config.name, results.size(), config.workload.packing.target);

@@ -37,7 +37,9 @@ int run_command(const Args& args) {
   const std::string output = cl.output_path(config);
   check_output_path(output);  // a bad -o is refused before the runs, not after them
   const std::vector<RunResult> results = run_experiment(config, runs, cl.runner_options(config));
-  write_results(output, ResultsFileMeta{config.name, config.path, config.text}, results);
+  ResultsFileMeta meta{config.name, config.path, config.text, {}};
+  for (const GpuType& t : config.cluster.gpu_types) meta.gpu_type_names.push_back(t.name);
+  write_results(output, meta, results);
 
   fmt::print("{}", runs_table(results));
   if (!cl.quiet()) fmt::print(stderr, "wrote {}\n", output);

@@ -24,5 +24,6 @@ int solve_command(const Args& args);     // fastgpu solve ETC_FILE --policy ga|m
 int convert_command(const Args& args);  // fastgpu convert --format F IN... -o trace.csv
 int regress_command(const Args& args);  // fastgpu regress RESULTS.h5 --baseline FILE [--update]
 int pack_command(const Args& args);     // fastgpu pack CONFIG (packing workload: placements x pod lists x seeds)
+int export_command(const Args& args);   // fastgpu export RESULTS.h5 --to csv DIR
 
 }  // namespace fastgpu::cli

@@ -31,6 +31,7 @@ constexpr Command kCommands[] = {
     {"convert", fastgpu::cli::convert_command, "convert a production trace to fastgpu CSV or Batsim JSON"},
     {"pack", fastgpu::cli::pack_command, "pack pods that never leave: placements x pod lists x seeds, curves to HDF5"},
     {"regress", fastgpu::cli::regress_command, "check results against a baseline: exit 1 when a metric got worse"},
+    {"export", fastgpu::cli::export_command, "write a results file as tidy CSV tables (summary, jobs, time series)"},
 };
 
 void print_usage(std::FILE* out) {

@@ -9,6 +9,7 @@
 
 #include "experiments/comparison.h"
 #include "experiments/metric_direction.h"
+#include "experiments/paired_verdicts.h"
 #include "experiments/statistics.h"
 #include "experiments/table.h"
 #include "sim/error.h"
@@ -115,28 +116,16 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
 }
 
 std::string paired_table(const std::vector<RunResult>& runs, const std::string& workload, const std::string& baseline) {
-  const std::vector<Group> groups = groups_of(runs, workload);
-  const Group* base = nullptr;
-  for (const Group& g : groups) {
-    if (g.label == baseline) base = &g;
-  }
-  if (!base) {
-    std::vector<std::string> labels;
-    for (const Group& g : groups) labels.push_back(g.label);
-    throw InputError(fmt::format("--baseline: no policy '{}' on workload '{}' (policies: {})", baseline, workload,
-                                 fmt::join(labels, ", ")));
-  }
-  struct Metric {
-    const char* name;
+  struct Format {
     const char* header;
     double scale;
     int decimals;
   };
-  static constexpr Metric kMetrics[] = {{"jct_mean", "mean JCT (s)", 1, 1},
-                                        {"wait_mean", "mean wait (s)", 1, 1},
-                                        {"makespan", "makespan (s)", 1, 1},
-                                        {"bounded_slowdown_mean", "mean bsld", 1, 3},
-                                        {"utilisation", "util (%)", 100, 2}};
+  static const std::map<std::string, Format> kFormats{{"jct_mean", {"mean JCT (s)", 1, 1}},
+                                                      {"wait_mean", {"mean wait (s)", 1, 1}},
+                                                      {"makespan", {"makespan (s)", 1, 1}},
+                                                      {"bounded_slowdown_mean", {"mean bsld", 1, 3}},
+                                                      {"utilisation", {"util (%)", 100, 2}}};
   Table t;
   t.add_column("policy", Table::Align::left);
   t.add_column("metric", Table::Align::left);
@@ -145,24 +134,13 @@ std::string paired_table(const std::vector<RunResult>& runs, const std::string& 
   t.add_column("policy mean");
   t.add_column("difference (95% CI)");
   t.add_column("verdict", Table::Align::left);
-  for (const Group& g : groups) {
-    if (&g == base) continue;
-    for (const Metric& m : kMetrics) {
-      std::vector<double> a, b;
-      for (const auto& [seed, r] : g.by_seed) {
-        auto it = base->by_seed.find(seed);
-        if (it == base->by_seed.end()) continue;
-        a.push_back(field(*r, m.name) * m.scale);
-        b.push_back(field(*it->second, m.name) * m.scale);
-      }
-      const PairedComparison pc = paired_compare(a, b, metric_direction(m.name));
-      const MeanCI& d = pc.difference;
-      std::string diff = format_number(d.mean, m.decimals);
-      if (!std::isnan(d.half_width)) diff += " +- " + format_number(d.half_width, m.decimals);
-      if (!std::isnan(d.mean) && d.mean > 0) diff = "+" + diff;
-      t.add_row({g.label, m.header, std::to_string(a.size()), format_number(mean(b), m.decimals),
-                 format_number(mean(a), m.decimals), diff, to_string(pc.verdict)});
-    }
+  for (const BaselineVerdict& v : paired_verdicts(runs, workload, baseline)) {
+    const Format& f = kFormats.at(v.metric);
+    std::string diff = format_number(v.difference_mean * f.scale, f.decimals);
+    if (!std::isnan(v.difference_half_width)) diff += " +- " + format_number(v.difference_half_width * f.scale, f.decimals);
+    if (!std::isnan(v.difference_mean) && v.difference_mean > 0) diff = "+" + diff;
+    t.add_row({v.policy, f.header, std::to_string(v.pairs), format_number(v.baseline_mean * f.scale, f.decimals),
+               format_number(v.policy_mean * f.scale, f.decimals), diff, v.verdict});
   }
   return t.render();
 }

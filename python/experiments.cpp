@@ -56,7 +56,8 @@ py::dict run_request(const Request& q) {
     experiments::RunnerOptions runner;
     runner.threads = q.threads != 0 ? q.threads : config.threads;
     runner.quiet = true;
-    const ResultsFileMeta meta{config.name, config.path, config.text};
+    ResultsFileMeta meta{config.name, config.path, config.text, {}};
+    for (const GpuType& t : config.cluster.gpu_types) meta.gpu_type_names.push_back(t.name);
     if (q.kind == "run") {
       const auto runs = experiments::plan_runs(config, q.policies, q.seeds);
       experiments::validate_runs(runs);

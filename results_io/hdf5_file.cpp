@@ -56,6 +56,17 @@ void write_attribute(hid_t loc, const std::string& name, const std::string& valu
   write_attribute(loc, name, type, &p);
 }
 
+void write_attribute(hid_t loc, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = vl_string_type();
+  std::vector<const char*> ptrs;
+  for (const std::string& v : values) ptrs.push_back(v.c_str());
+  const hsize_t dims[1] = {values.size()};
+  Handle space = make_space(H5Screate_simple(1, dims, nullptr), "creating dataspace of attribute " + name);
+  Handle attr{check(H5Acreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), "creating attribute " + name),
+              H5Aclose};
+  check_status(H5Awrite(attr, type, ptrs.data()), "writing attribute " + name);
+}
+
 void write_dataset(hid_t loc, const std::string& name, hid_t type, const void* data, std::size_t rows) {
   const hsize_t dims[1] = {rows};
   Handle space = make_space(H5Screate_simple(1, dims, nullptr), "creating dataspace of " + name);

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "results_io/hdf5_common.h"
 #include "sim/output_file.h"
@@ -55,6 +56,8 @@ template <> hid_t native_type<std::uint64_t>();
 void write_attribute(hid_t loc, const std::string& name, hid_t type, const void* value);
 // A variable-length UTF-8 string attribute.
 void write_attribute(hid_t loc, const std::string& name, const std::string& value);
+// A 1-D attribute of variable-length UTF-8 strings.
+void write_attribute(hid_t loc, const std::string& name, const std::vector<std::string>& values);
 inline void write_attribute(hid_t loc, const std::string& name, const char* value) {
   write_attribute(loc, name, std::string(value));
 }

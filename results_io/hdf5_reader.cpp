@@ -48,11 +48,9 @@ auto guarded(const std::string& path, F body) {
   }
 }
 
-// Reads a whole 1-D table of one run into a vector of T via `mem_type`.
-template <class T>
-std::vector<T> read_run_table(const std::string& path, const std::string& policy, const std::string& workload,
-                              std::uint64_t seed, const char* dataset, hid_t mem_type) {
-  Handle file = open_file(path);
+// The run's group path; InputError naming the file when the run is not in it.
+std::string require_run(hid_t file, const std::string& path, const std::string& policy, const std::string& workload,
+                        std::uint64_t seed) {
   const std::string group = run_group_path(policy, workload, seed);
   // H5Lexists needs every intermediate link to exist: walk the path.
   std::string prefix;
@@ -64,7 +62,15 @@ std::vector<T> read_run_table(const std::string& path, const std::string& policy
                        fmt::format("no run of policy '{}' on workload '{}' with seed {}", policy, workload, seed));
     at = next == std::string::npos ? next : next + 1;
   }
-  const std::string name = group + "/" + dataset;
+  return group;
+}
+
+// Reads a whole 1-D table of one run into a vector of T via `mem_type`.
+template <class T>
+std::vector<T> read_run_table(const std::string& path, const std::string& policy, const std::string& workload,
+                              std::uint64_t seed, const char* dataset, hid_t mem_type) {
+  Handle file = open_file(path);
+  const std::string name = require_run(file, path, policy, workload, seed) + "/" + dataset;
   Handle ds = open_dataset(file, name);
   std::vector<T> rows(row_count(ds, name));
   Handle file_type = h5::make_type(H5Dget_type(ds), "reading the type of " + name);
@@ -146,6 +152,49 @@ std::vector<JobRecord> read_job_records(const std::string& path, const std::stri
   return guarded(path, [&] {
     Handle type = h5::job_record_type(sizeof(JobRecord));  // the extra text columns are not read
     return read_run_table<JobRecord>(path, policy, workload, seed, h5::kJobsDataset, type);
+  });
+}
+
+std::vector<std::string> read_reject_reason_texts(const std::string& path, const std::string& policy,
+                                                  const std::string& workload, std::uint64_t seed) {
+  return guarded(path, [&] {
+    Handle file = open_file(path);
+    const std::string name = require_run(file, path, policy, workload, seed) + "/" + h5::kJobsDataset;
+    Handle ds = open_dataset(file, name);
+    Handle file_type = h5::make_type(H5Dget_type(ds), "reading the type of " + name);
+    const int member = H5Tget_member_index(file_type, h5::kRejectReasonTextColumn);
+    if (member < 0) throw h5::Error(name + " has no column " + h5::kRejectReasonTextColumn);
+    Handle column = h5::make_type(H5Tget_member_type(file_type, static_cast<unsigned>(member)), "reading a column type");
+    const std::size_t width = H5Tget_size(column);
+    Handle text = h5::fixed_string_type(width);
+    Handle mem = h5::make_type(H5Tcreate(H5T_COMPOUND, width), "creating a row type");
+    check_status(H5Tinsert(mem, h5::kRejectReasonTextColumn, 0, text), "adding the reason column");
+    const std::size_t n = row_count(ds, name);
+    std::vector<char> buf(n * width);
+    Handle dxpl = h5::transfer_plist(n, file_type, mem);
+    if (n > 0) check_status(H5Dread(ds, mem, H5S_ALL, H5S_ALL, dxpl, buf.data()), "reading " + name);
+    std::vector<std::string> out(n);
+    for (std::size_t k = 0; k < n; ++k) out[k] = std::string(buf.data() + k * width, strnlen(buf.data() + k * width, width));
+    return out;
+  });
+}
+
+std::vector<std::string> read_gpu_type_names(const std::string& path) {
+  return guarded(path, [&] {
+    Handle file = open_file(path);
+    if (check_status(H5Aexists(file, "gpu_type_names"), "looking up gpu_type_names") <= 0)
+      return std::vector<std::string>{};
+    Handle attr{check(H5Aopen(file, "gpu_type_names", H5P_DEFAULT), "opening gpu_type_names"), H5Aclose};
+    Handle space = h5::make_space(H5Aget_space(attr), "reading the shape of gpu_type_names");
+    const hssize_t n = H5Sget_simple_extent_npoints(space);
+    if (n < 0) throw h5::Error("gpu_type_names has no size");
+    Handle type = h5::vl_string_type();
+    std::vector<char*> raw(static_cast<std::size_t>(n), nullptr);
+    if (n > 0) check_status(H5Aread(attr, type, raw.data()), "reading gpu_type_names");
+    std::vector<std::string> out;
+    for (char* p : raw) out.emplace_back(p ? p : "");
+    if (n > 0) H5Dvlen_reclaim(type, space, H5P_DEFAULT, raw.data());  // H5Treclaim from HDF5 1.12 on
+    return out;
   });
 }
 

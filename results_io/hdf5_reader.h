@@ -28,6 +28,15 @@ std::vector<SummaryRow> read_summary_table(const std::string& path);
 std::vector<JobRecord> read_job_records(const std::string& path, const std::string& policy,
                                         const std::string& workload, std::uint64_t seed);
 
+// The `reject_reason_text` column of one run's `jobs` table: the reason each
+// job was rejected, empty for a job that was not.
+std::vector<std::string> read_reject_reason_texts(const std::string& path, const std::string& policy,
+                                                  const std::string& workload, std::uint64_t seed);
+
+// The root attribute `gpu_type_names` (the GPU type of index i is element i);
+// empty for a file written without it.
+std::vector<std::string> read_gpu_type_names(const std::string& path);
+
 // The `timeseries` table of one run.
 std::vector<TimeSample> read_timeseries(const std::string& path, const std::string& policy,
                                         const std::string& workload, std::uint64_t seed);

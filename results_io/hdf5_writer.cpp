@@ -9,6 +9,7 @@
 #include <map>
 
 #include "sim/error.h"
+#include "results_io/baseline_verdicts_table.h"
 #include "results_io/hdf5_common.h"
 #include "results_io/hdf5_file.h"
 #include "sim/metrics.h"
@@ -300,6 +301,7 @@ std::unique_ptr<h5::AtomicFile> create_file(const std::string& path, const Resul
   h5::write_attribute(*file, "config_path", meta.config_path);
   h5::write_attribute(*file, "config_text", meta.config_text);
   h5::write_attribute(*file, "created_utc", utc_now_iso8601());
+  if (!meta.gpu_type_names.empty()) h5::write_attribute(*file, "gpu_type_names", meta.gpu_type_names);
   return file;
 }
 
@@ -357,11 +359,12 @@ void ResultsWriter::add(const RunResult& run) {
   });
 }
 
-void ResultsWriter::finish(const std::vector<RunResult>& runs) {
+void ResultsWriter::finish(const std::vector<RunResult>& runs, const std::vector<BaselineVerdict>& verdicts) {
   if (!file_) throw InternalError("ResultsWriter::finish after an error or finish");
   guarded([&] {
     file_->runs_group.close("closing /runs");
     write_summary_table(*file_->file, runs);
+    h5::write_baseline_verdicts(*file_->file, verdicts);
     file_->file->commit();
   });
   file_.reset();

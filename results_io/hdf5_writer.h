@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "results_io/baseline_verdicts.h"
 #include "sim/run_result.h"
 
 namespace fastgpu {
@@ -18,6 +19,7 @@ struct ResultsFileMeta {
   std::string experiment;   // experiment name (config's name, or the CLI's)
   std::string config_path;  // path of the config file as given; may be empty
   std::string config_text;  // full text of the config, to reproduce the run
+  std::vector<std::string> gpu_type_names;  // the cluster's GPU types, in index order (JobRecord::gpu_type)
 };
 
 // Writes `runs` (in the given order; the caller sorts) to `path`, creating its
@@ -45,7 +47,9 @@ class ResultsWriter {
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
   void add(const RunResult& run);
-  void finish(const std::vector<RunResult>& runs);
+  // `verdicts`: the paired comparisons with a baseline (`compare --baseline`),
+  // stored as /baseline_verdicts; none, no table.
+  void finish(const std::vector<RunResult>& runs, const std::vector<BaselineVerdict>& verdicts = {});
 
  private:
   struct File;

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """ctest: scripts/plot on small results files made by `fastgpu compare` writes
 every expected figure as a valid, non-blank PNG, and an index.html that shows
-them; bad input exits 2 and writes nothing.
+them (and report.html when Chart.js is installed); confidence intervals appear
+only from 3 seeds on and are clipped at physical bounds; time series are small
+multiples and the sweep legend sits below the panels; bad input exits 2 and
+writes nothing.
 
     plot_test.py FASTGPU_CLI SOURCE_DIR WORK_DIR
 
-Needs only the standard library itself; exits 77 (ctest SKIP_RETURN_CODE)
-when scripts/plot reports missing Python packages (its exit status 3).
+Reruns itself under /usr/bin/python3 when its python3 lacks numpy or h5py;
+exits 77 (ctest SKIP_RETURN_CODE) when scripts/plot reports missing Python
+packages (its exit status 3).
 """
 import os
 import shutil
@@ -17,10 +21,26 @@ import zlib
 
 SKIP = 77
 
+
+def use_system_python():
+    """A pyenv or venv python3 often lacks Debian's numpy and h5py: rerun under
+    /usr/bin/python3 once, where scripts/setup installed them."""
+    try:
+        import h5py  # noqa: F401
+        import numpy  # noqa: F401
+        return
+    except ImportError:
+        pass
+    system = "/usr/bin/python3"
+    if (os.path.exists(system) and not os.environ.get("FASTGPU_TEST_REEXEC")
+            and os.path.realpath(sys.executable) != os.path.realpath(system)):
+        os.environ["FASTGPU_TEST_REEXEC"] = "1"
+        os.execv(system, [system, os.path.abspath(__file__)] + sys.argv[1:])
+
 CONFIG = """
 [experiment]
 name = "plot-test"
-seeds = [1, 2]
+seeds = [1, 2, 3]
 policies = ["fifo", "sjf", "las"]
 
 [[cluster.gpu_types]]
@@ -64,6 +84,11 @@ PER_WORKLOAD = ["jct_cdf", "wait_cdf", "timeseries", "load_variance", "summary"]
 def fail(msg):
     print(f"FAIL: {msg}")
     sys.exit(1)
+
+
+def png_size(path):
+    width, height = struct.unpack(">II", open(path, "rb").read()[16:24])
+    return width, height
 
 
 def check_png(path):
@@ -127,9 +152,18 @@ def plot(source, results, out_dir):
         fail(f"scripts/plot {results} exited {r.returncode}:\n{r.stdout}")
 
 
-def check_dir(out_dir, expected_pngs, policies):
+def chart_js_installed(source):
+    sys.path.insert(0, os.path.join(source, "scripts"))
+    try:
+        from report_html import find_chart_js
+    except ImportError:
+        return False
+    return find_chart_js() is not None
+
+
+def check_dir(out_dir, expected_pngs, policies, report, intervals):
     present = sorted(os.listdir(out_dir))
-    expected = sorted(expected_pngs + ["index.html"])
+    expected = sorted(expected_pngs + ["index.html"] + (["report.html"] if report else []))
     if present != expected:
         fail(f"{out_dir}: files {present}, expected {expected}")
     for name in expected_pngs:
@@ -141,26 +175,68 @@ def check_dir(out_dir, expected_pngs, policies):
     for p in policies:
         if f"<td>{p}</td>" not in index:
             fail(f"index.html has no table row for {p}")
-    if index.count(" ± ") < len(policies):
+    if intervals and index.count(" ± ") < len(policies):
         fail("index.html shows no confidence intervals")
+    table = index.split("<table>", 1)[-1].split("</table>", 1)[0]
+    if not intervals and (" ± " in table or "[" in table):
+        fail("index.html shows confidence intervals from 2 seeds")
+    if report:
+        page = open(os.path.join(out_dir, "report.html"), encoding="utf-8").read()
+        if "<script src" in page or 'id="report-data"' not in page or "Chart.js v3" not in page:
+            fail("report.html is not self-contained (data and Chart.js embedded)")
+
+
+def check_intervals(source):
+    """bounded_ci against values worked out by hand."""
+    sys.path.insert(0, os.path.join(source, "scripts"))
+    try:
+        from results_file import bounded_ci
+    except ImportError as missing:
+        print(f"SKIP: {missing}; install python3-numpy python3-h5py (scripts/setup)")
+        sys.exit(SKIP)
+    # Two seeds: the mean only.
+    m, lo, hi, _ = bounded_ci([10.0, 30.0], "jct_mean")
+    if m != 20.0 or lo == lo or hi == hi:  # NaN != NaN
+        fail(f"2 seeds: expected mean 20 and no interval, got {m}, {lo}, {hi}")
+    # [0.9, 1, 1]: mean 0.96667, s = 0.057735, t(0.975, 2) = 4.302653, h = 0.143422;
+    # the upper end 1.11 is clipped to utilisation's bound 1.
+    m, lo, hi, clipped = bounded_ci([0.9, 1.0, 1.0], "utilisation")
+    if abs(lo - 0.823245) > 1e-5 or hi != 1.0 or not clipped:
+        fail(f"utilisation interval: expected [0.823245, 1] clipped, got [{lo}, {hi}] {clipped}")
+    # [1, 2, 30] s of mean JCT: mean 11, s = 16.4621, h = 40.894; the lower end -29.9 is clipped to 0.
+    m, lo, hi, clipped = bounded_ci([1.0, 2.0, 30.0], "jct_mean")
+    if lo != 0.0 or abs(hi - 51.894) > 1e-2 or not clipped:
+        fail(f"JCT interval: expected [0, 51.894] clipped, got [{lo}, {hi}]")
 
 
 def main():
+    use_system_python()
     cli, source, work = sys.argv[1:4]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     policies = ["fifo", "sjf", "las"]
 
     # One workload, no sweep: unsuffixed names, no sweep figure.
+    check_intervals(source)
+    report = chart_js_installed(source)
     single = make_results(cli, work, "single", CONFIG)
     plot(source, single, os.path.join(work, "single"))
-    check_dir(os.path.join(work, "single"), [n + ".png" for n in PER_WORKLOAD], policies)
+    check_dir(os.path.join(work, "single"), [n + ".png" for n in PER_WORKLOAD], policies, report, True)
+    # Small multiples: one row of three panels, wider than tall (not one tall chart of overlapping lines).
+    width, height = png_size(os.path.join(work, "single", "timeseries.png"))
+    if width < 2.5 * height:
+        fail(f"timeseries.png is {width}x{height}: expected a row of three small panels")
 
     # A sweep over the load: two workloads (suffixed by their names) and the sweep lines.
-    swept = make_results(cli, work, "sweep", CONFIG + SWEEP)
+    # Two seeds here: the means without intervals.
+    swept = make_results(cli, work, "sweep", CONFIG.replace("seeds = [1, 2, 3]", "seeds = [1, 2]") + SWEEP)
     plot(source, swept, os.path.join(work, "sweep"))
     names = [f"{n}-synthetic_load_{load}.png" for load in ("0.6", "1") for n in PER_WORKLOAD]
-    check_dir(os.path.join(work, "sweep"), names + ["sweep-workload.load.png"], policies)
+    check_dir(os.path.join(work, "sweep"), names + ["sweep-workload.load.png"], policies, report, False)
+    # The legend is below the three 5-inch panels (110 dpi), not in a column beside them.
+    width, _ = png_size(os.path.join(work, "sweep", "sweep-workload.load.png"))
+    if width != 3 * 5 * 110:
+        fail(f"sweep figure is {width} px wide: expected {3 * 5 * 110} (legend below the panels)")
 
     # A packing results file (fastgpu pack on the shipped openb cut, 2 seeds):
     # one figure per pod list with the three curves, the index and the table.

@@ -242,7 +242,7 @@ TEST_CASE("regression: fastgpu regress exit codes: 0 unchanged, 1 injected regre
     }
   }
   const fs::path results = dir.path() / "results.h5";
-  write_results(results.string(), ResultsFileMeta{"t", "", ""}, runs);
+  write_results(results.string(), ResultsFileMeta{"t", "", "", {}}, runs);
   const fs::path baseline = dir.path() / "baseline.toml";
   const fs::path log = dir.path() / "log.txt";
   const std::string base_args = "\"" + results.string() + "\" --baseline \"" + baseline.string() + "\"";
