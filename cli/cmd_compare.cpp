@@ -111,7 +111,7 @@ int compare(const CommandLine& cl, const MpiWorld& world) {
   // later runs still execute, then keeps only what the tables need.
   std::optional<ResultsWriter> writer;
   if (world.rank() == 0) {
-    writer.emplace(s.output, ResultsFileMeta{s.config.name, s.config.path, s.config.text});
+    writer.emplace(s.output, ResultsFileMeta{s.config.name, s.config.path, s.config.text, cl.summary_only()});
     s.runner.on_result = [&](std::size_t, RunResult& r) {
       writer->add(r);
       r.jobs = {};
@@ -138,7 +138,7 @@ int compare_command(const Args& args) {
                  "by mean JCT (ties by makespan) with the 95% confidence interval of every metric over\n"
                  "the seeds, and writes every run to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5). Under mpirun the runs are spread over the ranks.",
-                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin);
+                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly);
   cl.options().add_options()("policies,p", po::value<std::vector<std::string>>()->composing()->value_name("A,B,..."),
                              "compare these policy labels (a registered policy that the config does not define "
                              "runs with its default parameters)")(

@@ -414,10 +414,15 @@ int CsvRows::require(std::string_view name) const {
 
 bool CsvRows::valid_utf8() {
   const auto& fields = csv_.fields();
+  // The fields lie one after the other, separators between them (CsvScanner):
+  // one check of the whole row, field by field only to say where.
+  const std::string_view row(fields.front().data(), static_cast<std::size_t>(fields.back().data() +
+                                                                            fields.back().size() - fields.front().data()));
+  if (find_invalid_utf8(row) == std::string_view::npos) return true;
   for (std::string_view f : fields) {
     const std::size_t bad = find_invalid_utf8(f);
     if (bad == std::string_view::npos) continue;
-    // Fields are views into the row (unquoted in place): the offset is the byte in the row.
+    // The offset is the byte in the row (with its quoting undone).
     issues_.bad_row(at(""), fmt::format("invalid UTF-8 at byte {} of the row", f.data() - fields.front().data() + bad + 1));
     return false;
   }

@@ -9,9 +9,12 @@
 //
 //   build/bench/bench_replay [--data DIR] [--repeat R] [--jobs N] [--keep-csv PATH]
 //                            [--keep-json PATH] [--parse-only]
+//   build/bench/bench_replay --parse-file FORMAT PATH [--repeat R]
 //
 // --parse-only measures the parsing alone (no replay); --keep-csv and
 // --keep-json keep the generated files (for profiling a reader on them).
+// --parse-file reads one file R times in this process and prints the rows per
+// CPU second of each reading: a loop to run under perf or callgrind.
 // DIR defaults to the project's ../shared/data; samples that are absent are
 // listed as such. The generated CSV (N jobs, default 117,000, the size of the
 // whole Philly trace) has recorded starts taken from a fifo run, so `recorded`
@@ -121,15 +124,20 @@ int main(int argc, char** argv) {
   std::string data = FASTGPU_SHARED_DATA_DIR;
   int repeat = 3;
   std::uint64_t jobs = 117'000;
-  std::string keep_csv, keep_json;
+  std::string keep_csv, keep_json, parse_format, parse_path;
   bool parse_only = false;
   const char* usage =
       "usage: bench_replay [--data DIR] [--repeat R] [--jobs N] [--keep-csv PATH] [--keep-json PATH] "
-      "[--parse-only]\n";
+      "[--parse-only]\n       bench_replay --parse-file FORMAT PATH [--repeat R]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--parse-only") {
       parse_only = true;
+      continue;
+    }
+    if (flag == "--parse-file" && i + 2 < argc) {
+      parse_format = argv[++i];
+      parse_path = argv[++i];
       continue;
     }
     if (i + 1 >= argc) {
@@ -146,6 +154,18 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "{}", usage);
       return 2;
     }
+  }
+
+  if (!parse_path.empty()) {
+    for (int r = 0; r < repeat; ++r) {
+      const double c0 = cpu_now();
+      TraceReadReport report;
+      Workload w = read_trace(parse_format, {parse_path}, TraceReadOptions{}, &report);
+      const double cpu = cpu_now() - c0;
+      fmt::print("{} {}: {} rows in {:.4f} CPU s, {:.0f} rows/CPU s\n", parse_format, parse_path, report.rows, cpu,
+                 static_cast<double>(report.rows) / cpu);
+    }
+    return 0;
   }
 
   // The generated canonical CSV: synthetic jobs on the Philly-size cluster, with
