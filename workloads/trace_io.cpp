@@ -469,10 +469,13 @@ void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_
   if (ec || bytes_per_row == 0) return;
   // Cap the guess: a wrong estimate must not allocate absurdly.
   std::size_t rows = static_cast<std::size_t>(std::min<std::uintmax_t>(size / bytes_per_row + 16, 1u << 26));
+  reserve_jobs(out, rows, names);
+}
+
+void reserve_jobs(Workload& out, std::size_t rows, bool names) {
   out.jobs.reserve(out.jobs.size() + rows);
   if (names) out.job_names.reserve(out.job_names.size() + rows);
-  // The jobs are written once, front to back: huge pages save a page fault
-  // per 4 KiB of them (advice only; nothing changes where it is not taken).
+  // Advice only; nothing changes where it is not taken.
   advise_huge_pages(out.jobs.data(), out.jobs.capacity() * sizeof(Job));
 }
 
