@@ -475,8 +475,10 @@ void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_
 void reserve_jobs(Workload& out, std::size_t rows, bool names) {
   out.jobs.reserve(out.jobs.size() + rows);
   if (names) out.job_names.reserve(out.job_names.size() + rows);
-  // Advice only; nothing changes where it is not taken.
+  // Advice only; nothing changes where it is not taken. The names' table is
+  // written the same way.
   advise_huge_pages(out.jobs.data(), out.jobs.capacity() * sizeof(Job));
+  if (names) advise_huge_pages(out.job_names.data(), out.job_names.capacity() * sizeof(std::string));
 }
 
 namespace {
