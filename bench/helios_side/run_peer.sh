@@ -19,7 +19,8 @@ CACHE=$(cd "$CACHE" && pwd); TRACES=$(cd "$TRACES" && pwd)
 if [[ ! -f "$PEER/simulator.py" ]]; then echo "peer absent: no $PEER/simulator.py" >&2; exit 1; fi
 for c in $CASES; do
   trace=${c%%:*} policy=${c##*:}
-  if grep -q -P "^$trace\t$policy\t" "$CACHE/peer-times.tsv" 2>/dev/null; then continue; fi
+  # A case with a completed run (exit 0) is not run again.
+  if grep -q -P "^$trace\t$policy\t.*\t0$" "$CACHE/peer-times.tsv" 2>/dev/null; then continue; fi
   log="$CACHE/hlog/${policy}_${trace}"
   rm -rf "$log"
   timing="$CACHE/peer_${policy}_${trace}.time"
