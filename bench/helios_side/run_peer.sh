@@ -5,7 +5,7 @@
 #   CACHE/peer-times.tsv   lines "trace<TAB>policy<TAB>cpu_s<TAB>wall_s<TAB>exit"
 # A 100 k-job case takes minutes of CPU, so run this in the background:
 #   nohup bench/helios_side/run_peer.sh > build/helios-side/peer.log 2>&1 &
-# PEER is the patched "QSSF Service" folder (see bench/helios_side/README.md),
+# PEER is the patched "QSSF Service" folder (set up as docs/performance.md says),
 # TRACES the generated traces, CASES "trace:policy ..." (default: the 100 k cases).
 set -u
 CACHE=${CACHE:-build/helios-side}
