@@ -112,7 +112,7 @@ int compare(const CommandLine& cl, const MpiWorld& world) {
   // later runs still execute, then keeps only what the tables need.
   std::optional<ResultsWriter> writer;
   if (world.rank() == 0) {
-    ResultsFileMeta meta{s.config.name, s.config.path, s.config.text, {}};
+    ResultsFileMeta meta{s.config.name, s.config.path, s.config.text, {}, cl.summary_only()};
     for (const GpuType& t : s.config.cluster.gpu_types) meta.gpu_type_names.push_back(t.name);
     writer.emplace(s.output, meta);
     s.runner.on_result = [&](std::size_t, RunResult& r) {
@@ -147,7 +147,7 @@ int compare_command(const Args& args) {
                  "by mean JCT (ties by makespan) with the 95% confidence interval of every metric over\n"
                  "the seeds, and writes every run to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5). Under mpirun the runs are spread over the ranks.",
-                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin);
+                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly);
   cl.options().add_options()("policies,p", po::value<std::vector<std::string>>()->composing()->value_name("A,B,..."),
                              "compare these policy labels (a registered policy that the config does not define "
                              "runs with its default parameters)")(

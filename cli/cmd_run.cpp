@@ -16,7 +16,7 @@ int run_command(const Args& args) {
                  "Simulates every policy of CONFIG on every seed (or the ones selected with --policy and\n"
                  "--seed), writes all metrics to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5) and prints one row per run.",
-                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin);
+                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly);
   cl.options().add_options()("policy,p", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
                              "run only this policy label (repeatable, or a,b); a registered policy that the config "
                              "does not define runs with its default parameters")(
@@ -37,7 +37,7 @@ int run_command(const Args& args) {
   const std::string output = cl.output_path(config);
   check_output_path(output);  // a bad -o is refused before the runs, not after them
   const std::vector<RunResult> results = run_experiment(config, runs, cl.runner_options(config));
-  ResultsFileMeta meta{config.name, config.path, config.text, {}};
+  ResultsFileMeta meta{config.name, config.path, config.text, {}, cl.summary_only()};
   for (const GpuType& t : config.cluster.gpu_types) meta.gpu_type_names.push_back(t.name);
   write_results(output, meta, results);
 

@@ -30,6 +30,11 @@ CommandLine::CommandLine(std::string name, std::string synopsis, std::string des
     add("threads,j", po::value<std::string>()->value_name("N"),
         "run this many simulations at once (default: experiment.threads, 0 = all cores)");
   }
+  if (shared_ & kSummaryOnly) {
+    add("summary-only",
+        "write only the summaries to HDF5 (/summary, run attributes, GPU accounting): no per-job tables or time "
+        "series");
+  }
   if (shared_ & kCheck) add("check", "verify the engine invariants after every instant (slow)");
   if (shared_ & kQuiet) add("quiet,q", "no progress or notes on stderr");
   if (shared_ & kPlugin) {

@@ -25,6 +25,7 @@ enum SharedOption : unsigned {
   kCheck = 1u << 4,      // --check (EngineOptions::check_invariants)
   kQuiet = 1u << 5,      // -q/--quiet
   kPlugin = 1u << 6,     // --plugin PATH.so, repeatable (policies/plugin.h)
+  kSummaryOnly = 1u << 7,  // --summary-only: no per-job tables in the HDF5 output
 };
 
 class CommandLine {
@@ -52,6 +53,7 @@ class CommandLine {
   // Threads from -j, else the config; progress only on a terminal, unless --quiet.
   RunnerOptions runner_options(const ExperimentConfig& config) const;
   bool quiet() const { return has("quiet"); }
+  bool summary_only() const { return has("summary-only"); }
   // "fastgpu run CONFIG --seed 2", for the record kept with the results.
   std::string command_text() const;
 

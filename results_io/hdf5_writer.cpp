@@ -208,7 +208,7 @@ void write_accounting(hid_t group, const RunResult& r) {
   write_vector(group, h5::kGpuTypesDataset, file, mem, types);
 }
 
-void write_run(hid_t runs_group, const RunResult& r) {
+void write_run(hid_t runs_group, const RunResult& r, bool summary_only) {
   Handle policy = open_or_create_group(runs_group, escape_name(r.policy));
   Handle workload = open_or_create_group(policy, escape_name(r.workload));
   const std::string seed_name = fmt::format("seed-{}", r.seed);
@@ -226,10 +226,12 @@ void write_run(hid_t runs_group, const RunResult& r) {
   for (const auto& [name, value] : r.attributes) h5::write_attribute(g, "attr." + name, value);
   for (const auto& [name, value] : r.sweep) h5::write_attribute(g, "sweep." + name, value);
 
-  write_jobs(g, r);
-  Handle ts = h5::time_sample_type();
-  Handle ts_file = packed_copy(ts);
-  write_vector(g, h5::kTimeseriesDataset, ts_file, ts, r.timeseries);
+  if (!summary_only) {
+    write_jobs(g, r);
+    Handle ts = h5::time_sample_type();
+    Handle ts_file = packed_copy(ts);
+    write_vector(g, h5::kTimeseriesDataset, ts_file, ts, r.timeseries);
+  }
   write_accounting(g, r);
 }
 
@@ -302,6 +304,7 @@ std::unique_ptr<h5::AtomicFile> create_file(const std::string& path, const Resul
   h5::write_attribute(*file, "config_text", meta.config_text);
   h5::write_attribute(*file, "created_utc", utc_now_iso8601());
   if (!meta.gpu_type_names.empty()) h5::write_attribute(*file, "gpu_type_names", meta.gpu_type_names);
+  if (meta.summary_only) h5::write_attribute(*file, "summary_only", std::uint64_t{1});
   return file;
 }
 
@@ -314,6 +317,7 @@ std::string run_group_path(const std::string& policy, const std::string& workloa
 struct ResultsWriter::File {
   std::unique_ptr<h5::AtomicFile> file;  // declared first: closed and removed last
   Handle runs_group;
+  bool summary_only = false;
 };
 
 ResultsWriter::ResultsWriter(const std::string& path, const ResultsFileMeta& meta) : path_(path) {
@@ -321,6 +325,7 @@ ResultsWriter::ResultsWriter(const std::string& path, const ResultsFileMeta& met
     file_ = std::make_unique<File>();
     file_->file = create_file(path_, meta);
     file_->runs_group = create_group(*file_->file, h5::kRunsGroup);
+    file_->summary_only = meta.summary_only;
   });
 }
 
@@ -355,7 +360,7 @@ void ResultsWriter::add(const RunResult& run) {
   if (!file_) throw InternalError("ResultsWriter::add after an error or finish");
   guarded([&] {
     check_run(run);
-    write_run(file_->runs_group, run);
+    write_run(file_->runs_group, run, file_->summary_only);
   });
 }
 

@@ -20,6 +20,12 @@ struct ResultsFileMeta {
   std::string config_path;  // path of the config file as given; may be empty
   std::string config_text;  // full text of the config, to reproduce the run
   std::vector<std::string> gpu_type_names;  // the cluster's GPU types, in index order (JobRecord::gpu_type)
+  // Summaries only: each run's group keeps its attributes (the summary, the
+  // parameters) and its per-GPU and per-type accounting, but not the per-job
+  // tables (jobs, job_gpus, job_gpus_offset) nor the time series, which are
+  // most of the bytes and of the writing time of a large run. The root
+  // attribute summary_only = 1 marks such a file.
+  bool summary_only = false;
 };
 
 // Writes `runs` (in the given order; the caller sorts) to `path`, creating its

@@ -426,3 +426,52 @@ TEST_CASE("hdf5: h5dump reads the file's header") {
   write_results(path, {"exp", "", "x"}, three_runs());
   CHECK(std::system(("h5dump -H '" + path + "' > /dev/null 2>&1").c_str()) == 0);
 }
+
+TEST_CASE("hdf5: --summary-only keeps /summary and the run attributes, and drops the per-job tables") {
+  ScratchDir dir("hdf5");
+  const std::string full = dir / "full.h5", brief = dir / "brief.h5";
+  const auto runs = three_runs();
+  write_results(full, {"exp", "", ""}, runs);
+  ResultsFileMeta meta{"exp", "", ""};
+  meta.summary_only = true;
+  write_results(brief, meta, runs);
+
+  // /summary is the same table, value for value.
+  const auto want = read_summary_table(full), got = read_summary_table(brief);
+  REQUIRE(got.size() == want.size());
+  for (std::size_t k = 0; k < got.size(); ++k) {
+    CHECK(got[k].policy == want[k].policy);
+    CHECK(got[k].seed == want[k].seed);
+    REQUIRE(got[k].metrics.size() == want[k].metrics.size());
+    for (const auto& [name, value] : want[k].metrics) {
+      INFO(name);
+      CHECK(same(got[k].metrics.at(name), value));
+    }
+  }
+  CHECK(fs::file_size(brief) < fs::file_size(full));
+
+  const h5::QuietErrors quiet;
+  h5::Handle file{H5Fopen(brief.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  REQUIRE(file.get() >= 0);
+  std::uint64_t flag = 0;
+  h5::Handle attr{H5Aopen(file, "summary_only", H5P_DEFAULT), H5Aclose};
+  REQUIRE(attr.get() >= 0);
+  REQUIRE(H5Aread(attr, H5T_NATIVE_UINT64, &flag) >= 0);
+  CHECK(flag == 1);
+  h5::Handle full_file{H5Fopen(full.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  CHECK(H5Aexists(full_file, "summary_only") == 0);  // only marked when set
+
+  const std::string group_path = run_group_path("las", "traces/philly.csv", 1);
+  h5::Handle group{H5Gopen2(file, group_path.c_str(), H5P_DEFAULT), H5Gclose};
+  REQUIRE(group.get() >= 0);
+  CHECK(read_double_attribute(group, "makespan") == 81);  // seed 1: last end 81, as in the full file
+  for (const char* dropped : {"jobs", "job_gpus", "job_gpus_offset", "timeseries"}) {
+    INFO(dropped);
+    CHECK(H5Lexists(group, dropped, H5P_DEFAULT) == 0);
+  }
+  for (const char* kept : {"gpu_busy_seconds", "gpu_types"}) {
+    INFO(kept);
+    CHECK(H5Lexists(group, kept, H5P_DEFAULT) > 0);
+  }
+  CHECK_THROWS_AS(read_job_records(brief, "las", "traces/philly.csv", 1), InputError);
+}

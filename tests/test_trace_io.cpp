@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/trace_fixtures.h"
@@ -69,6 +70,57 @@ TEST_CASE("trace_io: numbers, UTF-8 and CSV fields") {
   CHECK(csv.open_quote());  // unterminated quote
   tr::split_whitespace("  1 \t 2   3 ", f);
   CHECK(f == std::vector<std::string_view>{"1", "2", "3"});
+}
+
+TEST_CASE("trace_io: the CSV scanner splits long records, blank lines and quoted fields at any position") {
+  TempDir dir;
+  // 40 fields of 1 to 3 characters: separators fall at every offset of the
+  // 16- and 8-byte blocks the scanner tests at once.
+  std::string record, expected_last;
+  std::vector<std::string> want;
+  for (int k = 0; k < 40; ++k) {
+    want.push_back(std::string(static_cast<std::size_t>(k % 3 + 1), static_cast<char>('a' + k % 26)));
+    record += (k ? "," : "") + want.back();
+  }
+  // A blank line, a line of blanks, CRLF, then the record again without a
+  // final line end (its last field ends the file).
+  CsvScanner csv(dir.write("long.csv", record + "\n\n \t \r\n" + record + "\r\n" + record));
+  for (std::size_t line : {1u, 4u, 5u}) {
+    INFO(line);
+    REQUIRE(csv.next());
+    CHECK(csv.line() == line);
+    std::vector<std::string> got(csv.fields().begin(), csv.fields().end());
+    CHECK(got == want);
+    CHECK(csv.at_unterminated_end() == (line == 5));
+  }
+  CHECK_FALSE(csv.next());
+
+  // A quoted record: the unquoted fields lie one after the other with the
+  // separator between them, and a quoted line end counts as a line.
+  CsvScanner quoted(dir.write("q.csv", "x,\"a\"\"b\",\"two\nlines\",\"\"\ny,z\n"));
+  REQUIRE(quoted.next());
+  REQUIRE(quoted.fields().size() == 4);
+  CHECK(quoted.fields()[1] == "a\"b");
+  CHECK(quoted.fields()[2] == "two\nlines");
+  CHECK(quoted.fields()[3].empty());
+  const auto& f = quoted.fields();
+  CHECK(std::string_view(f.front().data(), static_cast<std::size_t>(f.back().data() + f.back().size() -
+                                                                  f.front().data())) == "x,a\"b,two\nlines,");
+  REQUIRE(quoted.next());
+  CHECK(quoted.line() == 3);
+  CHECK(quoted.fields()[1] == "z");
+  CHECK_FALSE(quoted.next());
+}
+
+TEST_CASE("trace_io: invalid UTF-8 split over two quoted CSV fields is still found") {
+  // "\xc3" ends one field and "\xa9" starts the next: together they would
+  // read as an e-acute, but each field alone is invalid.
+  TempDir dir;
+  const std::string path = dir.write("u.csv", "id,submit,num_gpus,work,user,name\n1,0,1,10,\"u\xc3\",\"\xa9x\"\n");
+  const InputError e = read_error("csv", {path});
+  CHECK(e.where().line == 2);
+  CHECK(e.where().field == "user");
+  CHECK(std::string(e.what()).find("invalid UTF-8") != std::string::npos);
 }
 
 TEST_CASE("trace_io: the line reader handles CRLF, long lines and a missing last newline") {

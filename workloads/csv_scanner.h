@@ -1,13 +1,16 @@
 #pragma once
 // The one CSV record scanner: every CSV-based reader (the canonical CSV, and
-// through trace::CsvRows the production traces) reads its rows with it. Reads
-// the file in large blocks (no iostream; pipes too), splits records on unquoted
-// line ends (\n or \r\n) and fields on unquoted separators, and undoes RFC 4180
-// quoting ("a,b", "say ""hi""", quoted line ends) in place: no allocation per
-// field. Fields are views into its buffer, valid until the next call to next().
+// through trace::CsvRows the production traces) reads its rows with it. A
+// regular file is memory-mapped (a pipe is read whole), so the text is never
+// copied; records split on unquoted line ends (\n or \r\n) and fields on
+// unquoted separators. A record without quotes is split in one pass that tests
+// eight bytes at a time; RFC 4180 quoting ("a,b", "say ""hi""", quoted line
+// ends) is undone into a scratch buffer reused from record to record: no
+// allocation per record or field. Fields are views, valid until the next call
+// to next(), and lie one after the other with a separator between them (so
+// one check can cover a whole record).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,23 +35,26 @@ class CsvScanner {
   // The record ended inside a quoted field (only possible at the end of the file).
   bool open_quote() const { return open_quote_; }
   const std::string& path() const { return path_; }
-  // Bytes of the file before the next record, and the file's size (0 if unknown):
-  // lets readers size their tables from the first rows.
-  std::uint64_t offset() const { return dropped_ + pos_; }
-  std::uint64_t file_size() const { return file_size_; }
+  // Bytes of the file before the next record, and the file's size: lets
+  // readers size their tables from the first rows.
+  std::uint64_t offset() const { return pos_; }
+  std::uint64_t file_size() const { return size_; }
 
  private:
-  bool refill();  // moves the unread tail to the front and reads more; false at EOF
-  void split(char* begin, char* end);
+  void read_whole(int fd);  // a pipe, or a file that cannot be mapped
+  // Splits the record at pos_ that holds a quote; returns its end (the line
+  // end, or size_).
+  std::size_t quoted_record();
 
   std::string path_;
   char sep_;
-  std::FILE* file_ = nullptr;
-  std::vector<char> buf_;
-  std::size_t pos_ = 0, end_ = 0;  // unread bytes are buf_[pos_, end_)
-  std::uint64_t dropped_ = 0;       // bytes of the file before buf_[0]
-  std::uint64_t file_size_ = 0;
-  bool eof_ = false;
+  const char* data_ = nullptr;  // the file: the mapping or buffer_
+  std::size_t size_ = 0;
+  void* map_ = nullptr;
+  std::size_t map_bytes_ = 0;
+  std::vector<char> buffer_;   // what was read from a pipe
+  std::vector<char> unquoted_;  // a quoted record's fields, unescaped
+  std::size_t pos_ = 0;        // start of the next record
   std::size_t next_line_ = 1, line_ = 0;
   bool unterminated_end_ = false, open_quote_ = false;
   std::vector<std::string_view> fields_;

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -44,14 +46,36 @@ struct BadCell {
 // Numbers: blanks around them and a leading '+' are tolerated.
 constexpr NumberSyntax kNumberSyntax{.blanks = true, .plus = true};
 
+// A cell of 1 to 7 digits and nothing else (most counts, flags and whole
+// seconds), read without the general parser. The value is exact in a float
+// and a double, so it equals what from_chars gives.
+bool small_whole_number(std::string_view cell, std::uint32_t& value) {
+  if (cell.empty() || cell.size() > 7) return false;
+  std::uint32_t v = 0;
+  for (char ch : cell) {
+    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(ch) - '0');
+    if (digit > 9) return false;
+    v = v * 10 + digit;
+  }
+  value = v;
+  return true;
+}
+
 template <class T>
 T need(std::string_view cell, Column c, const char* what) {
+  if (std::uint32_t small = 0; small_whole_number(cell, small)) return static_cast<T>(small);
   T v{};
   if (parse_number(cell, v, kNumberSyntax) != NumberError::none) bad(c, fmt::format("'{}' is not {}", trace::excerpt(cell), what));
   return v;
 }
 
 bool blank(std::string_view cell) { return trim_blanks(cell).empty(); }
+
+// Hashes std::string and std::string_view alike, for lookups by a view.
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 bool parse_bool(std::string_view s, Column c) {
   s = trim_blanks(s);
@@ -231,8 +255,8 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
   const bool has_names = present[kName];
   if (has_names && out.job_names.size() < out.jobs.size()) out.job_names.resize(out.jobs.size());
   std::unordered_map<std::string, std::uint16_t> type_cache;  // cell text -> constraint
-  std::string last_user = "\x01";  // consecutive rows often share a user
-  std::uint32_t last_user_index = 0;
+  // User name -> index, looked up by the cell's view (no string per row).
+  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> users;
   Row row;
   auto reject = [&](const std::string& reason, const char* field, const std::string& message) {
     if (!skip) throw InputError(SourceLocation{path, csv.line(), field}, message);
@@ -246,9 +270,8 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
     // every job once more and touch twice the memory).
     if (++file_rows == 512 && csv.file_size() > csv.offset()) {
       const double per_row = static_cast<double>(csv.offset() - data_start) / 512;
-      out.jobs.reserve(out.jobs.size() + static_cast<std::size_t>(static_cast<double>(csv.file_size() - data_start) /
-                                                                  per_row * 1.1));
-      if (!out.job_names.empty() || has_names) out.job_names.reserve(out.jobs.capacity());
+      trace::reserve_jobs(out, static_cast<std::size_t>(static_cast<double>(csv.file_size() - data_start) / per_row * 1.1),
+                          !out.job_names.empty() || has_names);
     }
     const auto& fields = csv.fields();
     if (csv.open_quote()) {
@@ -264,9 +287,15 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
         reject("wrong column count", "", fmt::format("expected {} fields, found {}", layout.size(), fields.size()));
       continue;
     }
+    // The fields lie one after the other in the scanner's text: one check of
+    // the whole span, and a field-by-field one only to name a bad field.
+    const std::string_view span(fields.front().data(),
+                                static_cast<std::size_t>(fields.back().data() + fields.back().size() -
+                                                         fields.front().data()));
     std::size_t bad_field = 0, bad_byte = std::string_view::npos;
-    for (; bad_field < fields.size(); ++bad_field)
-      if ((bad_byte = trace::find_invalid_utf8(fields[bad_field])) != std::string_view::npos) break;
+    if (trace::find_invalid_utf8(span) != std::string_view::npos)
+      for (; bad_field < fields.size(); ++bad_field)
+        if ((bad_byte = trace::find_invalid_utf8(fields[bad_field])) != std::string_view::npos) break;
     if (bad_byte != std::string_view::npos) {
       reject("invalid UTF-8", kColumnNames[layout[bad_field]],
              fmt::format("invalid UTF-8 at byte {} of the field", bad_byte + 1));
@@ -287,11 +316,13 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
     }
     Job& j = row.job;
     if (present[kUser]) {
-      if (row.user != last_user) {
-        last_user.assign(row.user);
-        last_user_index = out.intern_user(last_user);
+      auto it = users.find(row.user);
+      if (it == users.end()) {
+        std::string name(row.user);
+        const std::uint32_t index = out.intern_user(name);
+        it = users.emplace(std::move(name), index).first;
       }
-      j.user = last_user_index;
+      j.user = it->second;
     }
     if (!row.gpu_type.empty()) {
       auto it = type_cache.find(std::string(row.gpu_type));

@@ -414,10 +414,15 @@ int CsvRows::require(std::string_view name) const {
 
 bool CsvRows::valid_utf8() {
   const auto& fields = csv_.fields();
+  // The fields lie one after the other, separators between them (CsvScanner):
+  // one check of the whole row, field by field only to say where.
+  const std::string_view row(fields.front().data(), static_cast<std::size_t>(fields.back().data() +
+                                                                            fields.back().size() - fields.front().data()));
+  if (find_invalid_utf8(row) == std::string_view::npos) return true;
   for (std::string_view f : fields) {
     const std::size_t bad = find_invalid_utf8(f);
     if (bad == std::string_view::npos) continue;
-    // Fields are views into the row (unquoted in place): the offset is the byte in the row.
+    // The offset is the byte in the row (with its quoting undone).
     issues_.bad_row(at(""), fmt::format("invalid UTF-8 at byte {} of the row", f.data() - fields.front().data() + bad + 1));
     return false;
   }
@@ -464,11 +469,16 @@ void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_
   if (ec || bytes_per_row == 0) return;
   // Cap the guess: a wrong estimate must not allocate absurdly.
   std::size_t rows = static_cast<std::size_t>(std::min<std::uintmax_t>(size / bytes_per_row + 16, 1u << 26));
+  reserve_jobs(out, rows, names);
+}
+
+void reserve_jobs(Workload& out, std::size_t rows, bool names) {
   out.jobs.reserve(out.jobs.size() + rows);
   if (names) out.job_names.reserve(out.job_names.size() + rows);
-  // The jobs are written once, front to back: huge pages save a page fault
-  // per 4 KiB of them (advice only; nothing changes where it is not taken).
+  // Advice only; nothing changes where it is not taken. The names' table is
+  // written the same way.
   advise_huge_pages(out.jobs.data(), out.jobs.capacity() * sizeof(Job));
+  if (names) advise_huge_pages(out.job_names.data(), out.job_names.capacity() * sizeof(std::string));
 }
 
 namespace {

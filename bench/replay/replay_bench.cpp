@@ -8,7 +8,13 @@
 // in a forked child so that RSS and allocator state are its own.
 //
 //   build/bench/bench_replay [--data DIR] [--repeat R] [--jobs N] [--keep-csv PATH]
+//                            [--keep-json PATH] [--parse-only]
+//   build/bench/bench_replay --parse-file FORMAT PATH [--repeat R]
 //
+// --parse-only measures the parsing alone (no replay); --keep-csv and
+// --keep-json keep the generated files (for profiling a reader on them).
+// --parse-file reads one file R times in this process and prints the rows per
+// CPU second of each reading: a loop to run under perf or callgrind.
 // DIR defaults to the project's ../shared/data; samples that are absent are
 // listed as such. The generated CSV (N jobs, default 117,000, the size of the
 // whole Philly trace) has recorded starts taken from a fifo run, so `recorded`
@@ -19,6 +25,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -48,13 +55,14 @@ struct Sample {
   std::string format;
   std::vector<std::string> paths;
   std::function<ClusterSpec()> cluster;
-  bool csv_like;  // counts toward the 1,000,000 rows/s CSV target
+  bool csv_like;  // a CSV-based format
 };
 
 struct Measurement {
   double seconds = 0;
   double rows = 0;       // parse: rows read; replay: jobs completed
   double extra = 0;      // replay: recorded_delayed (recorded only)
+  double cpu_seconds = 0;  // parse: CPU time of the parsing
   double peak_rss_mb = 0;
 };
 
@@ -65,6 +73,13 @@ Measurement in_child(F&& fn) {
 }
 
 using bench::median;
+
+// CPU seconds this process has used (user and system).
+double cpu_now() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -109,21 +124,48 @@ int main(int argc, char** argv) {
   std::string data = FASTGPU_SHARED_DATA_DIR;
   int repeat = 3;
   std::uint64_t jobs = 117'000;
-  std::string keep_csv;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
+  std::string keep_csv, keep_json, parse_format, parse_path;
+  bool parse_only = false;
+  const char* usage =
+      "usage: bench_replay [--data DIR] [--repeat R] [--jobs N] [--keep-csv PATH] [--keep-json PATH] "
+      "[--parse-only]\n       bench_replay --parse-file FORMAT PATH [--repeat R]\n";
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--parse-only") {
+      parse_only = true;
+      continue;
+    }
+    if (flag == "--parse-file" && i + 2 < argc) {
+      parse_format = argv[++i];
+      parse_path = argv[++i];
+      continue;
+    }
+    if (i + 1 >= argc) {
+      fmt::print(stderr, "{}", usage);
+      return 2;
+    }
+    const std::string value = argv[++i];
     if (flag == "--data") data = value;
     else if (flag == "--repeat") repeat = std::max(1, std::stoi(value));
     else if (flag == "--jobs") jobs = std::stoull(value);
     else if (flag == "--keep-csv") keep_csv = value;
+    else if (flag == "--keep-json") keep_json = value;
     else {
-      fmt::print(stderr, "usage: bench_replay [--data DIR] [--repeat R] [--jobs N] [--keep-csv PATH]\n");
+      fmt::print(stderr, "{}", usage);
       return 2;
     }
   }
-  if (argc % 2 == 0) {
-    fmt::print(stderr, "usage: bench_replay [--data DIR] [--repeat R] [--jobs N] [--keep-csv PATH]\n");
-    return 2;
+
+  if (!parse_path.empty()) {
+    for (int r = 0; r < repeat; ++r) {
+      const double c0 = cpu_now();
+      TraceReadReport report;
+      Workload w = read_trace(parse_format, {parse_path}, TraceReadOptions{}, &report);
+      const double cpu = cpu_now() - c0;
+      fmt::print("{} {}: {} rows in {:.4f} CPU s, {:.0f} rows/CPU s\n", parse_format, parse_path, report.rows, cpu,
+                 static_cast<double>(report.rows) / cpu);
+    }
+    return 0;
   }
 
   // The generated canonical CSV: synthetic jobs on the Philly-size cluster, with
@@ -131,8 +173,11 @@ int main(int argc, char** argv) {
   const fs::path tmp = fs::temp_directory_path() / fmt::format("fastgpu-bench-replay-{}", ::getpid());
   fs::create_directories(tmp);
   const std::string canonical = keep_csv.empty() ? (tmp / "philly_size.csv").string() : keep_csv;
-  const std::string philly_json = (tmp / "philly_size.json").string();
-  {
+  const std::string philly_json = keep_json.empty() ? (tmp / "philly_size.json").string() : keep_json;
+  // Made in a child: the measuring children are forked from this process,
+  // and a large heap here would turn their first writes into copies of its
+  // pages, which a fresh fastgpu process does not pay.
+  in_child([&] {
     SyntheticSpec spec;
     spec.jobs = jobs;
     spec.load = 0.9;
@@ -143,7 +188,8 @@ int main(int argc, char** argv) {
     for (JobIndex j = 0; j < w.jobs.size(); ++j) w.jobs[j].recorded_start = r.jobs[j].first_start;
     write_csv_trace(w, canonical);
     write_philly_json(w, philly_json);
-  }
+    return Measurement{};
+  });
 
   auto in_data = [&](const std::string& rel) { return (fs::path(data) / rel).string(); };
   std::vector<Sample> samples;
@@ -183,29 +229,33 @@ int main(int argc, char** argv) {
 
   const std::vector<std::string> policies{"fifo", "least-loaded", "recorded"};
   fmt::print("replay benchmark: median of {} runs, each in its own process; data {}\n", repeat, data);
-  fmt::print("{:<36} {:>8} {:>9} {:>8} {:>12} {:>9} {:>9}  {}\n", "sample", "rows", "parse s", "file MB",
-             "rows/s", "RSS MB", "jobs", "replay s (jobs/s) per policy");
+  fmt::print("{:<36} {:>8} {:>9} {:>8} {:>12} {:>12} {:>9} {:>9}  {}\n", "sample", "rows", "parse s", "file MB",
+             "rows/s", "rows/CPU s", "RSS MB", "jobs", parse_only ? "" : "replay s (jobs/s) per policy");
   for (const Sample& s : samples) {
-    std::vector<double> parse_s, rows, rss;
+    std::vector<double> parse_s, parse_cpu, rows, rss;
     double kept = 0;
     for (int r = 0; r < repeat; ++r) {
       const Measurement m = in_child([&] {
         const auto t0 = std::chrono::steady_clock::now();
+        const double c0 = cpu_now();
         TraceReadReport report;
         Workload w = read_trace(s.format, s.paths, TraceReadOptions{}, &report);
         Measurement out;
+        out.cpu_seconds = cpu_now() - c0;
         out.seconds = seconds_since(t0);
         out.rows = static_cast<double>(report.rows);
         out.extra = static_cast<double>(w.jobs.size());
         return out;
       });
       parse_s.push_back(m.seconds);
+      parse_cpu.push_back(m.cpu_seconds);
       rows.push_back(m.rows);
       rss.push_back(m.peak_rss_mb);
       kept = m.extra;
     }
     std::string replay;
     for (const std::string& policy : policies) {
+      if (parse_only) break;
       std::vector<double> sim, done, delayed;
       for (int r = 0; r < repeat; ++r) {
         const Measurement m = in_child([&] {
@@ -229,11 +279,13 @@ int main(int argc, char** argv) {
       replay += fmt::format("  {} {:.3f} ({:.0f}/s)", policy, t, kept / t);
       if (policy == "recorded") replay += fmt::format(" delayed {:.0f}", median(delayed));
     }
-    const double p = median(parse_s);
-    fmt::print("{:<36} {:>8.0f} {:>9.4f} {:>8.1f} {:>12.0f} {:>9.1f} {:>9.0f} {}\n", s.label, median(rows), p,
-               static_cast<double>(file_bytes(s.paths)) / 1e6, median(rows) / p, median(rss), kept, replay);
+    const double p = median(parse_s), pc = median(parse_cpu);
+    fmt::print("{:<36} {:>8.0f} {:>9.4f} {:>8.1f} {:>12.0f} {:>12.0f} {:>9.1f} {:>9.0f} {}\n", s.label, median(rows), p,
+               static_cast<double>(file_bytes(s.paths)) / 1e6, median(rows) / p, median(rows) / pc, median(rss), kept,
+               replay);
   }
-  fmt::print("targets: parsing >= 1,000,000 rows/s for CSV formats; a {}-job trace replays in < 2 s.\n", jobs);
+  fmt::print("targets: canonical CSV >= 5,000,000 rows/s, Philly JSON >= 2,000,000 rows/s, other CSV formats\n"
+             ">= 1,000,000 rows/s; a {}-job trace replays in < 2 s.\n", jobs);
   fmt::print("note: wall times on a shared machine; rerun when other work is running.\n");
   std::error_code ec;
   fs::remove_all(tmp, ec);
