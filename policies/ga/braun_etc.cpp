@@ -41,15 +41,17 @@ BraunClass parse_braun_class(const std::string& name) {
 
 std::vector<double> braun_etc(const BraunClass& c, std::uint64_t seed, std::uint32_t tasks, std::uint32_t machines) {
   const PhiloxKey key = philox_key(seed);
+  // Each class has its own streams, so classes with one seed are independent draws.
+  const std::uint32_t cls = static_cast<std::uint32_t>(c.consistency) * 4u + (c.task_hi ? 0u : 2u) + (c.machine_hi ? 0u : 1u);
   const double r_task = c.task_hi ? 3000.0 : 100.0;
   const double r_machine = c.machine_hi ? 1000.0 : 10.0;
   std::vector<double> etc(std::size_t(tasks) * machines);
   std::vector<double> even;
   for (std::uint32_t t = 0; t < tasks; ++t) {
-    const double baseline = uniform_from_one(key, t, 0xFFFFFFFFu, 0, r_task);
+    const double baseline = uniform_from_one(key, t, 0xFFFFFFFFu, 2 * cls, r_task);
     double* row = etc.data() + std::size_t(t) * machines;
     for (std::uint32_t m = 0; m < machines; ++m)
-      row[m] = std::round(baseline * uniform_from_one(key, t, m, 1, r_machine) * 10.0) / 10.0;
+      row[m] = std::round(baseline * uniform_from_one(key, t, m, 2 * cls + 1, r_machine) * 10.0) / 10.0;
     if (c.consistency == Consistency::consistent) {
       std::sort(row, row + machines);
     } else if (c.consistency == Consistency::semi_consistent) {

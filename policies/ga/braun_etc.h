@@ -9,8 +9,9 @@
 //   inconsistent     left as drawn.
 // Values are rounded to one decimal, like the published files, so writing
 // them with one decimal and reading them back gives the same instance.
-// Draws: Philox4x32-10 keyed by the seed, counter (task, machine, stream), so an
-// instance depends only on its class, seed and size.
+// Draws: Philox4x32-10 keyed by the seed, counter (task, machine, stream), the
+// streams distinct per class, so an instance depends only on its class, seed
+// and size, and the classes of one seed are independent.
 #include <cstdint>
 #include <string>
 #include <vector>
