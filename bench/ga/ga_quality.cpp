@@ -125,6 +125,12 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) usage(("missing value after " + a).c_str());
       return argv[++i];
     };
+    if (a == "--help" || a == "-h") {
+      std::printf("usage: bench_ga_quality [--data DIR] [--classes all|none|NAME,...] [--instance-seeds S,...] "
+                  "[--seeds S,...] [--generations G] [--seconds S] [--threads N] [--ils] [--convergence FILE.csv] "
+                  "[--backend cpu|cuda] [--set NAME=VALUE ...]\n");
+      std::exit(0);
+    }
     if (a == "--data") o.data = value();
     else if (a == "--classes") {
       const std::string v = value();
