@@ -97,6 +97,8 @@ void write_h5(const std::string& path, const std::string& command, const std::st
     write_attribute(file, "wall_seconds", s.wall_seconds);
     write_attribute(file, "seed", static_cast<std::uint64_t>(params.seed));
     write_attribute(file, "population", params.population);
+    write_attribute(file, "islands", params.islands);
+    write_attribute(file, "local_search_steps", params.local_search_steps);
     write_attribute(file, "alpha", params.alpha);
     write_attribute(file, "w_makespan", params.w_makespan);
     write_attribute(file, "w_flowtime", params.w_flowtime);
@@ -136,7 +138,7 @@ void write_h5(const std::string& path, const std::string& command, const std::st
 }  // namespace
 
 int solve_command(const Args& args) {
-  CommandLine cl("solve", "FILE [--policy ga|min-min|max-min|sufferage|mct|met] [options]",
+  CommandLine cl("solve", "FILE [--policy ga|min-min|max-min|sufferage|mct|met] [--memetic on|off] [options]",
                  "Maps a static expected-time-to-compute instance: FILE holds T x M times (Braun et al.'s\n"
                  "format: one number per line, task-major; or fastgpu's CSV, docs/ga.md). Prints makespan,\n"
                  "flowtime, the responsiveness F and the busy variance L, the generations run and the wall time; -o writes the\n"
@@ -149,8 +151,13 @@ int solve_command(const Args& args) {
   add("machines", po::value<std::string>()->value_name("M"), "machines (braun; default 16 when the file has 8192 values)");
   add("policy,p", po::value<std::string>()->default_value("ga"), "ga, min-min, max-min, sufferage, mct, met or olb");
   add("backend", po::value<std::string>()->default_value("auto"), "GA backend: auto (CUDA if a GPU is present), cpu, cuda");
+  add("memetic", po::value<std::string>()->default_value("on"),
+      "on: the memetic GA (islands, local search on every child, makespan only); off: the plain GA of the online policy");
   add("generations,g", po::value<std::string>()->default_value("1000"), "GA generations (breeding steps)");
-  add("population", po::value<std::string>()->default_value("256"), "GA population size");
+  add("population", po::value<std::string>()->value_name("P"), "GA population size (default 64 memetic, 256 plain)");
+  add("islands", po::value<std::string>()->value_name("N"), "GA islands; must divide the population (default 4 memetic, 1 plain)");
+  add("local-search-steps", po::value<std::string>()->value_name("N"),
+      "move/swap descent steps per child (default 1000 memetic, 0 plain)");
   add("seed,s", po::value<std::string>()->default_value("1"), "GA random seed");
   add("time-limit", po::value<std::string>()->value_name("SEC"), "stop the GA after this wall time (seconds)");
   add("stall", po::value<std::string>()->value_name("N"), "stop the GA after N generations without improvement");
@@ -162,7 +169,7 @@ int solve_command(const Args& args) {
   add("w-makespan", po::value<std::string>()->value_name("W"), "cost weight of makespan / Min-Min's (default 1)");
   add("w-flowtime", po::value<std::string>()->value_name("W"), "cost weight of flowtime / Min-Min's (default 0)");
   add("w-F", po::value<std::string>()->value_name("W"), "cost weight of -F / Min-Min's F (default 0)");
-  add("w-variance", po::value<std::string>()->value_name("W"), "cost weight of L (default 0.1)");
+  add("w-variance", po::value<std::string>()->value_name("W"), "cost weight of L (default 0 memetic, 0.1 plain)");
   add("bound", "also compute the LP lower bound on the makespan and the gap above it");
   cl.add_positional("file", 1);
   if (!cl.parse(args)) return 0;
@@ -184,9 +191,17 @@ int solve_command(const Args& args) {
   if (policy != "ga" && !heuristic)
     throw InputError(fmt::format("--policy: unknown '{}' (ga, min-min, max-min, sufferage, mct, met, olb)", policy));
 
-  ga::GaParams params;
+  const std::string memetic = opt("memetic");
+  if (memetic != "on" && memetic != "off") throw InputError(fmt::format("--memetic: expected on or off, got '{}'", memetic));
+  ga::GaParams params = memetic == "on" ? ga::memetic_params() : ga::GaParams{};
   params.generations = parse_count(opt("generations"), "--generations", 0, 100000000);
-  params.population = parse_count(opt("population"), "--population", 2, 1u << 24);
+  if (cl.has("population")) params.population = parse_count(opt("population"), "--population", 2, 1u << 24);
+  if (cl.has("islands")) params.islands = parse_count(opt("islands"), "--islands", 1, params.population / 2);
+  if (params.population % params.islands != 0 || params.population / params.islands < 2)
+    throw InputError(fmt::format("--islands: {} islands do not divide the population {} into islands of at least 2",
+                                 params.islands, params.population));
+  if (cl.has("local-search-steps"))
+    params.local_search_steps = parse_count(opt("local-search-steps"), "--local-search-steps", 0, 100000000);
   params.seed = parse_uint(opt("seed"), "--seed");
   try {
     params.backend = ga::parse_backend(opt("backend"));
@@ -277,8 +292,8 @@ int solve_command(const Args& args) {
   const double ref = inst.to_time(s.reference.makespan);
   fmt::print("instance     {} ({}, {} tasks x {} machines)\n", path, format, inst.tasks, inst.machines);
   if (policy == "ga")
-    fmt::print("policy       ga (backend {}: {}; population {}, seed {})\n", s.backend, s.device, params.population,
-               params.seed);
+    fmt::print("policy       ga (backend {}: {}; {}, population {}, seed {})\n", s.backend, s.device,
+               memetic == "on" ? "memetic" : "plain", params.population, params.seed);
   else
     fmt::print("policy       {}\n", policy);
   fmt::print("makespan     {:.10g}\n", makespan);

@@ -20,6 +20,7 @@ int compare_command(const Args& args);   // fastgpu compare CONFIG ...
 int gen_command(const Args& args);       // fastgpu gen CONFIG -o trace.csv
 int policies_command(const Args& args);  // fastgpu policies
 int solve_command(const Args& args);     // fastgpu solve ETC_FILE --policy ga|min-min|... (static ETC instance)
+int gen_etc_command(const Args& args);   // fastgpu gen-etc --class u_c_hihi -o FILE (Braun et al.'s ETC family)
 
 int convert_command(const Args& args);  // fastgpu convert --format F IN... -o trace.csv
 int regress_command(const Args& args);  // fastgpu regress RESULTS.h5 --baseline FILE [--update]

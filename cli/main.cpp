@@ -28,6 +28,7 @@ constexpr Command kCommands[] = {
     {"gen", fastgpu::cli::gen_command, "write the workload of a config as a CSV trace"},
     {"policies", fastgpu::cli::policies_command, "list the registered policies and their parameters"},
     {"solve", fastgpu::cli::solve_command, "map a static ETC instance (Braun or CSV) with the GA or a heuristic"},
+    {"gen-etc", fastgpu::cli::gen_etc_command, "write an ETC instance of Braun et al.'s family (12 classes, seeded)"},
     {"convert", fastgpu::cli::convert_command, "convert a production trace to fastgpu CSV or Batsim JSON"},
     {"pack", fastgpu::cli::pack_command, "pack pods that never leave: placements x pod lists x seeds, curves to HDF5"},
     {"regress", fastgpu::cli::regress_command, "check results against a baseline: exit 1 when a metric got worse"},

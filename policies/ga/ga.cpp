@@ -64,7 +64,43 @@ void GaParams::validate() const {
   check(finite_nonneg(w_makespan) && finite_nonneg(w_flowtime) && finite_nonneg(w_F) && finite_nonneg(w_variance),
         "weights must be finite and >= 0");
   check(finite_nonneg(alpha), "alpha must be finite and >= 0");
+  check(perturbed_seeds >= 0 && perturbed_seeds <= 1, "perturbed_seeds must be in [0, 1]");
+  check(perturb_rate >= 0 && perturb_rate <= 1, "perturb_rate must be in [0, 1]");
+  check(islands >= 1 && population % islands == 0 && population / islands >= 2,
+        "islands must divide the population into islands of at least 2");
 }
+
+GaParams memetic_params() {
+  GaParams p;
+  p.population = 64;
+  p.islands = 4;
+  p.migration_interval = 10;
+  p.elites = 1;
+  p.tournament_size = 2;
+  p.crossover_rate = 0.9;
+  p.uniform_crossover_share = 1.0;
+  p.mutation_rate = 0.5;
+  p.mutation_genes = 4;
+  p.load_move_rate = 0.0;
+  p.local_search_steps = 1000;
+  p.perturbed_seeds = 1.0;
+  p.perturb_rate = 0.05;
+  p.replace_if_better = true;
+  p.w_makespan = 1.0;
+  p.w_variance = 0.0;
+  return p;
+}
+
+namespace {
+
+// The local search assumes width-1 tasks each allowed on every machine.
+bool local_search_applies(const EtcInstance& inst) {
+  for (std::uint32_t t = 0; t < inst.tasks; ++t)
+    if (inst.width[t] != 1 || inst.slots(t).size() != inst.machines) return false;
+  return true;
+}
+
+}  // namespace
 
 GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
   GaSetup setup;
@@ -96,12 +132,34 @@ GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
   cfg.key = philox_key(params.seed);
   cfg.cost = cost;
   cfg.want_F = params.w_F != 0;
+  cfg.ls_steps = local_search_applies(inst) ? params.local_search_steps : 0;
+  cfg.islands = params.islands;
+  cfg.island_size = params.population / params.islands;
+  cfg.migration_interval = params.migration_interval;
+  cfg.replace_if_better = params.replace_if_better;
 
   if (params.seed_min_min) setup.seeded.push_back(mm.assignment);
   if (params.seed_least_loaded && setup.seeded.size() < params.population)
     setup.seeded.push_back(least_loaded(inst).assignment);
   for (const std::vector<std::uint32_t>& a : params.initial_assignments)
     if (setup.seeded.size() < params.population) setup.seeded.push_back(a);
+  // Perturbed copies of Min-Min (drawn on the host, so every backend gets the
+  // same individuals): a population that starts near a good schedule.
+  const auto perturbed = static_cast<std::uint32_t>(params.perturbed_seeds * params.population);
+  const std::uint64_t perturb = probability_threshold(params.perturb_rate);
+  for (std::uint32_t i = 0; i < perturbed && setup.seeded.size() < params.population; ++i) {
+    const auto k = static_cast<std::uint32_t>(setup.seeded.size());
+    std::vector<std::uint32_t> genes = mm.assignment;
+    Draws d(cfg.key, k, 0, kStreamPerturb);
+    for (std::uint32_t t = 0; t < inst.tasks; ++t) {
+      const std::uint32_t coin = d.next(), pick = d.next();
+      if (chance(coin, perturb)) {
+        auto slots = inst.slots(t);
+        genes[t] = slots[uniform_index(pick, static_cast<std::uint32_t>(slots.size()))];
+      }
+    }
+    setup.seeded.push_back(std::move(genes));
+  }
   setup.stall_limit = params.stall_generations;
   setup.generations = params.generations;
   setup.time_limit = params.time_limit_seconds;

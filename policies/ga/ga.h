@@ -46,6 +46,15 @@ struct GaParams {
   // Warm start: further individuals of generation 0, after the two above
   // (each a valid assignment; as many as fit in the population).
   std::vector<std::vector<std::uint32_t>> initial_assignments;
+  // The memetic parts (docs/ga.md). Off by default: that is the plain GA the
+  // online `ga` policy runs; memetic_params() turns them on.
+  std::uint32_t local_search_steps = 0;   // move/swap descent steps per child; 0 = none. Applied only when
+                                          // every task has width 1 and may run on every machine
+  std::uint32_t islands = 1;              // equal islands (population % islands == 0); parents from the child's island
+  std::uint32_t migration_interval = 0;   // every this many generations parent 2 comes from the previous island
+  bool replace_if_better = false;         // child k replaces individual k only if its cost is not higher
+  double perturbed_seeds = 0;             // share of the population seeded with Min-Min, each gene then ...
+  double perturb_rate = 0.05;             // ... reassigned to a random allowed slot with this probability
   std::uint64_t seed = 1;
   // Cost weights (see fitness.h); references are Min-Min's values.
   double w_makespan = 1.0;
@@ -87,6 +96,11 @@ struct GaResult {
 };
 
 GaResult run_ga(const EtcInstance& inst, const GaParams& params);
+
+// The memetic GA's settings for makespan minimisation (`fastgpu solve`'s
+// default): small islands, local search on every child, replace-if-better,
+// cost = makespan only. The caller sets seed, budget, backend and threads.
+GaParams memetic_params();
 
 // CUDA availability at run time (false when built without CUDA).
 bool cuda_built();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "policies/ga/ga_internal.h"
+#include "policies/ga/local_search.h"
 
 namespace fastgpu::ga {
 
@@ -113,9 +114,7 @@ bool load_move(const EtcInstance& inst, std::uint32_t* child, std::span<const Ti
 Fitness breed_cpu(const EtcInstance& inst, const GaConfig& cfg, const std::uint32_t* old_genes,
                   const double* old_cost, std::uint32_t* child, std::uint32_t k, std::uint32_t g, Evaluator& ev) {
   const std::uint32_t T = inst.tasks;
-  Draws sel(cfg.key, k, g, kStreamSelect);
-  const std::uint32_t p1 = tournament(sel, old_cost, cfg.P, cfg.tournament);
-  const std::uint32_t p2 = tournament(sel, old_cost, cfg.P, cfg.tournament);
+  const auto [p1, p2] = select_parents(cfg, old_cost, k, g);
   const std::uint32_t* a = old_genes + std::size_t(p1) * T;
   const std::uint32_t* b = old_genes + std::size_t(p2) * T;
 
@@ -150,6 +149,13 @@ Fitness breed_cpu(const EtcInstance& inst, const GaConfig& cfg, const std::uint3
   const std::uint32_t l0 = lm.next(), l1 = lm.next();
   ev.decode(child);
   if (chance(l0, cfg.move_threshold) && load_move(inst, child, ev.ready(), l1)) ev.decode(child);
+  if (cfg.ls_steps > 0) {
+    std::vector<Ticks> load(inst.machines);
+    const InstanceView I = view_of(inst);
+    machine_loads(I, child, load.data());
+    local_search(I, child, load.data(), cfg.ls_steps);
+    ev.decode(child);
+  }
   return ev.score(cfg.cost, cfg.want_F);
 }
 
@@ -219,7 +225,17 @@ GaResult run_cpu(const GaSetup& setup, const GaParams& params) {
           nxt.F[k] = cur.F[src];
           nxt.L[k] = cur.L[src];
         } else {
-          nxt.store(k, breed_cpu(inst, cfg, cur.genes.data(), cur.cost.data(), child, k, g, evaluators[w]));
+          const Fitness f = breed_cpu(inst, cfg, cur.genes.data(), cur.cost.data(), child, k, g, evaluators[w]);
+          if (cfg.replace_if_better && f.cost > cur.cost[k]) {  // keep individual k
+            std::copy_n(cur.genes.data() + std::size_t(k) * T, T, child);
+            nxt.cost[k] = cur.cost[k];
+            nxt.makespan[k] = cur.makespan[k];
+            nxt.flowtime[k] = cur.flowtime[k];
+            nxt.F[k] = cur.F[k];
+            nxt.L[k] = cur.L[k];
+          } else {
+            nxt.store(k, f);
+          }
         }
       }
     });

@@ -50,6 +50,11 @@ struct GaConfig {
   PhiloxKey key;
   CostModel cost;
   bool want_F = false;                 // compute F during the run (only when w_F != 0)
+  std::uint32_t ls_steps = 0;          // local search steps per child (0 when off or not applicable)
+  std::uint32_t islands = 1;
+  std::uint32_t island_size = 0;       // P / islands
+  std::uint32_t migration_interval = 0;
+  bool replace_if_better = false;
 };
 
 // --- pieces both backends compute the same way -----------------------------------
@@ -80,14 +85,34 @@ FASTGPU_HD inline std::uint32_t init_gene(const InstanceView& I, PhiloxKey key, 
   return I.list_slots[off + uniform_index(r, I.list_offset[list + 1] - off)];
 }
 
-// Tournament: `size` uniform entrants, the best (cost, index) wins.
-FASTGPU_HD inline std::uint32_t tournament(Draws& d, const double* cost, std::uint32_t P, std::uint32_t size) {
-  std::uint32_t win = uniform_index(d.next(), P);
+// Tournament among individuals lo .. lo+n-1: `size` uniform entrants, the
+// best (cost, index) wins.
+FASTGPU_HD inline std::uint32_t tournament(Draws& d, const double* cost, std::uint32_t lo, std::uint32_t n,
+                                           std::uint32_t size) {
+  std::uint32_t win = lo + uniform_index(d.next(), n);
   for (std::uint32_t i = 1; i < size; ++i) {
-    std::uint32_t c = uniform_index(d.next(), P);
+    std::uint32_t c = lo + uniform_index(d.next(), n);
     if (better(cost[c], c, cost[win], win)) win = c;
   }
   return win;
+}
+
+// Parents of individual k in generation g: both from k's island, except that
+// every migration_interval generations parent 2 comes from the previous island
+// (a ring), which is how good genes migrate. One island = the whole population.
+struct Parents {
+  std::uint32_t p1 = 0, p2 = 0;
+};
+FASTGPU_HD inline Parents select_parents(const GaConfig& cfg, const double* cost, std::uint32_t k, std::uint32_t g) {
+  Draws sel(cfg.key, k, g, kStreamSelect);
+  const std::uint32_t S = cfg.island_size, island = k / S, lo = island * S;
+  Parents p;
+  p.p1 = tournament(sel, cost, lo, S, cfg.tournament);
+  std::uint32_t lo2 = lo;
+  if (cfg.islands > 1 && cfg.migration_interval > 0 && g % cfg.migration_interval == 0)
+    lo2 = (island == 0 ? cfg.islands - 1 : island - 1) * S;
+  p.p2 = tournament(sel, cost, lo2, S, cfg.tournament);
+  return p;
 }
 
 // Rank of individual i by (cost, index): 0 = best.

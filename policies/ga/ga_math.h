@@ -26,6 +26,7 @@ enum Stream : std::uint32_t {
   kStreamMask = 3,       // uniform-crossover mask: one bit per gene
   kStreamMutate = 4,     // random reassignment: yes/no, how many, where, to what
   kStreamLoadMove = 5,   // load-aware move: yes/no, which task
+  kStreamPerturb = 6,    // perturbed Min-Min seeds (generation 0 only): per gene yes/no, which slot
 };
 
 // Sequential reader of one stream: words 0, 1, 2, ... (one Philox call per 4).

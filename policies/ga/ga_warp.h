@@ -17,6 +17,7 @@
 
 #include "policies/ga/ga_internal.h"
 #include "policies/ga/ga_math.h"
+#include "policies/ga/local_search.h"
 
 #if defined(__CUDACC__)
 #define FASTGPU_WARP_FN __device__
@@ -259,9 +260,8 @@ FASTGPU_WARP_FN void breed(W& w, const InstanceView& I, const GaConfig& cfg, Pop
                            std::uint32_t k, std::uint32_t g, Scratch sc) {
   const unsigned lane = w.lane();
   const std::uint32_t T = I.T;
-  Draws sel(cfg.key, k, g, kStreamSelect);
-  const std::uint32_t p1 = tournament(sel, old.cost, cfg.P, cfg.tournament);
-  const std::uint32_t p2 = tournament(sel, old.cost, cfg.P, cfg.tournament);
+  const Parents par = select_parents(cfg, old.cost, k, g);
+  const std::uint32_t p1 = par.p1, p2 = par.p2;
   const std::uint32_t* a = old.genes + static_cast<std::uint64_t>(p1) * T;
   const std::uint32_t* b = old.genes + static_cast<std::uint64_t>(p2) * T;
   std::uint32_t* child = next.genes + static_cast<std::uint64_t>(k) * T;
@@ -300,7 +300,31 @@ FASTGPU_WARP_FN void breed(W& w, const InstanceView& I, const GaConfig& cfg, Pop
     decode(w, I, child, sc, false, [](std::uint32_t, std::uint32_t, Ticks, bool) {});
     load_move(w, I, child, sc, l1);
   }
+  if (cfg.ls_steps > 0) {
+    // The descent is sequential (each step depends on the last): lane 0 runs
+    // it on sc.ready as the machine loads.
+    w.sync();
+    if (lane == 0) {
+      machine_loads(I, child, sc.ready);
+      local_search(I, child, sc.ready, cfg.ls_steps);
+    }
+    w.sync();
+  }
   evaluate(w, I, cfg, child, sc, mk, flow, F, L, cost);
+  if (cfg.replace_if_better && cost > old.cost[k]) {  // keep individual k
+    const std::uint32_t* from = old.genes + static_cast<std::uint64_t>(k) * T;
+    w.sync();
+    for (std::uint32_t t = lane; t < T; t += 32) child[t] = from[t];
+    if (lane == 0) {
+      next.cost[k] = old.cost[k];
+      next.makespan[k] = old.makespan[k];
+      next.flowtime[k] = old.flowtime[k];
+      next.F[k] = old.F[k];
+      next.L[k] = old.L[k];
+    }
+    w.sync();
+    return;
+  }
   if (lane == 0) {
     next.cost[k] = cost;
     next.makespan[k] = mk;

@@ -1,0 +1,162 @@
+// The memetic GA's parts: the move/swap descent on instances worked by hand,
+// the iterated local search baseline, the memetic GA reaching the optimum found
+// by brute force, and its determinism (same seed, any thread count: the same
+// schedule and history).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "policies/ga/etc_heuristics.h"
+#include "policies/ga/ga.h"
+#include "policies/ga/ga_internal.h"
+#include "policies/ga/ils.h"
+#include "policies/ga/local_search.h"
+
+using namespace fastgpu::ga;
+
+namespace {
+
+std::vector<Ticks> loads_of(const EtcInstance& inst, const std::vector<std::uint32_t>& genes) {
+  std::vector<Ticks> load(inst.machines);
+  machine_loads(view_of(inst), genes.data(), load.data());
+  return load;
+}
+
+// Brute-force optimal makespan (ticks) over all M^T assignments.
+Ticks brute_force_makespan(const EtcInstance& inst) {
+  const std::uint32_t T = inst.tasks, M = inst.machines;
+  std::vector<std::uint32_t> a(T, 0);
+  Ticks best = -1;
+  for (;;) {
+    const std::vector<Ticks> l = loads_of(inst, a);
+    const Ticks mk = *std::max_element(l.begin(), l.end());
+    if (best < 0 || mk < best) best = mk;
+    std::uint32_t t = 0;
+    while (t < T && ++a[t] == M) a[t++] = 0;
+    if (t == T) return best;
+  }
+}
+
+EtcInstance random_instance(std::uint32_t T, std::uint32_t M, std::uint64_t seed) {
+  std::vector<double> etc(std::size_t(T) * M);
+  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
+  for (double& e : etc) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    e = double(1 + x % 97);
+  }
+  return make_instance(T, M, etc);
+}
+
+}  // namespace
+
+TEST_CASE("local search: moves off the machine that finishes last until no move or swap helps") {
+  // Two identical machines, tasks 3, 3, 2, 2, 2, all on machine 0 (load 12).
+  // Step 1: moving a 3 scores max(9, 3) = 9, a 2 max(10, 2) = 10: task 0 moves.
+  // Step 2: loads 9, 3: task 1 (3) scores max(6, 6) = 6 < 7 for a 2: it moves.
+  // Step 3: loads 6, 6: a move of a 2 gives 8, a swap 2 <-> 3 gives 7: stop.
+  EtcInstance inst = make_instance(5, 2, {3, 3, 3, 3, 2, 2, 2, 2, 2, 2});
+  std::vector<std::uint32_t> genes(5, 0);
+  std::vector<Ticks> load = loads_of(inst, genes);
+  const std::uint32_t steps = local_search(view_of(inst), genes.data(), load.data(), 100);
+  CHECK(steps == 2);
+  CHECK(genes == std::vector<std::uint32_t>{1, 1, 0, 0, 0});
+  CHECK(load == loads_of(inst, genes));  // the incremental loads are exact
+  CHECK(inst.to_time(load[0]) == 6.0);
+  CHECK(inst.to_time(load[1]) == 6.0);
+}
+
+TEST_CASE("local search: a swap when no move helps, and the step limit") {
+  // a: (4, 2), b: (1, 3); a on machine 0, b on machine 1: loads 4, 3.
+  // Moving a gives max(0, 3 + 2) = 5 >= 4; swapping gives max(1, 2) = 2.
+  // Then loads 1, 2: moving a back gives 5, swapping back 3: stop. The
+  // optimum over the 4 assignments is 2.
+  EtcInstance inst = make_instance(2, 2, {4, 2, 1, 3});
+  std::vector<std::uint32_t> genes{0, 1};
+  std::vector<Ticks> load = loads_of(inst, genes);
+  CHECK(local_search(view_of(inst), genes.data(), load.data(), 100) == 1);
+  CHECK(genes == std::vector<std::uint32_t>{1, 0});
+  CHECK(inst.to_time(std::max(load[0], load[1])) == 2.0);
+  CHECK(brute_force_makespan(inst) == std::max(load[0], load[1]));
+
+  std::vector<std::uint32_t> limited(5, 0);
+  EtcInstance five = make_instance(5, 2, {3, 3, 3, 3, 2, 2, 2, 2, 2, 2});
+  std::vector<Ticks> l5 = loads_of(five, limited);
+  CHECK(local_search(view_of(five), limited.data(), l5.data(), 1) == 1);
+  CHECK(limited == std::vector<std::uint32_t>{1, 0, 0, 0, 0});
+}
+
+TEST_CASE("iterated local search: reaches the brute-force optimum and repeats itself") {
+  for (std::uint64_t s : {1, 2, 3}) {
+    EtcInstance inst = random_instance(9, 3, s);
+    IlsParams p;
+    p.seed = s;
+    p.iterations = 300;
+    const IlsResult a = run_ils(inst, p), b = run_ils(inst, p);
+    INFO("instance seed ", s);
+    CHECK(a.makespan == brute_force_makespan(inst));
+    CHECK(a.assignment == b.assignment);
+    CHECK(a.iterations == 300);
+    const std::vector<Ticks> l = loads_of(inst, a.assignment);
+    CHECK(*std::max_element(l.begin(), l.end()) == a.makespan);
+    CHECK(a.makespan <= evaluate(inst, min_min(inst).assignment, CostModel{}).makespan);
+  }
+  EtcSpec gang;
+  gang.tasks = 2, gang.machines = 2, gang.etc = {1, 1, 1, 1}, gang.width = {2, 1};
+  CHECK_THROWS_AS(run_ils(make_instance(gang), IlsParams{}), std::invalid_argument);
+}
+
+TEST_CASE("memetic GA: reaches the brute-force optimum on small instances") {
+  for (std::uint64_t s : {4, 5, 6}) {
+    EtcInstance inst = random_instance(10, 3, s);
+    GaParams p = memetic_params();
+    p.population = 16;
+    p.generations = 30;
+    p.seed = s;
+    p.backend = Backend::cpu;
+    p.threads = 1;
+    const GaResult r = run_ga(inst, p);
+    INFO("instance seed ", s);
+    CHECK(r.fitness.makespan == brute_force_makespan(inst));
+    CHECK(r.fitness.cost == doctest::Approx(double(r.fitness.makespan) / double(r.reference.makespan)));
+    for (std::size_t g = 1; g < r.history.size(); ++g) CHECK(r.history[g].makespan <= r.history[g - 1].makespan);
+  }
+}
+
+TEST_CASE("memetic GA: same seed, same schedule and history with 1 or 3 threads; another seed differs") {
+  EtcInstance inst = random_instance(120, 8, 9);
+  GaParams p = memetic_params();
+  p.population = 24;
+  p.islands = 3;
+  p.migration_interval = 2;
+  p.generations = 12;
+  p.seed = 17;
+  p.backend = Backend::cpu;
+  p.threads = 1;
+  const GaResult a = run_ga(inst, p);
+  p.threads = 3;
+  const GaResult b = run_ga(inst, p);
+  CHECK(a.assignment == b.assignment);
+  REQUIRE(a.history.size() == b.history.size());
+  for (std::size_t g = 0; g < a.history.size(); ++g) {
+    CHECK(a.history[g].makespan == b.history[g].makespan);
+    CHECK(a.history[g].cost == b.history[g].cost);
+  }
+  // The descent makes the first generation's children much better than Min-Min.
+  CHECK(a.history.back().makespan < a.history.front().makespan);
+  p.seed = 18;
+  const GaResult c = run_ga(inst, p);
+  CHECK(c.assignment != a.assignment);
+}
+
+TEST_CASE("memetic GA: parameters are checked") {
+  GaParams p = memetic_params();
+  p.islands = 3;  // 64 is not a multiple of 3
+  CHECK_THROWS_AS(p.validate(), std::invalid_argument);
+  p.islands = 64;  // islands of one
+  CHECK_THROWS_AS(p.validate(), std::invalid_argument);
+  p.islands = 4;
+  p.perturbed_seeds = 1.5;
+  CHECK_THROWS_AS(p.validate(), std::invalid_argument);
+}
