@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs every command of README.md and docs/*.md from a fresh copy of the repository.
 
-Usage: docs_test.py SOURCE_DIR BUILD_DIR [FILE.md ...]
+Usage: docs_test.py [--python PYTHON] SOURCE_DIR BUILD_DIR [FILE.md ...]
 
 The copy holds only the files git tracks (plus new files not ignored), as a
 fresh clone would, with BUILD_DIR linked in as build/ so that nothing is built
@@ -13,7 +13,9 @@ on are not. A `sh` block right after the line
 
 is not run and REASON is printed (for package installs, MPI or a GPU the
 machine lacks, or runs too long for a test). A failing block is reported with
-its file and the line of the failing command, and the test fails.
+its file and the line of the failing command, and the test fails. With
+--python, `python3` in the commands is that interpreter (the one the build
+found with numpy, h5py and pandas), as on a machine set up by scripts/setup.
 Exit status: 0 all ran, 1 a command failed, 77 (skipped) not a git checkout.
 """
 import os
@@ -67,7 +69,7 @@ def fresh_copy(source, build, dest):
     os.symlink(os.path.abspath(build), os.path.join(dest, "build"))
 
 
-def run_block(root, md, first_line, code):
+def run_block(root, md, first_line, code, env):
     # LINENO counts from the first line of the block; the trap reports it as
     # a line of the Markdown file.
     script = ("set -eo pipefail\n"
@@ -76,7 +78,7 @@ def run_block(root, md, first_line, code):
     started = time.monotonic()
     try:
         p = subprocess.run(["bash", "-c", script], cwd=root, capture_output=True, text=True,
-                           timeout=BLOCK_TIMEOUT_S, stdin=subprocess.DEVNULL)
+                           timeout=BLOCK_TIMEOUT_S, stdin=subprocess.DEVNULL, env=env)
         return p.returncode, p.stdout + p.stderr, time.monotonic() - started
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b"").decode(errors="replace") + (e.stderr or b"").decode(errors="replace")
@@ -84,26 +86,36 @@ def run_block(root, md, first_line, code):
 
 
 def main():
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    python = None
+    if args[:1] == ["--python"] and len(args) >= 2:
+        python, args = args[1], args[2:]
+    if len(args) < 2:
         print(__doc__, file=sys.stderr)
         return 2
-    source, build = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    source, build = os.path.abspath(args[0]), os.path.abspath(args[1])
     if not os.path.exists(os.path.join(source, ".git")):
         print(f"SKIPPED: {source} is not a git checkout, so there is no list of the files a clone has")
         return 77
-    docs = sys.argv[3:] or ["README.md"] + sorted(
+    docs = args[2:] or ["README.md"] + sorted(
         os.path.join("docs", f) for f in os.listdir(os.path.join(source, "docs")) if f.endswith(".md"))
     failures = []
     ran = skipped = 0
     with tempfile.TemporaryDirectory(prefix="fastgpu-docs-test-") as root:
         fresh_copy(source, build, root)
+        env = dict(os.environ)
+        if python:
+            bin_dir = os.path.join(root, ".docs-test-bin")
+            os.makedirs(bin_dir)
+            os.symlink(python, os.path.join(bin_dir, "python3"))
+            env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
         for md in docs:
             for first_line, code, skip in sh_blocks(os.path.join(root, md)):
                 if skip is not None:
                     skipped += 1
                     print(f"skip {md}:{first_line}: {skip}")
                     continue
-                rc, out, seconds = run_block(root, md, first_line, code)
+                rc, out, seconds = run_block(root, md, first_line, code, env)
                 ran += 1
                 print(f"{'ok  ' if rc == 0 else 'FAIL'} {md}:{first_line} ({seconds:.1f} s)")
                 if rc != 0:

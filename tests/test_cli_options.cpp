@@ -177,9 +177,9 @@ TEST_CASE("cli: compare's table prints utilisation as the stored fraction and ex
       const auto line_at = out.find("  " + policy + " ");
       REQUIRE(line_at != std::string::npos);
       const std::string line = out.substr(line_at, out.find('\n', line_at) - line_at);
-      const experiments::MeanCI uc = experiments::mean_ci(u);
+      const MeanCI uc = mean_ci(u);
       CHECK(contains(line, fmt::format("{:.3f} +- {:.3f}", uc.mean, uc.half_width)));
-      const experiments::MeanCI wc = experiments::mean_ci(wait[policy]);
+      const MeanCI wc = mean_ci(wait[policy]);
       const std::string wait_cell = fmt::format("{:.1f} +- {:.1f}", wc.mean, wc.half_width);
       const bool starred = contains(line, wait_cell + "*");
       CHECK(starred == (wc.mean - wc.half_width < 0));
