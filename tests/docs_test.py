@@ -4,8 +4,8 @@
 Usage: docs_test.py [--python PYTHON] SOURCE_DIR BUILD_DIR [FILE.md ...]
 
 The copy holds only the files git tracks (plus new files not ignored), as a
-fresh clone would, with BUILD_DIR linked in as build/ so that nothing is built
-twice. In each Markdown file, every fenced block tagged `sh` is run with bash,
+fresh clone would, committed to a new git repository, with BUILD_DIR linked in
+as build/ so that nothing is built twice. In each Markdown file, every fenced block tagged `sh` is run with bash,
 in order, from the copy's root; blocks tagged `console`, `text`, `toml` and so
 on are not. A `sh` block right after the line
 
@@ -66,6 +66,14 @@ def fresh_copy(source, build, dest):
             continue
         os.makedirs(os.path.dirname(os.path.join(dest, rel)), exist_ok=True)
         shutil.copy2(src, os.path.join(dest, rel), follow_symlinks=False)
+    # A clone is a git repository (docs run `git diff`); the linked build and
+    # the test's own files stay out of it.
+    git = ["git", "-c", "user.name=docs-test", "-c", "user.email=docs-test@localhost", "-c", "init.defaultBranch=main"]
+    subprocess.run(git + ["init", "-q"], cwd=dest, check=True)
+    with open(os.path.join(dest, ".git", "info", "exclude"), "a") as exclude:
+        exclude.write("/build\n/.docs-test-bin/\n")
+    subprocess.run(git + ["add", "-A"], cwd=dest, check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "fresh clone"], cwd=dest, check=True)
     os.symlink(os.path.abspath(build), os.path.join(dest, "build"))
 
 
