@@ -37,14 +37,8 @@ struct Setup {
 Setup set_up(const CommandLine& cl) {
   Setup s;
   s.config = cl.load_config();
-  std::vector<std::string> labels;
-  if (cl.has("policies")) {
-    for (const std::string& p : cl.vm()["policies"].as<std::vector<std::string>>()) {
-      for (std::string& l : split_list(p, "--policies")) labels.push_back(std::move(l));
-    }
-  }
-  std::vector<std::uint64_t> seeds;
-  if (cl.has("seeds")) seeds = parse_seeds(cl.vm()["seeds"].as<std::string>(), "--seeds");
+  const std::vector<std::string> labels = selected_policies(cl);
+  const std::vector<std::uint64_t> seeds = selected_seeds(cl);
   std::vector<std::string> sets;
   if (cl.has("set")) sets = cl.vm()["set"].as<std::vector<std::string>>();
   s.plan = plan_experiment(s.config, sets, labels, seeds);
@@ -148,10 +142,8 @@ int compare_command(const Args& args) {
                  "the seeds, and writes every run to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5). Under mpirun the runs are spread over the ranks.",
                  kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly);
-  cl.options().add_options()("policies,p", po::value<std::vector<std::string>>()->composing()->value_name("A,B,..."),
-                             "compare these policy labels (a registered policy that the config does not define "
-                             "runs with its default parameters)")(
-      "seeds,s", po::value<std::string>()->value_name("N|A,B,..."), "seeds 1..N, or the listed seeds")(
+  add_run_selection(cl, ShortFlags::plural);
+  cl.options().add_options()(
       "baseline,b", po::value<std::string>()->value_name("LABEL"),
       "also compare every policy with this one, paired by seed: mean difference and its 95% interval");
 

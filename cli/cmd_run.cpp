@@ -17,21 +17,12 @@ int run_command(const Args& args) {
                  "--seed), writes all metrics to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5) and prints one row per run.",
                  kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly);
-  cl.options().add_options()("policy,p", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
-                             "run only this policy label (repeatable, or a,b); a registered policy that the config "
-                             "does not define runs with its default parameters")(
-      "seed,s", po::value<std::string>()->value_name("N"), "run only workload seed N");
+  add_run_selection(cl, ShortFlags::singular);
   if (!cl.parse(args)) return 0;
 
   ExperimentConfig config = cl.load_config();
-  std::vector<std::string> labels;
-  if (cl.has("policy")) {
-    for (const std::string& p : cl.vm()["policy"].as<std::vector<std::string>>()) {
-      for (std::string& l : split_list(p, "--policy")) labels.push_back(std::move(l));
-    }
-  }
-  std::vector<std::uint64_t> seeds;
-  if (cl.has("seed")) seeds.push_back(parse_uint(cl.vm()["seed"].as<std::string>(), "--seed"));
+  const std::vector<std::string> labels = selected_policies(cl);
+  const std::vector<std::uint64_t> seeds = selected_seeds(cl);
 
   const std::vector<RunSpec> runs = plan_runs(config, labels, seeds);
   const std::string output = cl.output_path(config);

@@ -4,11 +4,14 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.h"
 #include "sim/error.h"
+#include "sim/nearest_name.h"
 #include "sim/version.h"
 
 namespace {
@@ -81,9 +84,10 @@ int dispatch(const Args& args) {
   for (const Command& c : kCommands) {
     if (cmd == c.name) return c.run(Args(args.begin() + 1, args.end()));
   }
-  std::string known;
-  for (const Command& c : kCommands) known += (known.empty() ? "" : ", ") + std::string(c.name);
-  throw fastgpu::InputError(fmt::format("unknown command '{}' (commands: {}; see fastgpu --help)", cmd, known));
+  std::vector<std::string> known;
+  for (const Command& c : kCommands) known.emplace_back(c.name);
+  throw fastgpu::InputError(fmt::format("unknown command '{}'{} (commands: {}; see fastgpu --help)", cmd,
+                                        fastgpu::did_you_mean(cmd, known), fmt::join(known, ", ")));
 }
 
 }  // namespace

@@ -118,6 +118,45 @@ std::string CommandLine::command_text() const {
   return out;
 }
 
+void add_run_selection(CommandLine& cl, ShortFlags short_flags) {
+  const bool singular = short_flags == ShortFlags::singular;
+  const std::string policy = singular ? "policy,p" : "policy";
+  const std::string policies = singular ? "policies" : "policies,p";
+  const std::string seed = singular ? "seed,s" : "seed";
+  const std::string seeds = singular ? "seeds" : "seeds,s";
+  const char* labels_help =
+      "run only this policy label (repeatable, or a,b); a registered policy that the config does not define runs "
+      "with its default parameters";
+  cl.options().add_options()(policy.c_str(), po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
+                             labels_help)(
+      policies.c_str(), po::value<std::vector<std::string>>()->composing()->value_name("A,B,..."),
+      "the same as --policy")(seed.c_str(), po::value<std::vector<std::string>>()->composing()->value_name("N"),
+                              "run only workload seed N (repeatable)")(
+      seeds.c_str(), po::value<std::string>()->value_name("N|A,B,..."), "seeds 1..N, or the listed seeds");
+}
+
+std::vector<std::string> selected_policies(const CommandLine& cl) {
+  std::vector<std::string> labels;
+  for (const char* option : {"policy", "policies"}) {
+    if (!cl.has(option)) continue;
+    for (const std::string& p : cl.vm()[option].as<std::vector<std::string>>()) {
+      for (std::string& l : split_list(p, std::string("--") + option)) labels.push_back(std::move(l));
+    }
+  }
+  return labels;
+}
+
+std::vector<std::uint64_t> selected_seeds(const CommandLine& cl) {
+  std::vector<std::uint64_t> seeds;
+  if (cl.has("seed")) {
+    for (const std::string& s : cl.vm()["seed"].as<std::vector<std::string>>()) seeds.push_back(parse_uint(s, "--seed"));
+  }
+  if (cl.has("seeds")) {
+    for (std::uint64_t s : parse_seeds(cl.vm()["seeds"].as<std::string>(), "--seeds")) seeds.push_back(s);
+  }
+  return seeds;
+}
+
 std::vector<std::string> split_list(const std::string& text, const std::string& option) {
   std::vector<std::string> out;
   std::size_t start = 0;

@@ -67,6 +67,16 @@ class CommandLine {
   Args args_;
 };
 
+// The run selection `run` and `compare` share, under the same names in both:
+// --policy NAME / --policies A,B (repeatable, comma lists, one meaning) and
+// --seed N (that seed) / --seeds N|A,B (seeds 1..N, or the list). The short
+// -p and -s stay what they were in each command: run -p/-s are --policy and
+// --seed, compare -p/-s are --policies and --seeds.
+enum class ShortFlags { singular, plural };
+void add_run_selection(CommandLine& cl, ShortFlags short_flags);
+std::vector<std::string> selected_policies(const CommandLine& cl);
+std::vector<std::uint64_t> selected_seeds(const CommandLine& cl);
+
 // "a,b, c" -> {"a", "b", "c"}; empty items are an InputError naming `option`.
 std::vector<std::string> split_list(const std::string& text, const std::string& option);
 // A non-negative integer, or an InputError naming `option`.

@@ -50,7 +50,7 @@ void add_metric_columns(Table& t) {
   t.add_column("p99 JCT (s)");
   t.add_column("mean wait (s)");
   t.add_column("mean bsld");
-  t.add_column("util (%)");
+  t.add_column("utilisation");  // the fraction, as `utilisation` in the results file
   t.add_column("load var");
   t.add_column("completed/rejected");
 }
@@ -64,7 +64,7 @@ void append_metrics(std::vector<std::string>& row, double makespan, double jct_m
   row.push_back(format_number(jct_p99, 1));
   row.push_back(format_number(wait_mean, 1));
   row.push_back(format_number(bsld, 2));
-  row.push_back(format_number(util * 100, 1));
+  row.push_back(format_number(util, 3));
   row.push_back(format_number(load_var, 4));
   row.push_back(format_count(completed) + "/" + format_count(rejected));
 }

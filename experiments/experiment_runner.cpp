@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -18,6 +19,8 @@
 #include "sim/engine.h"
 #include "sim/error.h"
 #include "sim/metrics.h"
+#include "sim/nearest_name.h"
+#include "sim/run_progress.h"
 #include "workloads/workload_loader.h"
 
 namespace fastgpu::experiments {
@@ -39,6 +42,16 @@ std::vector<RunSpec> plan_runs(const ExperimentConfig& config, const std::vector
         policies.push_back(config.policy(label));
       } else {
         // Not in the config: the registry policy of that name, with defaults.
+        if (!builtin_policies().find(label)) {
+          std::set<std::string> names;
+          for (const auto& p : config.policies) names.insert(p.label);
+          for (const auto& p : config.other_policies) names.insert(p.label);
+          for (const std::string& n : builtin_policies().names()) names.insert(n);
+          const std::vector<std::string> known(names.begin(), names.end());
+          throw InputError(SourceLocation{"command line", 0, ""},
+                           fmt::format("unknown policy '{}'{} (the config's labels and the registered policies: {})",
+                                       label, did_you_mean(label, known), fmt::join(known, ", ")));
+        }
         policies.push_back(PolicyConfig{label, label, {}, SourceLocation{"command line", 0, ""}});
       }
     }
@@ -166,13 +179,15 @@ class WorkloadCache {
 };
 
 // Simulates `run` on `workload` and fills in its identity and attributes.
+// `on_progress` (may be empty) is told where the run stands now and then.
 RunResult simulate_run(const ExperimentConfig& experiment, const RunSpec& run, const Workload& workload,
-                       const TraceReadReport& report) {
+                       const TraceReadReport& report, ProgressHook on_progress = {}) {
   const ExperimentConfig& config = config_of(experiment, run);
   PolicyParams resolved;
   std::unique_ptr<Policy> policy = make_policy(run, &resolved);
   EngineOptions engine = config.engine;
   engine.seed = run.seed;
+  const ScopedProgressHook progress(std::move(on_progress));
   RunResult r = simulate(workload, config.cluster, *policy, engine, run.label);
   compute_summary(r, config.engine.responsiveness_alpha);
   r.policy = run.label;
@@ -189,10 +204,11 @@ RunResult simulate_run(const ExperimentConfig& experiment, const RunSpec& run, c
   return r;
 }
 
-RunResult perform(const ExperimentConfig& config, const RunSpec& run, WorkloadCache& cache) {
+RunResult perform(const ExperimentConfig& config, const RunSpec& run, WorkloadCache& cache,
+                  ProgressHook on_progress) {
   TraceReadReport report;
   std::shared_ptr<const Workload> workload = cache.acquire(run, &report);
-  RunResult r = simulate_run(config, run, *workload, report);
+  RunResult r = simulate_run(config, run, *workload, report, std::move(on_progress));
   workload.reset();
   cache.release(run);
   return r;
@@ -239,7 +255,14 @@ std::vector<RunResult> run_experiment(const ExperimentConfig& config, const std:
       if (k >= n || failed.load()) return;
       const std::size_t i = order[k];
       try {
-        results[i] = perform(config, runs[i], cache);
+        // A batch of one run shows where that run stands; longer batches count runs.
+        ProgressHook within;
+        if (n == 1 && options.progress) {
+          within = [&, what = fmt::format("{} seed {}", runs[i].label, runs[i].seed)](const RunProgress& p) {
+            progress.within_run(p, what);
+          };
+        }
+        results[i] = perform(config, runs[i], cache, std::move(within));
       } catch (...) {
         errors[i] = std::current_exception();
         failed = true;

@@ -34,6 +34,31 @@ std::string ProgressLine::format(std::size_t done, std::size_t total, double ela
   return line;
 }
 
+std::string format_simulated(double seconds) {
+  if (seconds < 3600) return format_duration(seconds);
+  if (seconds < 86400 * 2) return fmt::format("{:.1f} h", seconds / 3600);
+  return fmt::format("{:.1f} d", seconds / 86400);
+}
+
+std::string ProgressLine::format_within(const RunProgress& p, double elapsed, const std::string& what) {
+  std::string line = fmt::format("[0/1] {} elapsed: simulated {}, {}/{} jobs arrived, {:.1f} M events",
+                                 format_duration(elapsed), format_simulated(p.now), p.jobs_arrived, p.jobs_total,
+                                 static_cast<double>(p.events) / 1e6);
+  if (!what.empty()) line += fmt::format(" ({})", what);
+  return line;
+}
+
+void ProgressLine::within_run(const RunProgress& p, const std::string& what) {
+  if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (last_within_ >= 0 && elapsed - last_within_ < 0.2) return;
+  last_within_ = elapsed;
+  fmt::print(out_, "\r\033[K{}", format_within(p, elapsed, what));
+  std::fflush(out_);
+  printed_ = true;
+}
+
 void ProgressLine::run_done(const std::string& what) {
   if (!enabled_) return;
   std::lock_guard lock(mutex_);

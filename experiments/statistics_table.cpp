@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -50,10 +51,39 @@ std::vector<double> values(const Group& g, const std::string& metric, double sca
   return v;
 }
 
-std::string mean_pm(std::span<const double> v, int decimals) {
+// What the notes under a ranked table must explain.
+struct TableNotes {
+  std::size_t fewest_seeds = SIZE_MAX;
+  bool below_zero = false;  // some interval reaches below 0
+};
+
+// "mean +- h"; every metric of the ranked table is non-negative, so an
+// interval that reaches below 0 is marked '*' and explained under the table
+// rather than printed as if it bounded the metric.
+std::string mean_pm(std::span<const double> v, int decimals, TableNotes& notes) {
   const MeanCI ci = mean_ci(v);
   if (std::isnan(ci.half_width)) return format_number(ci.mean, decimals);
-  return format_number(ci.mean, decimals) + " +- " + format_number(ci.half_width, decimals);
+  std::string cell = format_number(ci.mean, decimals) + " +- " + format_number(ci.half_width, decimals);
+  if (ci.lo() < 0) {
+    cell += "*";
+    notes.below_zero = true;
+  }
+  return cell;
+}
+
+std::string notes_text(const TableNotes& notes) {
+  std::string out;
+  if (notes.fewest_seeds == 2) {
+    out += fmt::format(
+        "note: with 2 seeds the 95% interval is the mean +- {:.1f} x half the gap between the two runs (Student t, "
+        "1 degree of freedom), so it is wide; 5 seeds or more (--seeds 5) give a usable one\n",
+        student_t_quantile(0.975, 1));
+  }
+  if (notes.below_zero) {
+    out += "note: * the interval reaches below 0, which the metric cannot take: the seeds are too few or too spread "
+           "for it to bound the metric (the mean is still the mean of the runs)\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -97,22 +127,27 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
     t.add_column("GPU-h");
     t.add_column("failed GPU-h");
   }
+  TableNotes notes;
   for (std::size_t k = 0; k < order.size(); ++k) {
     const Group& g = groups[order[k]];
+    notes.fewest_seeds = std::min(notes.fewest_seeds, g.by_seed.size());
+    auto cell = [&](const char* metric, int decimals, double scale = 1) {
+      return mean_pm(values(g, metric, scale), decimals, notes);
+    };
     std::vector<std::string> row{
         std::to_string(k + 1), g.label, std::to_string(g.by_seed.size()),
-        mean_pm(values(g, "makespan"), 1), mean_pm(values(g, "jct_mean"), 1), mean_pm(values(g, "jct_p99"), 1),
-        mean_pm(values(g, "wait_mean"), 1), mean_pm(values(g, "bounded_slowdown_mean"), 2),
-        mean_pm(values(g, "utilisation", 100), 1), mean_pm(values(g, "load_variance_mean"), 4),
+        cell("makespan", 1), cell("jct_mean", 1), cell("jct_p99", 1),
+        cell("wait_mean", 1), cell("bounded_slowdown_mean", 2),
+        cell("utilisation", 3), cell("load_variance_mean", 4),
         format_count(mean(values(g, "jobs_completed"))) + "/" + format_count(mean(values(g, "jobs_rejected")))};
     if (failures) {
-      row.push_back(mean_pm(values(g, "final_wait_mean"), 1));
-      row.push_back(mean_pm(values(g, "busy_gpu_seconds", 1.0 / 3600), 1));
-      row.push_back(mean_pm(values(g, "failed_gpu_seconds", 1.0 / 3600), 1));
+      row.push_back(cell("final_wait_mean", 1));
+      row.push_back(cell("busy_gpu_seconds", 1, 1.0 / 3600));
+      row.push_back(cell("failed_gpu_seconds", 1, 1.0 / 3600));
     }
     t.add_row(std::move(row));
   }
-  return t.render();
+  return t.render() + notes_text(notes);
 }
 
 std::string paired_table(const std::vector<RunResult>& runs, const std::string& workload, const std::string& baseline) {
@@ -125,7 +160,7 @@ std::string paired_table(const std::vector<RunResult>& runs, const std::string& 
                                                       {"wait_mean", {"mean wait (s)", 1, 1}},
                                                       {"makespan", {"makespan (s)", 1, 1}},
                                                       {"bounded_slowdown_mean", {"mean bsld", 1, 3}},
-                                                      {"utilisation", {"util (%)", 100, 2}}};
+                                                      {"utilisation", {"utilisation", 1, 4}}};
   Table t;
   t.add_column("policy", Table::Align::left);
   t.add_column("metric", Table::Align::left);

@@ -8,6 +8,7 @@
 
 #include "sim/error.h"
 #include "sim/invariants.h"
+#include "sim/run_progress.h"
 
 namespace fastgpu {
 
@@ -67,6 +68,8 @@ RunResult Engine::run() {
   options_.limits.check_plan(workload_, cluster_.spec(), options_.monitor_interval);
   timed([&] { policy_.init(ctx_); });
   schedule_next_monitor();
+  constexpr std::uint64_t kProgressEvery = 1u << 16;
+  std::uint64_t next_progress = kProgressEvery;
   while (true) {
     const bool have_event = !events_.empty();
     const bool have_arrival = next_arrival_ < jobs.size();
@@ -94,6 +97,10 @@ RunResult Engine::run() {
     if (options_.check_invariants) check_invariants(ctx_);
     check_stall();
     options_.limits.check_progress(now_, counters_.events, monitor_.sample_count());
+    if (counters_.events >= next_progress) [[unlikely]] {
+      next_progress = counters_.events + kProgressEvery;
+      if (const ProgressHook& hook = thread_progress_hook()) hook(RunProgress{now_, counters_.events, next_arrival_, jobs.size()});
+    }
   }
   // A last time-series row at the final instant, then close the accounting.
   if (now_ > monitor_.last_sample_time()) monitor_sample();

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/nearest_name.h"
+
 namespace fastgpu {
 
 std::string to_string(const ParamValue& v) {
@@ -91,8 +93,8 @@ ParamValue checked(const std::string& policy, const ParamSpec& spec, const RawPa
   if (value.index() == 3 && !spec.choices.empty()) {
     const auto& s = std::get<3>(value);
     if (std::find(spec.choices.begin(), spec.choices.end(), s) == spec.choices.end()) {
-      throw InputError(where, fmt::format("policy '{}' parameter '{}' = '{}' is not one of: {}", policy,
-                                          spec.name, s, fmt::join(spec.choices, ", ")));
+      throw InputError(where, fmt::format("policy '{}' parameter '{}' = '{}' is not one of: {}{}", policy,
+                                          spec.name, s, fmt::join(spec.choices, ", "), did_you_mean(s, spec.choices)));
     }
   }
   return value;
@@ -109,7 +111,8 @@ PolicyParams::PolicyParams(const std::string& policy, const std::vector<ParamSpe
       for (const auto& s : specs) known.push_back(s.name);
       SourceLocation where = value.where;
       if (where.field.empty()) where.field = fmt::format("policies.{}.{}", policy, name);
-      throw InputError(where, fmt::format("policy '{}' has no parameter '{}' (known: {})", policy, name,
+      throw InputError(where, fmt::format("policy '{}' has no parameter '{}'{} (known: {})", policy, name,
+                                          did_you_mean(name, known),
                                           known.empty() ? "none" : fmt::format("{}", fmt::join(known, ", "))));
     }
     values_[name] = checked(policy, *it, value);

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/nearest_name.h"
+
 namespace fastgpu {
 
 void PolicyRegistry::add(PolicyInfo info) {
@@ -21,7 +23,8 @@ const PolicyInfo* PolicyRegistry::find(const std::string& name) const {
 
 const PolicyInfo& PolicyRegistry::at(const std::string& name) const {
   if (const PolicyInfo* info = find(name)) return *info;
-  throw InputError(fmt::format("unknown policy '{}' (known: {})", name, fmt::join(names(), ", ")));
+  throw InputError(fmt::format("unknown policy '{}'{} (known: {})", name, did_you_mean(name, names()),
+                               fmt::join(names(), ", ")));
 }
 
 std::vector<std::string> PolicyRegistry::names() const {

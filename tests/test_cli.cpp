@@ -255,15 +255,15 @@ TEST_CASE("cli: gen writes the workload the library generates for that seed") {
   }
 }
 
-TEST_CASE("cli: policies lists every registered policy with its parameters") {
+TEST_CASE("cli: policies lists every registered policy; NAME shows its parameters") {
   ScratchDir dir("cli");
   const CliResult r = run_cli(dir, "policies");
   REQUIRE(r.code == 0);
-  for (const char* name : {"fifo:", "sjf:", "composed:"}) CHECK(contains(r.out, name));
-  CHECK(contains(r.out, "placement"));
+  for (const char* name : {"\nfifo ", "\nsjf ", "\ncomposed "}) CHECK(contains(r.out, name));
   const CliResult one = run_cli(dir, "policies sjf");
   REQUIRE(one.code == 0);
   CHECK(one.out.rfind("sjf:", 0) == 0);
+  CHECK(contains(one.out, "\n    placement\n"));
   CHECK(!contains(one.out, "fifo:"));
   check_bad_input(dir, run_cli(dir, "policies nosuch"), {"unknown policy 'nosuch'"}, {});
 }

@@ -102,10 +102,7 @@ ClusterSpec philly_cluster() {
 }  // namespace
 
 TEST_CASE("philly attempts: recorded reproduces the trace's queueing delay, JCT and GPU-seconds") {
-  const std::string path = shared_data("philly-derived/philly_jobs_marwage_submitted_before_2017-11-20.json");
-  if (path.empty()) {
-    FASTGPU_SKIP("../shared/data/philly-derived is absent (the repository ships no Philly sample)");
-  }
+  const std::string path = sample("philly/philly_jobs_marwage_submitted_before_2017-11-20.json");
   const TraceFacts facts = scan(path);
   REQUIRE(facts.jobs == 2305);
   CHECK(facts.retried == 693);

@@ -1,5 +1,6 @@
-// docs/policies.md says exactly what `fastgpu policies` prints: for every
-// registered policy a "## name" section whose quoted line is the summary, whose
+// docs/policies.md says exactly what `fastgpu policies NAME...` prints for
+// every policy that `fastgpu policies` lists: a "## name" section whose quoted
+// line is the summary, whose
 // parameter table has the CLI's rows (name, default, range, meaning) in the
 // same order, and whose "Source:" line is the CLI's "follows:" text; and no
 // section for a policy that is not registered. Parsed from the executable's
@@ -39,50 +40,85 @@ std::string rtrim(std::string s) {
   return s;
 }
 
-// `fastgpu policies`: "name: summary", "  follows: source", then a table
-// (header, a rule of dashes giving the column starts, rows) or
-// "  parameters: none".
+// A field of `fastgpu policies NAME...`, wrapped to 100 columns: its
+// continuation lines are indented to where the text began, and join with ""
+// after a '|' of a choice list, else with " ".
+struct Field {
+  std::string* text = nullptr;
+  std::size_t indent = 0;
+};
+
+bool continues(const Field& f, const std::string& l) {
+  return f.text && l.size() > f.indent && l.compare(0, f.indent, std::string(f.indent, ' ')) == 0 && l[f.indent] != ' ';
+}
+
+void append(Field& f, const std::string& l) {
+  const std::string more = l.substr(f.indent);
+  *f.text += (!f.text->empty() && f.text->back() == '|') ? more : " " + more;
+}
+
+// `fastgpu policies NAME...`: "name: summary", "  follows: source", then
+// "  parameters: none", or "  parameters:" and per parameter "    name" with
+// "      default  ", "      range    " and "      meaning  " lines.
 std::map<std::string, Entry> parse_cli(const std::string& text) {
   std::map<std::string, Entry> out;
   Entry* cur = nullptr;
-  const auto lines = lines_of(text);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string& l = lines[i];
+  Field field;
+  const auto starts = [](const std::string& l, const std::string& head) { return l.rfind(head, 0) == 0; };
+  for (const std::string& l : lines_of(text)) {
     if (l.empty()) continue;
+    CHECK(l.size() <= 100);
+    if (continues(field, l)) {
+      append(field, l);
+      continue;
+    }
+    field = {};
     if (l[0] != ' ') {
       const auto colon = l.find(": ");
       REQUIRE(colon != std::string::npos);
       cur = &out[l.substr(0, colon)];
       cur->summary = l.substr(colon + 2);
+      field = {&cur->summary, colon + 2};
       continue;
     }
     REQUIRE(cur != nullptr);
-    if (l.rfind("  follows: ", 0) == 0) {
+    if (starts(l, "  follows: ")) {
       cur->source = l.substr(11);
-    } else if (l == "  parameters: none") {
+      field = {&cur->source, 11};
+    } else if (l == "  parameters: none" || l == "  parameters:") {
       cur->seen_params = true;
-    } else if (l.rfind("  parameter", 0) == 0) {
-      REQUIRE(i + 1 < lines.size());
-      const std::string rule = lines[++i].substr(2);
-      std::vector<std::size_t> starts;
-      for (std::size_t p = 0; p < rule.size(); ++p) {
-        if (rule[p] == '-' && (p == 0 || rule[p - 1] == ' ')) starts.push_back(p);
-      }
-      REQUIRE(starts.size() == 4);
-      cur->seen_params = true;
-      while (i + 1 < lines.size() && lines[i + 1].rfind("  ", 0) == 0 && lines[i + 1].rfind("  follows", 0) != 0) {
-        const std::string r = lines[++i].substr(2);
-        Row row;
-        for (std::size_t c = 0; c < starts.size(); ++c) {
-          const std::size_t s = starts[c];
-          const std::size_t e = c + 1 < starts.size() ? starts[c + 1] : std::string::npos;
-          row.push_back(s < r.size() ? rtrim(r.substr(s, e == std::string::npos ? e : e - s)) : "");
+    } else if (starts(l, "    ") && l[4] != ' ') {
+      cur->params.push_back(Row{l.substr(4), "", "", ""});
+    } else {
+      REQUIRE(!cur->params.empty());
+      Row& row = cur->params.back();
+      const char* labels[] = {"      default  ", "      range    ", "      meaning  "};
+      bool known = false;
+      for (std::size_t c = 0; c < 3; ++c) {
+        if (starts(l, labels[c])) {
+          row[c + 1] = l.substr(15);
+          field = {&row[c + 1], 15};
+          known = true;
         }
-        cur->params.push_back(row);
       }
+      CHECK_MESSAGE(known, "unexpected line in `fastgpu policies NAME`: " << l);
     }
   }
   return out;
+}
+
+// `fastgpu policies`: a header, a rule, then "name  summary" per policy
+// (continuation lines start with spaces), then a blank line and a note.
+std::vector<std::string> parse_list(const std::string& text) {
+  std::vector<std::string> names;
+  const auto lines = lines_of(text);
+  REQUIRE(lines.size() >= 2);
+  CHECK(lines[0].rfind("policy ", 0) == 0);
+  for (std::size_t i = 2; i < lines.size() && !lines[i].empty(); ++i) {
+    CHECK(lines[i].size() <= 100);
+    if (lines[i][0] != ' ') names.push_back(lines[i].substr(0, lines[i].find(' ')));
+  }
+  return names;
 }
 
 // A markdown table cell: trimmed, "\|" unescaped, one pair of backticks
@@ -152,16 +188,27 @@ std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
-}  // namespace
-
-TEST_CASE("docs/policies.md matches `fastgpu policies` exactly") {
+// The output of `fastgpu ARGS`.
+std::string cli_output(const std::string& args) {
   const auto capture = std::filesystem::temp_directory_path() / ("fastgpu-policies-" + std::to_string(::getpid()));
-  const std::string cmd = "'" + fastgpu::test::cli_path() + "' policies > '" + capture.string() + "'";
+  const std::string cmd = "'" + fastgpu::test::cli_path() + "' " + args + " > '" + capture.string() + "'";
   const int status = std::system(cmd.c_str());
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
-  const auto cli = parse_cli(slurp(capture));
+  std::string text = slurp(capture);
   std::filesystem::remove(capture);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("docs/policies.md matches `fastgpu policies` and `fastgpu policies NAME...` exactly") {
+  const std::vector<std::string> names = parse_list(cli_output("policies"));
+  std::string all;
+  for (const std::string& n : names) all += " " + n;
+  const auto cli = parse_cli(cli_output("policies" + all));
+  REQUIRE(cli.size() == names.size());
+  for (const std::string& n : names) CHECK(cli.count(n) == 1);
   const auto docs = parse_docs(slurp(std::filesystem::path(fastgpu::test::source_dir()) / "docs" / "policies.md"));
   REQUIRE(cli.size() >= 16);
   for (const auto& [name, want] : cli) {

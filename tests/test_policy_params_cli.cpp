@@ -72,7 +72,7 @@ TEST_CASE("cli: bad policy parameters exit 2 naming file, line and key") {
   const std::vector<BadCase> cases{
       // unknown name (the known ones are listed)
       {"[policies.bf]\npolicy = \"easy-backfill\"\ndeepth = 4\n", "deepth", "policies.bf.deepth",
-       "has no parameter 'deepth' (known: placement, consolidate, spread_after, depth)"},
+       "has no parameter 'deepth'; did you mean 'depth'? (known: placement, consolidate, spread_after, depth)"},
       // out of range, integer and real
       {"[policies.easy-backfill]\ndepth = 0\n", "depth", "policies.easy-backfill.depth", "out of range"},
       {"[policies.reservation]\nalpha = 1.5\n", "alpha", "policies.reservation.alpha", "out of range"},

@@ -128,11 +128,8 @@ TEST_CASE("alibaba2023: malformed rows are errors, or counted with skip_bad_rows
   }
 }
 
-TEST_CASE("alibaba2023: shared-data pod lists when present") {
-  std::string path = shared_data("alibaba-gpu-v2023/openb_pod_list_default.csv");
-  if (path.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
-  }
+TEST_CASE("alibaba2023: shipped default pod list, and gpuspec10 from the shared data when present") {
+  std::string path = sample("openb/openb_pod_list_default.csv");
   auto r = read("alibaba2023", {path});
   // Counts from awk on the same file: 8152 pods = 6203 kept + 1088 CPU-only +
   // 861 GPU pods without scheduled_time (Pending).

@@ -136,18 +136,15 @@ TEST_CASE("trace cluster: openb node list, Philly machine list, Alea machines") 
   }
 }
 
-TEST_CASE("trace cluster: shared-data openb GPU node list when present") {
-  std::string path = shared_data("alibaba-gpu-v2023/openb_node_list_gpu_node.csv");
-  if (path.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
-  }
+TEST_CASE("trace cluster: shipped openb node lists") {
+  std::string path = sample("openb/openb_node_list_gpu_node.csv");
   ClusterSpec c = cluster_from_openb_nodes(path);
   // awk on the file: 1213 nodes in 12 (model, gpu) shapes, 6212 GPUs.
   CHECK(c.num_nodes() == 1213);
   CHECK(c.num_gpus() == 6212);
   CHECK(c.node_groups.size() == 12);
   CHECK(c.gpu_types.size() == 7);
-  ClusterSpec all = cluster_from_openb_nodes(shared_data("alibaba-gpu-v2023/openb_node_list_all_node.csv"));
+  ClusterSpec all = cluster_from_openb_nodes(sample("openb/openb_node_list_all_node.csv"));
   CHECK(all.num_gpus() == 6212);  // the 310 CPU-only nodes add no GPU
 }
 

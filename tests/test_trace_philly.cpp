@@ -174,11 +174,8 @@ TEST_CASE("philly: corrupt JSON is an error with the line, never a crash") {
   }
 }
 
-TEST_CASE("philly: shared-data subset (2305 real jobs) when present") {
-  std::string path = shared_data("philly-derived/philly_jobs_marwage_submitted_before_2017-11-20.json");
-  if (path.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
-  }
+TEST_CASE("philly: shipped subset (2305 real jobs)") {
+  std::string path = sample("philly/philly_jobs_marwage_submitted_before_2017-11-20.json");
   auto r = read("philly", {path});
   CHECK(r.report.rows == 2305);
   CHECK(r.report.kept == 2305);

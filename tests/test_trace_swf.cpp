@@ -111,11 +111,8 @@ TEST_CASE("swf: malformed rows and --strict") {
   }
 }
 
-TEST_CASE("swf: shared-data HPC2N cut (2000 records) when present") {
-  std::string path = shared_data("swf/hpc2n_alea_jobs0001-2000.swf");
-  if (path.empty()) {
-    FASTGPU_SKIP("the shared samples are absent: ", fastgpu::test::shared_data_dir());
-  }
+TEST_CASE("swf: shipped HPC2N cut (2000 records)") {
+  std::string path = sample("swf/hpc2n_alea_jobs0001-2000.swf");
   auto r = read("swf", {path});
   // awk on the same file: 2000 records, 15 with run time -1, no other skip.
   CHECK(r.report.rows == 2000);
@@ -125,4 +122,25 @@ TEST_CASE("swf: shared-data HPC2N cut (2000 records) when present") {
   CHECK(r.workload.jobs.back().id == 5296);
   CHECK(r.workload.jobs.back().submit == 3757275);
   CHECK(has_assumption(r.report, "MaxProcs 240"));
+}
+
+TEST_CASE("swf: the shipped canonical CSV is the shipped SWF sample, converted") {
+  // data/csv/hpc2n_jobs0001-2000.csv was written by `fastgpu convert --format
+  // swf` from data/swf/; reading it back with the CSV reader must give the jobs
+  // the SWF reader gives, field by field.
+  auto swf = read("swf", {sample("swf/hpc2n_alea_jobs0001-2000.swf")});
+  auto csv = read("csv", {sample("csv/hpc2n_jobs0001-2000.csv")});
+  REQUIRE(csv.workload.jobs.size() == 1985);
+  REQUIRE(swf.workload.jobs.size() == csv.workload.jobs.size());
+  for (std::size_t i = 0; i < swf.workload.jobs.size(); ++i) {
+    const Job& a = swf.workload.jobs[i];
+    const Job& b = csv.workload.jobs[i];
+    CAPTURE(a.id);
+    CHECK(a.id == b.id);
+    CHECK(a.submit == b.submit);
+    CHECK(a.num_gpus == b.num_gpus);
+    CHECK(a.work == b.work);
+    CHECK(a.requested_time == b.requested_time);
+    CHECK(a.recorded_start == b.recorded_start);
+  }
 }

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,15 @@ inline TraceReadOptions skip_bad() {
   TraceReadOptions o;
   o.skip_bad_rows = true;
   return o;
+}
+
+// Path of a sample shipped in the repository's data/ folder (data/*/README.md
+// say where each comes from). The samples are part of the repository, so a
+// missing one is an error, not a skip.
+inline std::string sample(const std::string& relative) {
+  std::filesystem::path p = std::filesystem::path(fastgpu::test::source_dir()) / "data" / relative;
+  if (!std::filesystem::exists(p)) throw std::runtime_error("shipped sample missing: " + p.string());
+  return p.string();
 }
 
 // Path of a file in ../shared/data, or "" when the samples are absent.
