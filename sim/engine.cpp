@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/deadline.h"
 #include "sim/error.h"
 #include "sim/invariants.h"
 #include "sim/run_progress.h"
@@ -66,6 +67,7 @@ RunResult Engine::run() {
   counters_.wall_start = std::chrono::steady_clock::now();
   const auto& jobs = workload_.jobs;
   options_.limits.check_plan(workload_, cluster_.spec(), options_.monitor_interval);
+  monitor_.start(jobs.empty() ? 0.0 : jobs.front().submit);  // jobs are sorted by submit
   timed([&] { policy_.init(ctx_); });
   schedule_next_monitor();
   constexpr std::uint64_t kProgressEvery = 1u << 16;
@@ -73,7 +75,10 @@ RunResult Engine::run() {
   while (true) {
     const bool have_event = !events_.empty();
     const bool have_arrival = next_arrival_ < jobs.size();
-    if (!have_event && !have_arrival) break;
+    // Simulated time ends at the last real event: monitor ticks left over on
+    // an empty cluster would stretch the reserved-idle integral and the time
+    // series by up to one interval. (A running job always has a finish event.)
+    if (!have_arrival && (!have_event || (real_events_pending_ == 0 && pending_.empty()))) break;
     now_ = have_event ? events_.top_time() : kNever;
     if (have_arrival) now_ = std::min(now_, jobs[next_arrival_].submit);
     // Apply every event of this instant in (rank, sequence) order; arrivals
@@ -145,7 +150,9 @@ void Engine::schedule_next_monitor() {
   const bool work_left = next_arrival_ < workload_.jobs.size() || !pending_.empty() || !running_.empty() ||
                          real_events_pending_ > 0;
   if (!work_left) return;
-  const Seconds next = (std::floor(now_ / options_.monitor_interval) + 1) * options_.monitor_interval;
+  // Ticks stay on multiples of the interval; none before the first submit.
+  const Seconds from = std::max(now_, monitor_.last_sample_time());
+  const Seconds next = (std::floor(from / options_.monitor_interval) + 1) * options_.monitor_interval;
   events_.push(Event{.time = next, .kind = EventKind::monitor});
 }
 
@@ -196,13 +203,25 @@ void Engine::finish_job(JobIndex j) {
   running_.remove(j);
   r.end = now_;
   const auto gpus = gpus_held(j);
-  double slowest = kNever;
-  for (GpuIndex g : gpus) slowest = std::min(slowest, cluster_.gpu_type(cluster_.type_of(g)).speed);
-  r.runtime_alone = job.work / slowest;
+  // The job ran, so a type with room for its gang exists and the speed is > 0.
+  r.runtime_alone = job.work / fastest_usable_speed(j);
   r.gpu_type = cluster_.type_of(gpus.front());
-  if (job.has_deadline()) r.deadline_met = now_ <= job.deadline + kTimeEps ? 1 : 0;
+  if (job.has_deadline()) r.deadline_met = meets_deadline(now_, job.deadline) ? 1 : 0;
   dependencies_.resolve(j, /*rejected=*/false, [this](JobIndex s) { arrive(s); });
   policy_.on_finish(ctx_, j);
+}
+
+// Speed of the fastest type job j may use that has GPUs enough for its gang:
+// the reference for its run time alone, so slowdowns measure against the best
+// GPUs it could have had, not the ones it got.
+double Engine::fastest_usable_speed(JobIndex j) const {
+  const Job& job = workload_.jobs[j];
+  double fastest = 0;
+  for (TypeIndex t = 0; t < cluster_.num_types(); ++t) {
+    if (allowed_types_.allowed(j, t) && cluster_.gpus_of_type(t) >= job.num_gpus)
+      fastest = std::max(fastest, cluster_.gpu_type(t).speed);
+  }
+  return fastest;
 }
 
 void Engine::suspend_done(JobIndex j) {

@@ -49,6 +49,7 @@ class Engine {
   void handle(const Event& e);
   void arrive(JobIndex j);
   void finish_job(JobIndex j);
+  double fastest_usable_speed(JobIndex j) const;
   // The job's current run ended in failure (sim/engine_failures.cpp).
   void fail_allocation(JobIndex j);
   void suspend_done(JobIndex j);

@@ -40,6 +40,10 @@ class LoadMonitor {
   void memory_held(double gb) { memory_used_gb_ += gb; }
   void memory_freed(double gb) { memory_used_gb_ -= gb; }
 
+  // The first window begins at t (the first submit): time averages cover the
+  // workload's span, not the idle stretch before it. Call before any sample.
+  void start(Seconds t) { last_sample_time_ = t; }
+
   // Updates the per-GPU loads over the window since the last sample and
   // appends a time-series row.
   void sample(Seconds now, std::uint32_t queue_length, std::uint32_t running);

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <variant>
 
+#include "sim/deadline.h"
 #include "sim/error.h"
 
 namespace fastgpu {
@@ -118,6 +119,24 @@ void check_accounting(const RunResult& r) {
   }
 }
 
+// Mean of the samples' load variance over time: each sample stands for its
+// window (since the previous sample; the first window begins at the first
+// submit, where the monitor starts), so a short last window counts for its
+// length only. Samples all at one instant fall back to their plain mean.
+double time_average_load_variance(const RunResult& r) {
+  if (r.timeseries.empty()) return 0.0;
+  Seconds window_start = r.timeseries.front().time;
+  for (const JobRecord& j : r.jobs) window_start = std::min(window_start, j.submit);
+  const Seconds span = r.timeseries.back().time - window_start;
+  double weighted = 0, plain = 0;
+  for (const TimeSample& t : r.timeseries) {
+    weighted += t.load_variance * (t.time - window_start);
+    plain += t.load_variance;
+    window_start = t.time;
+  }
+  return span > 0 ? weighted / span : plain / static_cast<double>(r.timeseries.size());
+}
+
 }  // namespace
 
 double responsiveness(std::span<const double> completion, std::span<const double> load, double alpha) {
@@ -173,7 +192,7 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
     const bool finished = j.outcome == JobOutcome::finished;
     if (j.deadline != kNever) {
       ++s.deadline_jobs;
-      if (!finished || j.end > j.deadline) ++s.deadline_misses;
+      if (!finished || !meets_deadline(j.end, j.deadline)) ++s.deadline_misses;
     }
     s.failed_attempts += j.failed_attempts();
     s.failed_gpu_seconds += j.failed_gpu_seconds;
@@ -239,9 +258,7 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   s.energy_kwh = joules / kJoulesPerKwh;
   s.cost = cost;
 
-  double variance_sum = 0;
-  for (const TimeSample& t : r.timeseries) variance_sum += t.load_variance;
-  s.load_variance_mean = r.timeseries.empty() ? 0.0 : variance_sum / static_cast<double>(r.timeseries.size());
+  s.load_variance_mean = time_average_load_variance(r);
 
   s.events_per_second = s.wall_seconds > 0 ? static_cast<double>(s.events) / s.wall_seconds : 0.0;
 }

@@ -26,7 +26,7 @@ struct JobRecord {
   Seconds end = NAN;               // finish time, or the rejection time
   Seconds deadline = kNever;
   double work = 0;                 // reference seconds (Job::work)
-  Seconds runtime_alone = NAN;     // work / speed of the type it finished on, no slowdown
+  Seconds runtime_alone = NAN;     // work / speed of the fastest type it may use, no slowdown
   double gpu_seconds = 0;          // allocated GPU-seconds, shares counted, overheads included
   double failed_gpu_seconds = 0;   // the part of gpu_seconds held by runs that ended in failure
   std::uint32_t preemptions = 0;

@@ -191,7 +191,7 @@ TEST_CASE("monitor: lazy per-GPU loads equal the busy fractions recomputed from 
     options.monitor_interval = 37;  // windows that cut through jobs
     const RunResult r = run_policy("fifo", w, cluster, options);
     const std::uint32_t gpus_total = r.num_gpus;
-    Seconds previous = 0;
+    Seconds previous = w.jobs.front().submit;  // the first window begins at the first submit
     REQUIRE(r.timeseries.size() > 50);
     for (const TimeSample& sample : r.timeseries) {
       std::vector<double> busy(gpus_total, 0.0);

@@ -150,7 +150,7 @@ TEST_CASE("migration pays checkpoint + restore, both growing with GPU memory (lo
 TEST_CASE("per-job preemptions and migrations and the reservation counters read back from HDF5") {
   // Three runs whose numbers are derived by hand in the goldens: srtf with
   // memory-proportional checkpoints (A preempted once), load-balance-migrate
-  // (A migrated once) and the EWMA reservation golden (1 hit, 1 miss, 32
+  // (A migrated once) and the EWMA reservation golden (1 hit, 1 miss, 27
   // reserved-idle GPU-seconds, P1 and P2 on reserved GPUs).
   EngineOptions o;
   o.checkpoint_seconds_per_gb = 0.5;
@@ -206,7 +206,7 @@ TEST_CASE("per-job preemptions and migrations and the reservation counters read 
   CHECK(summary[1].metrics.at("migrations") == 1);
   CHECK(summary[2].metrics.at("reservation_hits") == 1);
   CHECK(summary[2].metrics.at("reservation_misses") == 1);
-  CHECK(summary[2].metrics.at("reserved_idle_gpu_seconds") == doctest::Approx(32));
+  CHECK(summary[2].metrics.at("reserved_idle_gpu_seconds") == doctest::Approx(27));
   std::filesystem::remove(path);
 }
 

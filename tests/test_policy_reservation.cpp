@@ -51,9 +51,10 @@ TEST_CASE("reservation golden: EWMA sizing, protected jobs first on reserved GPU
   // t=12 P1 ends: P2 -> reserved GPUs 2,3, runs 12-16.
   // t=20 N1 ends; sample: demand 0, EWMA 1.25 -> 1 GPU: GPU 2 is released.
   //      N2 -> GPU 0 (first fit among unreserved 0-2), 20-25.
-  // t=30 last sample: EWMA 0.625 -> 1 GPU: unchanged.
+  // t=25 N2 ends, the last event: the run ends here, with a last sample
+  //      over 20-25: EWMA 0.625 -> 1 GPU: unchanged.
   // Reserved idle: GPU 2 idle 0-2 and 16-20 (6 s), GPU 3 idle 0-12 and
-  // 16-30 (26 s): 32 GPU-seconds.
+  // 16-25 (21 s): 27 GPU-seconds.
   const Workload w = prioritized({{0, 2, 20, 0}, {1, 1, 5, 0}, {2, 1, 10, 5}, {3, 2, 4, 5}});
   const RawParams params{{"alpha", {0.5, {}}}, {"initial", {2.0, {}}}, {"priority_threshold", {std::int64_t{5}, {}}}};
   const RunResult r = run_policy("reservation", w, uniform_cluster(1, 4), every_10s(), params);
@@ -71,7 +72,7 @@ TEST_CASE("reservation golden: EWMA sizing, protected jobs first on reserved GPU
   CHECK(gpus(r, 3) == V{2, 3});
   CHECK(r.summary.reservation_hits == 1);
   CHECK(r.summary.reservation_misses == 1);
-  CHECK(r.summary.reserved_idle_gpu_seconds == doctest::Approx(32));
+  CHECK(r.summary.reserved_idle_gpu_seconds == doctest::Approx(27));
   CHECK(r.jobs[2].on_reserved);
   CHECK(r.jobs[3].on_reserved);
   CHECK_FALSE(r.jobs[0].on_reserved);
