@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "experiments/comparison.h"
+#include "experiments/vc_table.h"
 #include "experiments/experiment_runner.h"
 #include "cli/options.h"
 #include "sim/output_file.h"
@@ -40,6 +41,7 @@ int run_command(const Args& args) {
   write_results(output, ResultsFileMeta{config.name, config.path, config.text}, results);
 
   fmt::print("{}", runs_table(results));
+  if (const std::string vcs = experiments::vc_runs_table(results); !vcs.empty()) fmt::print("\nvirtual clusters\n{}", vcs);
   if (!cl.quiet()) fmt::print(stderr, "wrote {}\n", output);
   return 0;
 }
