@@ -9,6 +9,10 @@
 
 #include "engine_fixtures.h"
 #include "property_checks.h"
+#include "results_io/hdf5_reader.h"
+#include "results_io/hdf5_writer.h"
+#include "results_io/run_result_codec.h"
+#include "scratch_dir.h"
 #include "workloads/synthetic.h"
 
 using namespace fastgpu;
@@ -122,6 +126,34 @@ TEST_CASE("vcs: with lending, a job borrows idle GPUs and is reclaimed when thei
   pinned.jobs[1].preemptible = false;
   const RunResult waits = run_policy("fifo", pinned, two_vc_cluster(true), no_overheads());
   CHECK(waits.jobs[1].first_start == 100);
+}
+
+TEST_CASE("vcs: the per-VC rows go to HDF5 (table vcs) and through the MPI codec unchanged") {
+  RunResult r = run_policy("fifo", two_vc_workload(), two_vc_cluster(true), no_overheads());
+  REQUIRE(r.vcs.size() == 2);
+  fastgpu::testing::ScratchDir dir("vcs-h5");
+  const std::string path = dir / "r.h5";
+  write_results(path, ResultsFileMeta{"vcs", "", ""}, {r});
+  const std::vector<VcSummary> back = read_vc_summaries(path, r.policy, r.workload, r.seed);
+  const std::vector<VcSummary> decoded = decode_run_result(encode_run_result(r)).vcs;
+  for (const std::vector<VcSummary>* got : {&back, &decoded}) {
+    REQUIRE(got->size() == 2);
+    for (std::size_t v = 0; v < 2; ++v) {
+      const VcSummary &a = (*got)[v], &b = r.vcs[v];
+      CHECK(a.name == b.name);
+      CHECK(a.gpus == b.gpus);
+      CHECK(a.jobs_total == b.jobs_total);
+      CHECK(a.jobs_completed == b.jobs_completed);
+      CHECK(a.jobs_rejected == b.jobs_rejected);
+      CHECK(a.wait_mean == b.wait_mean);
+      CHECK(a.jct_mean == b.jct_mean);
+      CHECK(a.utilisation == b.utilisation);
+      CHECK(a.lent_gpu_seconds == b.lent_gpu_seconds);
+      CHECK(a.reclaims == b.reclaims);
+    }
+  }
+  CHECK(back[1].name == "b");
+  CHECK(back[1].reclaims == 1);
 }
 
 TEST_CASE("vcs: a job larger than its VC is rejected on arrival; jobs without a VC run anywhere") {

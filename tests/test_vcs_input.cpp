@@ -48,7 +48,7 @@ std::string config_error(const std::string& vcs) {
 }  // namespace
 
 TEST_CASE("vcs config: node ranges and GPUs per type become node lists") {
-  // Line 17 onwards: "x" takes nodes 0, 1 and 3 by range; "y" asks for 4 A GPUs
+  // "x" takes nodes 0, 1 and 3 by range; "y" asks for 4 A GPUs
   // (the first A node left: 2) and 8 B GPUs (node 4); lending on.
   const ExperimentConfig c = parse_config(kCluster + R"([cluster]
 vc_lending = true
@@ -70,17 +70,17 @@ nodes = " 0-1 , 3"
 }
 
 TEST_CASE("vcs config: bad shares name the file, line and key") {
-  // kCluster has 16 lines; the first [[cluster.vcs]] is line 17, its keys 18-19.
+  // kCluster has 14 lines; the first [[cluster.vcs]] is line 15, its keys 16-17.
   CHECK(config_error("[[cluster.vcs]]\nname = \"x\"\nnodes = \"0-6\"\n") ==
-        "dir/exp.toml:19: field 'cluster.vcs[0].nodes': node 6 does not exist: the cluster has 6 nodes (0-5)");
+        "dir/exp.toml:17: field 'cluster.vcs[0].nodes': node 6 does not exist: the cluster has 6 nodes (0-5)");
   CHECK(config_error("[[cluster.vcs]]\nname = \"x\"\nnodes = \"0-2\"\n[[cluster.vcs]]\nname = \"y\"\nnodes = \"2\"\n") ==
-        "dir/exp.toml:22: field 'cluster.vcs[1].nodes': node 2 is already in virtual cluster 'x'");
+        "dir/exp.toml:20: field 'cluster.vcs[1].nodes': node 2 is already in virtual cluster 'x'");
   CHECK(config_error("[[cluster.vcs]]\nname = \"\"\nnodes = \"0\"\n") ==
-        "dir/exp.toml:18: field 'cluster.vcs[0].name': a virtual cluster needs a non-empty name");
+        "dir/exp.toml:16: field 'cluster.vcs[0].name': a virtual cluster needs a non-empty name");
   CHECK(config_error("[[cluster.vcs]]\nname = \"x\"\nnodes = \"0\"\n[[cluster.vcs]]\nname = \"x\"\nnodes = \"1\"\n") ==
-        "dir/exp.toml:21: field 'cluster.vcs[1].name': virtual cluster 'x' is defined twice");
+        "dir/exp.toml:19: field 'cluster.vcs[1].name': virtual cluster 'x' is defined twice");
   CHECK(config_error("[[cluster.vcs]]\nname = \"x\"\ngpus = { B = 24 }\n") ==
-        "dir/exp.toml:19: field 'cluster.vcs[0].gpus.B': virtual cluster 'x' asks for 24 B GPUs, but only 16 are "
+        "dir/exp.toml:17: field 'cluster.vcs[0].gpus.B': virtual cluster 'x' asks for 24 B GPUs, but only 16 are "
         "left after the VCs before it (the cluster has 6 nodes)");
   CHECK(config_error("[[cluster.vcs]]\nname = \"x\"\ngpus = { B = 12 }\n").find(
             "12 B GPUs is not a whole number of nodes") != std::string::npos);
