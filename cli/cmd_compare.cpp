@@ -19,6 +19,7 @@
 #include "cli/options.h"
 #include "experiments/statistics_table.h"
 #include "experiments/sweep.h"
+#include "experiments/vc_table.h"
 #include "sim/error.h"
 #include "results_io/hdf5_writer.h"
 
@@ -78,6 +79,8 @@ void print_tables(const Setup& s, const std::vector<RunResult>& results) {
     fmt::print("\nworkload '{}', {} GPUs, mean over {} seed{}\n", workload, first->num_gpus, workload_seeds.size(),
                workload_seeds.size() == 1 ? "" : "s");
     fmt::print("{}", ranked_ci_table(results, workload));
+    if (const std::string vcs = experiments::vc_means_table(results, workload); !vcs.empty())
+      fmt::print("\nvirtual clusters (means over the seeds)\n{}", vcs);
     if (!s.baseline.empty()) {
       fmt::print("\npaired with baseline '{}' (difference = policy - {}, per seed; better/worse when the 95% "
                  "interval excludes 0)\n",

@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "experiments/comparison.h"
+#include "experiments/vc_table.h"
 #include "experiments/experiment_runner.h"
 #include "cli/options.h"
 #include "sim/output_file.h"
@@ -33,6 +34,7 @@ int run_command(const Args& args) {
   write_results(output, meta, results);
 
   fmt::print("{}", runs_table(results));
+  if (const std::string vcs = experiments::vc_runs_table(results); !vcs.empty()) fmt::print("\nvirtual clusters\n{}", vcs);
   if (!cl.quiet()) fmt::print(stderr, "wrote {}\n", output);
   return 0;
 }

@@ -1,4 +1,4 @@
-// [cluster]: switch size, slowdowns, [[cluster.gpu_types]] and [[cluster.nodes]].
+// [cluster]: switch size, slowdowns, [[cluster.gpu_types]], [[cluster.nodes]] and [[cluster.vcs]].
 #include "config/sections.h"
 
 namespace fastgpu::config_reader {
@@ -55,6 +55,7 @@ void read_cluster(TableReader t, ClusterSpec& cluster, ReadContext& ctx) {
     g.finish();
     cluster.node_groups.push_back(group);
   }
+  read_vcs(t, cluster, ctx);
   t.finish();
 }
 

@@ -26,6 +26,8 @@ void validate_experiment(const ExperimentConfig& cfg, const ReadContext& ctx);
 // [cluster] (read_cluster.cpp)
 void read_cluster(TableReader t, ClusterSpec& cluster, ReadContext& ctx);
 void validate_cluster(const ClusterSpec& cluster, const ReadContext& ctx);
+// [[cluster.vcs]] and cluster.vc_lending (read_vcs.cpp), after the node groups.
+void read_vcs(TableReader& t, ClusterSpec& cluster, ReadContext& ctx);
 
 // [workload] (read_workload.cpp); validation also fills in the default name.
 void read_workload(TableReader t, WorkloadSpec& w, ReadContext& ctx);

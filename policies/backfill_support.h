@@ -23,7 +23,9 @@ bool first_fit_on_type(const SchedulingContext& ctx, JobIndex j, TypeIndex t, st
 // would spread a gang the placement makes wait).
 inline bool place_on_type(const Placement& placement, const SchedulingContext& ctx, JobIndex j, TypeIndex t,
                           std::vector<GpuIndex>& gpus) {
-  if (placement.consolidation().on) return placement.place_on_types(ctx, j, std::uint64_t{1} << t, gpus);
+  // Consolidated gangs and jobs of a virtual cluster: the placement knows their nodes.
+  if (placement.consolidation().on || ctx.vcs().vc_of(j) != kNoVc)
+    return placement.place_on_types(ctx, j, std::uint64_t{1} << t, gpus);
   return first_fit_on_type(ctx, j, t, gpus);
 }
 

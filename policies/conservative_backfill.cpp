@@ -28,6 +28,7 @@
 #include <numeric>
 #include <vector>
 
+#include "sim/error.h"
 #include "policies/backfill_support.h"
 #include "policies/builtin.h"
 #include "policies/common_params.h"
@@ -139,6 +140,11 @@ class ConservativeBackfill final : public Policy {
       : placement_(std::move(placement)), depth_(depth) {}
 
   void init(SchedulingContext& ctx) override {
+    // Its availability profiles are per GPU type over the whole cluster; a
+    // reservation there is no promise inside a VC, so it refuses VCs.
+    if (ctx.vcs().active())
+      throw InputError("policy 'conservative-backfill' does not support virtual clusters ([[cluster.vcs]]): its "
+                       "reservations are made on whole-cluster profiles");
     placement_->init(ctx);
     const std::size_t n = ctx.workload().jobs.size();
     links_.resize(n);

@@ -59,6 +59,14 @@ class GaPolicy : public Policy {
                                         ? (ga::cuda_device_count() > 0 ? ga::Backend::cuda : ga::Backend::cpu)
                                         : params.backend)) {}
 
+  // Its slots are runs of GPUs over the whole cluster, chosen for a batch of
+  // jobs at once; it has no per-job partition, so it refuses VCs outright
+  // rather than start a job outside its VC.
+  void init(SchedulingContext& ctx) override {
+    if (ctx.vcs().active())
+      throw InputError("policy 'ga' does not support virtual clusters ([[cluster.vcs]]): its slots span the "
+                       "whole cluster; use a queue or heuristic policy");
+  }
   void on_arrival(SchedulingContext& ctx, JobIndex j) override {
     queue_.emplace(std::make_tuple(-static_cast<std::int64_t>(ctx.job(j).priority), next_seq_++), j);
   }

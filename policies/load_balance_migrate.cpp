@@ -193,6 +193,8 @@ class LoadBalanceMigratePolicy : public Policy {
     const ClusterState& cluster = ctx.cluster();
     const std::uint32_t k = ctx.job(j).num_gpus;
     const double speed = cluster.gpu_type(cluster.type_of_node(from)).speed;
+    const VcPartition& vcs = ctx.vcs();
+    const std::uint16_t vc = vcs.vc_of(j);
     NodeIndex best = kNoNode;
     for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
       if (!ctx.type_allowed(j, t) || cluster.gpu_type(t).speed < speed) continue;
@@ -200,6 +202,7 @@ class LoadBalanceMigratePolicy : public Policy {
       for (std::uint32_t pos = index.find_first(k); pos != NodeFreeIndex::npos; pos = index.find_first(k, pos + 1)) {
         const NodeIndex c = index.node_at(pos);
         if (c == from) continue;
+        if (vc != kNoVc && vcs.owner_of(c) != vc) continue;  // a job of a VC moves only inside it
         if (best == kNoNode || proj_[c] < proj_[best] || (proj_[c] == proj_[best] && c < best)) best = c;
         if (!touched_[c]) break;
       }

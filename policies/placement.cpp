@@ -22,6 +22,7 @@ bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::ui
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
     if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) usable |= std::uint64_t{1} << t;
   }
+  if (ctx.vcs().vc_of(j) != kNoVc) return place_in_vc(ctx, j, usable, gpus);
   if (job.gpu_share < 1.0f) return place_shared(ctx, j, usable, gpus);
   const std::uint32_t k = job.num_gpus;
   if (cluster.free_gpus() < k) return false;
@@ -46,7 +47,7 @@ bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::ui
 // Whole free nodes first (fewest nodes, least slowdown), then the remainder
 // from the first nodes in order that have any free GPU.
 bool Placement::place_spread(const SchedulingContext& ctx, const NodeFreeIndex& index, std::uint32_t count,
-                             std::vector<GpuIndex>& gpus) const {
+                             std::vector<GpuIndex>& gpus, const VcNodeFilter* allowed) const {
   gpus.clear();
   std::uint32_t need = count;
   std::vector<std::uint32_t>& taken = taken_;  // positions already used
@@ -55,6 +56,7 @@ bool Placement::place_spread(const SchedulingContext& ctx, const NodeFreeIndex& 
     for (std::uint32_t pos = index.find_first(min_free); need > 0 && pos != NodeFreeIndex::npos;
          pos = index.find_first(min_free, pos + 1)) {
       if (std::find(taken.begin(), taken.end(), pos) != taken.end()) continue;
+      if (allowed != nullptr && !(*allowed)(index.node_at(pos))) continue;
       const std::uint32_t n = std::min(need, index.free_at(pos));
       pick_on_node(ctx, index.node_at(pos), n, gpus);
       taken.push_back(pos);

@@ -50,12 +50,24 @@ class Placement {
   // Whether a partly used GPU may take a shared (fractional) job; a placement
   // that hides some GPUs (e.g. reserved ones) says no for them.
   virtual bool shared_usable(const SchedulingContext&, GpuIndex) const { return true; }
+  // find_node among the nodes `allowed` accepts (a job of a virtual cluster).
+  // The default walks this placement's node order and skips the others.
+  virtual NodeIndex find_node_in(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k,
+                                 const VcNodeFilter& allowed) const;
 
  private:
+  // A job of a virtual cluster (vc_placement.cpp): its own VC's nodes, then,
+  // with lending, the nodes it may borrow.
+  bool place_in_vc(const SchedulingContext& ctx, JobIndex j, std::uint64_t usable, std::vector<GpuIndex>& gpus) const;
+  bool place_filtered(const SchedulingContext& ctx, JobIndex j, std::uint64_t usable, const VcNodeFilter& allowed,
+                      std::vector<GpuIndex>& gpus) const;
+  bool place_whole_nodes_in(const SchedulingContext& ctx, TypeIndex t, std::uint32_t k, const VcNodeFilter& allowed,
+                            std::vector<GpuIndex>& gpus) const;
   bool place_shared(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
                     std::vector<GpuIndex>& gpus) const;
+  // `allowed`: the nodes it may use (null: all).
   bool place_spread(const SchedulingContext& ctx, const NodeFreeIndex& index, std::uint32_t count,
-                    std::vector<GpuIndex>& gpus) const;
+                    std::vector<GpuIndex>& gpus, const VcNodeFilter* allowed = nullptr) const;
   // Consolidated gangs (consolidation.cpp); the caller found no single node.
   bool place_consolidated(const SchedulingContext& ctx, std::uint64_t usable, std::uint32_t k,
                           std::vector<GpuIndex>& gpus) const;
@@ -88,6 +100,8 @@ class FitPlacement : public FirstFitPlacement {
 
  protected:
   NodeIndex find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const override;
+  NodeIndex find_node_in(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k,
+                         const VcNodeFilter& allowed) const override;
 
  private:
   bool fewest_;

@@ -55,6 +55,10 @@ void QueuePolicy::on_finish(SchedulingContext&, JobIndex j) {
 }
 
 void QueuePolicy::schedule(SchedulingContext& ctx) {
+  if (ctx.vcs().active()) {
+    schedule_per_vc(ctx);
+    return;
+  }
   while (!pending_.empty()) {
     const JobIndex head = std::get<2>(pending_.top());
     if (parts_.placement->place(ctx, head, gpus_)) {
@@ -101,9 +105,15 @@ void QueuePolicy::preempt_for(SchedulingContext& ctx, JobIndex head) {
   const Ordering& ordering = *parts_.ordering;
   if (!ordering.may_preempt_for(ctx, head)) return;
   auto it = running_.begin();
+  // With virtual clusters only the head's own VC's jobs free GPUs it may use.
+  const VcPartition& vcs = ctx.vcs();
+  const std::uint16_t head_vc = vcs.vc_of(head);
   auto next = [&]() -> JobIndex {
-    if (it == running_.end() || !ordering.outranks(ctx, head, it->second)) return kNoJob;
-    return (it++)->second;
+    while (it != running_.end() && ordering.outranks(ctx, head, it->second)) {
+      const JobIndex v = (it++)->second;
+      if (head_vc == kNoVc || vcs.vc_of(v) == head_vc) return v;
+    }
+    return kNoJob;
   };
   if (!choose_victims(ctx, head, have_, parts_.max_scan, next, victims_)) return;
   for (JobIndex v : victims_) {

@@ -59,6 +59,9 @@ class QueuePolicy final : public Policy {
   void start(SchedulingContext& ctx, JobIndex j);
   void forget(JobIndex j);
   void preempt_for(SchedulingContext& ctx, JobIndex head);
+  // With virtual clusters each VC queues on its own: a head that does not fit
+  // blocks only the jobs of its own VC (queue_policy_vcs.cpp).
+  void schedule_per_vc(SchedulingContext& ctx);
 
   QueueParts parts_;
   // Every job admitted and no admission hooks (AdmitAll): the per-job calls
@@ -72,6 +75,8 @@ class QueuePolicy final : public Policy {
   std::vector<std::int64_t> have_;
   std::vector<JobIndex> victims_;
   std::vector<GpuIndex> gpus_;
+  std::vector<Entry> set_aside_;             // schedule_per_vc: entries of blocked VCs, pushed back after
+  std::vector<std::uint8_t> blocked_;        // schedule_per_vc: per VC (+1 for jobs without one)
   std::uint64_t rejected_ = 0, admitted_infeasible_ = 0;
 };
 

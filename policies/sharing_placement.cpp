@@ -54,13 +54,15 @@ std::uint32_t SharingPlacement::request_of(const SchedulingContext& ctx, JobInde
   return static_cast<std::uint32_t>(mirror_.requests.size() - 1);
 }
 
-void SharingPlacement::sync(const SchedulingContext& ctx) const {
+void SharingPlacement::sync(const SchedulingContext& ctx, const VcNodeFilter* allowed) const {
   const ClusterState& cluster = ctx.cluster();
   for (NodeIndex n = 0; n < cluster.num_nodes(); ++n) {
     scratch_.clear();
     const GpuIndex first = cluster.first_gpu(n);
+    const bool outside = allowed != nullptr && !(*allowed)(n);
     for (GpuIndex g = first; g < first + cluster.gpus_on_node(n); ++g)
-      scratch_.push_back(cluster.is_reserved(g) ? 0 : static_cast<std::uint16_t>(kMilliPerGpu - cluster.used_milli(g)));
+      scratch_.push_back(outside || cluster.is_reserved(g) ? 0
+                                                          : static_cast<std::uint16_t>(kMilliPerGpu - cluster.used_milli(g)));
     state_->set_gpu_free(n, scratch_);
   }
 }
@@ -75,10 +77,25 @@ bool SharingPlacement::place_on_types(const SchedulingContext& ctx, JobIndex j, 
     if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) largest = std::max(largest, cluster.max_gpus_per_node(t));
   if (job.num_gpus > largest) return Placement::place_on_types(ctx, j, type_mask, gpus);
   const std::uint32_t request = request_of(ctx, j, type_mask);
-  sync(ctx);
+  const VcPartition& vcs = ctx.vcs();
+  if (vcs.vc_of(j) == kNoVc) {
+    sync(ctx);
+    return choose(ctx, request, gpus);
+  }
+  // A job of a virtual cluster: its VC's nodes, then those it may borrow.
+  const VcNodeFilter own = vcs.filter(j, false);
+  sync(ctx, &own);
+  if (choose(ctx, request, gpus)) return true;
+  if (!vcs.may_borrow(j, job)) return false;
+  const VcNodeFilter borrow = vcs.filter(j, true);
+  sync(ctx, &borrow);
+  return choose(ctx, request, gpus);
+}
+
+bool SharingPlacement::choose(const SchedulingContext& ctx, std::uint32_t request, std::vector<GpuIndex>& gpus) const {
   choice_.gpus.clear();
   if (!inner_->choose(*state_, request, choice_)) return false;
-  for (std::uint32_t g : choice_.gpus) gpus.push_back(cluster.first_gpu(choice_.node) + g);
+  for (std::uint32_t g : choice_.gpus) gpus.push_back(ctx.cluster().first_gpu(choice_.node) + g);
   inner_->placed(*state_, request, choice_);
   return true;
 }

@@ -29,7 +29,10 @@ class SharingPlacement : public FirstFitPlacement {
 
  private:
   std::uint32_t request_of(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask) const;
-  void sync(const SchedulingContext& ctx) const;
+  // Copies the cluster's free capacity into the packing state; nodes `allowed`
+  // rejects (outside a job's virtual cluster) look full.
+  void sync(const SchedulingContext& ctx, const VcNodeFilter* allowed = nullptr) const;
+  bool choose(const SchedulingContext& ctx, std::uint32_t request, std::vector<GpuIndex>& gpus) const;
 
   std::string name_;
   // The mirror: one packing node per engine node, one request per distinct

@@ -9,6 +9,7 @@
 #include "sim/metrics.h"
 #include "results_io/hdf5_common.h"
 #include "results_io/hdf5_writer.h"
+#include "results_io/vc_table.h"
 
 namespace fastgpu {
 
@@ -203,6 +204,18 @@ std::vector<TimeSample> read_timeseries(const std::string& path, const std::stri
   return guarded(path, [&] {
     Handle type = h5::time_sample_type();
     return read_run_table<TimeSample>(path, policy, workload, seed, h5::kTimeseriesDataset, type);
+  });
+}
+
+}  // namespace fastgpu
+
+namespace fastgpu {
+
+std::vector<VcSummary> read_vc_summaries(const std::string& path, const std::string& policy,
+                                         const std::string& workload, std::uint64_t seed) {
+  return guarded(path, [&] {
+    Handle type = h5::vc_row_type();
+    return h5::from_vc_rows(read_run_table<h5::VcRow>(path, policy, workload, seed, h5::kVcsDataset, type));
   });
 }
 

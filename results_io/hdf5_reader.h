@@ -41,4 +41,8 @@ std::vector<std::string> read_gpu_type_names(const std::string& path);
 std::vector<TimeSample> read_timeseries(const std::string& path, const std::string& policy,
                                         const std::string& workload, std::uint64_t seed);
 
+// The `vcs` table of one run (runs on a cluster with [[cluster.vcs]] only).
+std::vector<VcSummary> read_vc_summaries(const std::string& path, const std::string& policy,
+                                         const std::string& workload, std::uint64_t seed);
+
 }  // namespace fastgpu

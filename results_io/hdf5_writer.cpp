@@ -11,6 +11,7 @@
 #include "sim/error.h"
 #include "results_io/baseline_verdicts_table.h"
 #include "results_io/hdf5_common.h"
+#include "results_io/vc_table.h"
 #include "results_io/hdf5_file.h"
 #include "sim/metrics.h"
 #include "sim/version.h"
@@ -233,6 +234,14 @@ void write_run(hid_t runs_group, const RunResult& r, bool summary_only) {
     write_vector(g, h5::kTimeseriesDataset, ts_file, ts, r.timeseries);
   }
   write_accounting(g, r);
+  if (!r.vcs.empty()) {
+    std::size_t longest = 1;
+    for (const VcSummary& vc : r.vcs) longest = std::max(longest, vc.name.size());
+    Handle mem = h5::vc_row_type();
+    Handle narrow = h5::vc_row_type(longest);
+    Handle file = packed_copy(narrow);
+    write_vector(g, h5::kVcsDataset, file, mem, h5::to_vc_rows(r.vcs));
+  }
 }
 
 // /summary: policy, workload, seed, then every summary field (float64), then

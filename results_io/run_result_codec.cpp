@@ -1,4 +1,5 @@
 #include "results_io/run_result_codec.h"
+#include "results_io/vc_table.h"
 
 #include <cstdint>
 #include <cstring>
@@ -11,7 +12,7 @@ namespace fastgpu {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x52524746;  // "FGRR"
-constexpr std::uint32_t kVersion = 1;         // bump when a RunResult field is added
+constexpr std::uint32_t kVersion = 2;         // bump when a RunResult field is added
 
 static_assert(std::is_trivially_copyable_v<JobRecord>);
 static_assert(std::is_trivially_copyable_v<TimeSample>);
@@ -133,6 +134,7 @@ std::string encode_run_result(const RunResult& r) {
   w.vec(r.type_idle_watts);
   w.vec(r.type_busy_watts);
   w.vec(r.type_price_per_hour);
+  w.vec(h5::to_vc_rows(r.vcs));  // the VC names travel inside the fixed-size rows
   return w.take();
 }
 
@@ -160,6 +162,7 @@ RunResult decode_run_result(std::string_view bytes) {
   r.type_idle_watts = in.vec<double>();
   r.type_busy_watts = in.vec<double>();
   r.type_price_per_hour = in.vec<double>();
+  r.vcs = h5::from_vc_rows(in.vec<h5::VcRow>());
   if (!in.done()) throw InternalError("decode_run_result: trailing bytes after the run result");
   return r;
 }

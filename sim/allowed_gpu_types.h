@@ -16,6 +16,7 @@ class AllowedGpuTypes {
   AllowedGpuTypes(const Workload& workload, const ClusterSpec& cluster);
 
   bool allowed(JobIndex j, TypeIndex t) const { return mask_[j] >> t & 1; }
+  std::uint64_t mask(JobIndex j) const { return mask_[j]; }  // bit t = type t allowed
 
   // Why no placement could ever satisfy job j (empty if one could), so the
   // engine rejects it on arrival instead of leaving it pending forever.

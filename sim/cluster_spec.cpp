@@ -84,6 +84,28 @@ void ClusterSpec::validate() const {
   check_slowdown(slowdown.same_node, "same_node");
   check_slowdown(slowdown.same_switch, "same_switch");
   check_slowdown(slowdown.cross_switch, "cross_switch");
+  validate_vcs();
+}
+
+void ClusterSpec::validate_vcs() const {
+  // Job::vc and the per-node owner table are 16-bit, 0xffff meaning none.
+  require(vcs.size() < 0xffff, "cluster.vcs", fmt::format("at most 65534 virtual clusters, got {}", vcs.size()));
+  std::set<std::string> names;
+  std::vector<std::int64_t> owner(num_nodes(), -1);
+  for (std::size_t v = 0; v < vcs.size(); ++v) {
+    const std::string key = fmt::format("cluster.vcs[{}]", v);
+    require(!vcs[v].name.empty(), key + ".name", "a virtual cluster needs a non-empty name");
+    require(names.insert(vcs[v].name).second, key + ".name",
+            fmt::format("virtual cluster '{}' is defined twice", vcs[v].name));
+    require(!vcs[v].nodes.empty(), key, fmt::format("virtual cluster '{}' has no nodes", vcs[v].name));
+    for (NodeIndex n : vcs[v].nodes) {
+      require(n < owner.size(), key + ".nodes",
+              fmt::format("node {} does not exist (the cluster has nodes 0-{})", n, owner.size() - 1));
+      require(owner[n] < 0, key + ".nodes",
+              fmt::format("node {} is already in virtual cluster '{}'", n, owner[n] < 0 ? "" : vcs[owner[n]].name));
+      owner[n] = static_cast<std::int64_t>(v);
+    }
+  }
 }
 
 }  // namespace fastgpu

@@ -31,11 +31,20 @@ struct PlacementSlowdown {
   double cross_switch = 1.25;   // across the spine
 };
 
+// A virtual cluster: a named partition of whole nodes that only its own jobs
+// use (unless idle GPUs are lent, ClusterSpec::vc_lending).
+struct VirtualCluster {
+  std::string name;
+  std::vector<NodeIndex> nodes;  // global node numbers, ascending, disjoint from other VCs' nodes
+};
+
 struct ClusterSpec {
   std::vector<GpuType> gpu_types{GpuType{}};
   std::vector<NodeGroup> node_groups{NodeGroup{}};
   std::uint32_t nodes_per_switch = 8;  // leaf switches; all switches share one spine
   PlacementSlowdown slowdown;
+  std::vector<VirtualCluster> vcs;     // empty: no partitions, every job may use every GPU
+  bool vc_lending = false;             // idle GPUs of a VC run other VCs' jobs until reclaimed
 
   std::uint32_t num_nodes() const;
   std::uint32_t num_gpus() const;
@@ -43,6 +52,8 @@ struct ClusterSpec {
   int find_type(const std::string& name) const;
   // Throws InputError naming the offending [cluster] key.
   void validate() const;
+  // The [[cluster.vcs]] part of validate(): names, node ranges, overlaps.
+  void validate_vcs() const;
 };
 
 }  // namespace fastgpu

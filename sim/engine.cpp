@@ -10,6 +10,7 @@
 #include "sim/error.h"
 #include "sim/invariants.h"
 #include "sim/run_progress.h"
+#include "sim/vc_metrics.h"
 
 namespace fastgpu {
 
@@ -38,6 +39,7 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
       options_(options),
       cluster_(cluster),
       allowed_types_(workload, cluster),
+      vcs_(workload, cluster_),
       estimator_(workload, options),
       dependencies_(workload),
       attempts_(workload, options.keep_progress_on_failure),
@@ -99,6 +101,13 @@ RunResult Engine::run() {
       }
     }
     timed([&] { policy_.schedule(ctx_); });
+    // Lending: borrowers stopped for an owner's waiting job free GPUs now, so
+    // the policy decides again at this instant. A borrower only takes the GPUs
+    // of a VC with no job waiting, and a stopped one makes its own VC wait, so
+    // each round closes at least one more VC to borrowers; bounded all the same.
+    if (vcs_.lending())
+      for (std::uint32_t round = 0; round <= vcs_.num_vcs() && reclaim_lent_gpus(); ++round)
+        timed([&] { policy_.schedule(ctx_); });
     if (options_.check_invariants) check_invariants(ctx_);
     check_stall();
     options_.limits.check_progress(now_, counters_.events, monitor_.sample_count());
@@ -119,7 +128,9 @@ RunResult Engine::run() {
     result_.add_final_gpus(state == JobState::finished ? gpus_held(j) : std::span<const GpuIndex>{});
   }
   check_job_runs(workload_, result_.jobs(), options_.keep_progress_on_failure);
-  return result_.finish(cluster_, monitor_, policy_, counters_, options_.responsiveness_alpha);
+  RunResult result = result_.finish(cluster_, monitor_, policy_, counters_, options_.responsiveness_alpha);
+  if (vcs_.active()) result.vcs = compute_vc_summaries(vcs_, cluster_, result);
+  return result;
 }
 
 void Engine::handle(const Event& e) {
@@ -187,6 +198,12 @@ void Engine::arrive(JobIndex j) {
     reject_job(j, reason);
     return;
   }
+  if (vcs_.active()) {
+    if (const std::string reason = vcs_.unplaceable_reason(j, job, allowed_types_.mask(j)); !reason.empty()) {
+      reject_job(j, reason);
+      return;
+    }
+  }
   rt.state = JobState::pending;
   pending_.add(j);
   policy_.on_arrival(ctx_, j);
@@ -244,6 +261,7 @@ void Engine::act_start(JobIndex j, std::span<const GpuIndex> gpus) {
   JobRuntime& rt = jobs_[j];
   if (rt.state != JobState::pending) validator_.fail(j, "start of a job that is not pending", now_);
   validator_.check_gpus(j, gpus, "start", now_);
+  if (vcs_.active()) check_vc_gpus(j, gpus, "start");
   allocate(j, gpus);
   pending_.remove(j);
   running_.add(j);
@@ -283,6 +301,7 @@ void Engine::act_migrate(JobIndex j, std::span<const GpuIndex> gpus) {
   release(j);
   try {
     validator_.check_gpus(j, gpus, "migrate", now_);
+    if (vcs_.active()) check_vc_gpus(j, gpus, "migrate");
   } catch (...) {
     // Put the job back where it was, so the error leaves the state unchanged.
     const auto old = gpus_held(j);
@@ -350,6 +369,7 @@ void Engine::release(JobIndex j) {
   }
   cluster_.update_indexes();
   const double held = job.num_gpus * (milli * (1.0 / kMilliPerGpu)) * (now_ - rt.alloc_since);
+  if (vcs_.lending()) vcs_.account_release(j, gpus_held(j), cluster_, milli * (1.0 / kMilliPerGpu), now_ - rt.alloc_since);
   result_.job(j).gpu_seconds += held;
   rt.attained_before += held;
   rt.alloc_since = now_;

@@ -29,6 +29,7 @@
 #include "sim/run_result.h"
 #include "sim/runtime_estimator.h"
 #include "sim/scheduling_context.h"
+#include "sim/vc_partition.h"
 #include "sim/workload.h"
 
 namespace fastgpu {
@@ -63,6 +64,13 @@ class Engine {
   template <class Hook>
   void timed(Hook&& hook);
   void check_stall() const;
+  // Virtual clusters (sim/engine_vcs.cpp): GPUs of a start or migration lie in
+  // the job's VC (or in nodes it may borrow); lending: which VCs lend, and the
+  // borrowers stopped when an owner VC's waiting job needs their GPUs. Returns
+  // whether any job was stopped (the policy then decides again).
+  void check_vc_gpus(JobIndex j, std::span<const GpuIndex> gpus, const char* action) const;
+  bool reclaim_lent_gpus();
+  void stop_borrower(JobIndex j);
 
   // the policy's actions, validated
   void act_start(JobIndex j, std::span<const GpuIndex> gpus);
@@ -109,6 +117,7 @@ class Engine {
   EngineOptions options_;
   ClusterState cluster_;
   AllowedGpuTypes allowed_types_;
+  VcPartition vcs_;
   RuntimeEstimator estimator_;
   DependencyTracker dependencies_;
   AttemptPlan attempts_;
@@ -127,6 +136,7 @@ class Engine {
   JobSlotList<&JobRuntime::pending_slot> pending_;
   JobSlotList<&JobRuntime::running_slot> running_;
   std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it
+  std::vector<std::uint32_t> vc_scratch_;  // reclaim_lent_gpus' per-VC counts
 };
 
 // Convenience: build the engine and run it.

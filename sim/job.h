@@ -25,6 +25,7 @@ struct Job {
   Seconds deadline = kNever;      // absolute completion deadline; kNever = none
   Seconds earliest_start = 0;     // absolute start of the time window; <= submit = none
   std::uint16_t gpu_types = 0;    // 0 = any type; k = Workload::type_constraints[k-1]
+  std::uint16_t vc = 0;           // 0 = none; k = Workload::vcs[k-1] (fills padding: Job stays 96 bytes)
   float gpu_memory_gb = 0;        // memory needed on each GPU (GB); 0 = unknown
   float gpu_share = 1.0f;         // fraction of one GPU (< 1 only with num_gpus == 1)
   bool preemptible = true;

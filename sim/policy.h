@@ -34,6 +34,14 @@ class Policy {
     on_finish(ctx, j);
     on_arrival(ctx, j);
   }
+  // A running job was stopped by the engine because its GPUs were lent by
+  // another virtual cluster that now needs them; it is pending again with its
+  // progress kept. By default it leaves like a finished job and queues like a
+  // new arrival.
+  virtual void on_reclaim(SchedulingContext& ctx, JobIndex j) {
+    on_finish(ctx, j);
+    on_arrival(ctx, j);
+  }
   // A timer set with SchedulingContext::set_timer fired.
   virtual void on_timer(SchedulingContext&, std::uint64_t /*tag*/) {}
   // A monitor sample updated the per-GPU loads.

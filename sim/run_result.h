@@ -87,6 +87,18 @@ struct Summary {
   double events_per_second = 0;
 };
 
+// Summary of one virtual cluster ([[cluster.vcs]]): its jobs and its share.
+struct VcSummary {
+  std::string name;
+  std::uint32_t gpus = 0;            // GPUs of its nodes
+  std::uint64_t jobs_total = 0, jobs_completed = 0, jobs_rejected = 0;
+  Seconds wait_mean = 0;             // over its finished jobs, first start - submit
+  Seconds jct_mean = 0;              // over its finished jobs
+  double utilisation = 0;            // busy GPU-seconds on its GPUs (any job's) / (gpus x makespan)
+  double lent_gpu_seconds = 0;       // GPU-seconds other VCs' jobs held on its GPUs
+  std::uint64_t reclaims = 0;        // borrowers stopped to give it its GPUs back
+};
+
 struct RunResult {
   std::string policy;
   std::string workload;
@@ -116,6 +128,9 @@ struct RunResult {
   std::vector<double> type_busy_gpu_seconds;   // per GPU type
   std::vector<std::uint32_t> type_gpu_count;   // per GPU type
   std::vector<double> type_idle_watts, type_busy_watts, type_price_per_hour;
+
+  // One per virtual cluster, in [[cluster.vcs]] order; empty without VCs.
+  std::vector<VcSummary> vcs;
 };
 
 }  // namespace fastgpu

@@ -14,6 +14,7 @@ SchedulingContext::SchedulingContext(Engine& engine)
       workload_(engine.workload_),
       cluster_(engine.cluster_),
       allowed_(engine.allowed_types_),
+      vcs_(engine.vcs_),
       estimator_(engine.estimator_),
       runtimes_(engine.jobs_),
       attempts_(engine.attempts_),

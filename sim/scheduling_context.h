@@ -19,6 +19,7 @@
 #include "sim/job_runtime.h"
 #include "sim/job_state.h"
 #include "sim/runtime_estimator.h"
+#include "sim/vc_partition.h"
 #include "sim/workload.h"
 
 namespace fastgpu {
@@ -41,6 +42,9 @@ class SchedulingContext {
   std::span<const GpuIndex> gpus_of(JobIndex j) const;
   // Whether the job may run on GPUs of type t (its constraint and memory).
   bool type_allowed(JobIndex j, TypeIndex t) const { return allowed_.allowed(j, t); }
+  // Virtual clusters: each job's VC and the nodes it may use (placements
+  // consult it; the engine refuses GPUs outside them).
+  const VcPartition& vcs() const { return vcs_; }
 
   // What the scheduler knows of runtimes. Estimates are reference-GPU seconds
   // (duration at speed 1.0) from the configured estimator: exact ("oracle"),
@@ -120,6 +124,7 @@ class SchedulingContext {
   const Workload& workload_;
   const ClusterState& cluster_;
   const AllowedGpuTypes& allowed_;
+  const VcPartition& vcs_;
   const RuntimeEstimator& estimator_;
   const std::vector<JobRuntime>& runtimes_;
   const AttemptPlan& attempts_;

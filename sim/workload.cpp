@@ -69,6 +69,8 @@ void validate_job(const Workload& w, std::size_t i, const std::string& source) {
   if (j.gpu_types > w.type_constraints.size())
     bad_field(w, i, source, "gpu_type",
               fmt::format("type constraint {} does not exist ({} defined)", j.gpu_types, w.type_constraints.size()));
+  if (j.vc > w.vcs.size())
+    bad_field(w, i, source, "vc", fmt::format("virtual cluster {} does not exist ({} defined)", j.vc, w.vcs.size()));
   if (!w.users.empty() && j.user >= w.users.size())
     bad_field(w, i, source, "user", fmt::format("user index {} out of range ({} users)", j.user, w.users.size()));
 }
@@ -186,6 +188,22 @@ const std::string& Workload::user_name(std::uint32_t user) const {
   if (users.empty()) return kNoName;
   if (user >= users.size()) throw InternalError(fmt::format("user index {} out of range ({} users)", user, users.size()));
   return users[user];
+}
+
+std::uint16_t Workload::intern_vc(std::string_view name) {
+  if (name.empty()) return 0;
+  for (std::size_t k = 0; k < vcs.size(); ++k)
+    if (vcs[k] == name) return static_cast<std::uint16_t>(k + 1);
+  if (vcs.size() >= std::numeric_limits<std::uint16_t>::max() - 1) throw InputError("too many distinct virtual clusters");
+  vcs.emplace_back(name);
+  return static_cast<std::uint16_t>(vcs.size());
+}
+
+const std::string& Workload::vc_name(std::uint16_t vc) const {
+  static const std::string kNone;
+  if (vc == 0) return kNone;
+  if (vc > vcs.size()) throw InternalError(fmt::format("virtual cluster {} out of range ({} defined)", vc, vcs.size()));
+  return vcs[vc - 1];
 }
 
 void Workload::reset_intern_caches() {

@@ -3,6 +3,7 @@
 // optional dependency DAG between them.
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@ struct Workload {
   std::vector<Job> jobs;                  // sorted by (submit, id) by finalize()
   std::vector<std::string> users;         // Job::user indexes this; may be empty (user 0 = "")
   std::vector<std::vector<std::string>> type_constraints;  // allowed GPU type names
+  std::vector<std::string> vcs;           // virtual cluster names; Job::vc = k names vcs[k-1]
   std::vector<std::string> job_names;     // optional: empty, or one per job (trace ids that are not numbers)
   // Dependencies as (before, after) pairs of job ids (Job::id): `after` cannot
   // arrive before `before` has finished. Resolved to indexes by finalize().
@@ -45,6 +47,8 @@ struct Workload {
   const std::string& user_name(std::uint32_t user) const;
   std::uint32_t intern_user(const std::string& name);        // adds if new
   std::uint16_t intern_type_constraint(std::vector<std::string> types);  // 0 for empty
+  std::uint16_t intern_vc(std::string_view name);             // 0 for empty; adds if new (few VCs: linear)
+  const std::string& vc_name(std::uint16_t vc) const;         // "" for 0
 
   // Lookup caches behind intern_user / intern_type_constraint (O(1) amortised).
   // They follow `users` / `type_constraints` when those only grow; call

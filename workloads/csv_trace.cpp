@@ -27,13 +27,13 @@ namespace {
 
 enum Column : int {
   kId, kSubmit, kNumGpus, kWork, kPriority, kUser, kDeadline, kEarliestStart, kGpuType, kGpuMemory,
-  kGpuShare, kPreemptible, kRequestedTime, kRecordedStart, kFailedAttempts, kDependsOn, kName, kColumnCount
+  kGpuShare, kPreemptible, kRequestedTime, kRecordedStart, kFailedAttempts, kDependsOn, kName, kVc, kColumnCount
 };
 
 constexpr std::array<const char*, kColumnCount> kColumnNames = {
     "id",        "submit",        "num_gpus",         "work",           "priority",   "user",
     "deadline",  "earliest_start", "gpu_type",        "gpu_memory_gb",  "gpu_share",  "preemptible",
-    "requested_time", "recorded_start", "failed_attempts", "depends_on", "name"};
+    "requested_time", "recorded_start", "failed_attempts", "depends_on", "name", "vc"};
 
 // A cell that cannot be used; caught per row so the row can be skipped.
 struct BadCell {
@@ -94,7 +94,7 @@ bool parse_bool(std::string_view s, Column c) {
 // so a skipped row leaves no trace (no interned user, no dependency).
 struct Row {
   Job job;
-  std::string_view user, gpu_type, name;
+  std::string_view user, gpu_type, name, vc;
   std::vector<std::int64_t> depends_on;
   std::vector<FailedAttempt> failed;
 };
@@ -123,7 +123,7 @@ void parse_failed_attempts(std::string_view rest, std::vector<FailedAttempt>& ou
 void parse_row(const std::vector<std::string_view>& fields, const std::vector<Column>& layout, Row& row) {
   Job& j = row.job;
   j = Job{};
-  row.user = row.gpu_type = row.name = {};
+  row.user = row.gpu_type = row.name = row.vc = {};
   row.depends_on.clear();
   row.failed.clear();
   bool has_id = false, has_submit = false, has_gpus = false, has_work = false;
@@ -187,6 +187,7 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
         break;
       }
       case kName: row.name = cell; break;
+      case kVc: row.vc = trim_blanks(cell); break;
       case kColumnCount: break;
     }
   }
@@ -330,6 +331,7 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
         it = type_cache.emplace(std::string(row.gpu_type), out.intern_type_constraint(split_types(row.gpu_type))).first;
       j.gpu_types = it->second;
     }
+    if (!row.vc.empty()) j.vc = out.intern_vc(row.vc);  // a blank cell: no VC
     for (std::int64_t d : row.depends_on) out.dependencies.emplace_back(d, j.id);
     if (has_names || !out.job_names.empty()) out.job_names.emplace_back(row.name);
     if (!row.failed.empty()) out.set_failed_attempts(j, row.failed);
@@ -377,6 +379,7 @@ void read_csv_trace(const std::vector<std::string>& paths, const TraceReadOption
 
 void write_csv_trace(const Workload& w, const std::string& path) {
   const bool users = !w.users.empty(), names = !w.job_names.empty(), failed = !w.failed_attempts.empty();
+  const bool vcs = !w.vcs.empty();
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> deps;  // after -> befores, in input order
   for (auto [before, after] : w.dependencies) deps[after].push_back(before);
   std::vector<std::string> type_cells(w.type_constraints.size() + 1);
@@ -393,6 +396,7 @@ void write_csv_trace(const Workload& w, const std::string& path) {
       throw InternalError(fmt::format("job {}: type constraint {} does not exist", j.id, j.gpu_types));
     if (users && j.user >= w.users.size())
       throw InternalError(fmt::format("job {}: user {} does not exist", j.id, j.user));
+    if (j.vc > w.vcs.size()) throw InternalError(fmt::format("job {}: virtual cluster {} does not exist", j.id, j.vc));
   }
   if (names && w.job_names.size() != w.jobs.size())
     throw InternalError(fmt::format("{} job names for {} jobs", w.job_names.size(), w.jobs.size()));
@@ -408,7 +412,8 @@ void write_csv_trace(const Workload& w, const std::string& path) {
     b.clear();
   };
   for (int c = 0; c < kColumnCount; ++c) {
-    if ((c == kUser && !users) || (c == kName && !names) || (c == kFailedAttempts && !failed)) continue;
+    if ((c == kUser && !users) || (c == kName && !names) || (c == kFailedAttempts && !failed) || (c == kVc && !vcs))
+      continue;
     if (b.size()) b.push_back(',');
     b.append(std::string_view(kColumnNames[c]));
   }
@@ -456,6 +461,10 @@ void write_csv_trace(const Workload& w, const std::string& path) {
     if (names) {
       b.push_back(',');
       put_text(b, w.job_names[i]);
+    }
+    if (vcs) {
+      b.push_back(',');
+      put_text(b, w.vc_name(j.vc));
     }
     b.push_back('\n');
     if (b.size() > (std::size_t{1} << 20)) flush();

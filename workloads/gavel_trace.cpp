@@ -8,6 +8,8 @@
 //      priority_weight SLO arrival_time   (Gavel's current parse_trace)
 //   11 as 10 with `mode` after scale_factor (Shockwave's fork)
 // arrival_time = seconds from the trace start; scale_factor = GPUs.
+// The 7-field traces hold one virtual cluster per file (<vc>.trace): their
+// jobs get the file's stem as VC. The other layouts name no VC.
 //
 // Gavel stores the work as training steps, not seconds. The run time is
 // total_steps / steps_per_second, where steps_per_second comes from
@@ -21,6 +23,7 @@
 // (Gavel's SLO is a multiple of the job's duration). Job types are kept in
 // Workload::job_names ("<n>:<job_type>"), ids are row positions.
 #include <cmath>
+#include <filesystem>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -76,6 +79,7 @@ void read_gavel(const std::vector<std::string>& paths, const TraceReadOptions& o
   for (const auto& path : paths) {
     trace::LineReader in(path);
     trace::reserve_for_file(out, path, 150, true);
+    const std::string file_vc = std::filesystem::path(path).stem().string();
     std::string_view line;
     while (in.next(line)) {
       if (trace::trim(line).empty()) continue;
@@ -134,6 +138,7 @@ void read_gavel(const std::vector<std::string>& paths, const TraceReadOptions& o
       j.work = runtime;
       j.priority = static_cast<std::int32_t>(std::lround(weight));
       if (slo > 0) j.deadline = arrival + slo * runtime;
+      if (layout->fields == 7) j.vc = out.intern_vc(file_vc);
       out.jobs.push_back(j);
       out.job_names.push_back(fmt::format("{}:{}", j.id, type));
       ++report.kept;

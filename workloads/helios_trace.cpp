@@ -10,7 +10,7 @@
 // gpu_num, state, submit_time, duration (and job_id, cpu_num for its Helios
 // clusters), start and end times absent or empty. Such a row's run time is
 // its duration (> 0) and it has no recorded start; without job_id the id is
-// the data row's position from 0. The vc column is not kept (jobs have no VC).
+// the data row's position from 0. The vc column is kept as the job's virtual cluster.
 //
 // Mapping: id = job_id (Slurm's integer id), submit = submit_time, recorded
 // start = start_time, run time = end_time - start_time (the published
@@ -67,6 +67,7 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
     // The Helios simulator's own input has a duration and no start/end times
     // (and, in its Philly-style file, no job_id): see duration_row below.
     const int c_id = rows.column("job_id"), c_start = rows.column("start_time"), c_end = rows.column("end_time");
+    const int c_vc = rows.column("vc");
     const int c_user = rows.column("user"), c_state = rows.column("state"), c_duration = rows.column("duration");
     if ((c_start < 0 || c_end < 0) && c_duration < 0)
       throw InputError({path, 1, c_start < 0 ? "start_time" : "end_time"},
@@ -127,6 +128,7 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
         j.recorded_start = submit;
       }
       if (c_user >= 0) j.user = out.intern_user(std::string(trace::trim(rows[c_user])));
+      if (c_vc >= 0) j.vc = out.intern_vc(trace::trim(rows[c_vc]));
       if (c_state >= 0) {
         std::string_view state = trace::trim(rows[c_state]);
         if (state != "COMPLETED") issues.note(fmt::format("state {}: kept with the run time it used", state));

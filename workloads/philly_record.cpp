@@ -133,7 +133,7 @@ void read_attempts(json::Documents& in, value& attempts, const char* at, std::ve
 }  // namespace
 
 void read_job_record(json::Documents& in, value& v, JobRecord& r) {
-  r = JobRecord{json::Documents::start_of(v), {}, {}, {}, {}, {}, {}, {}, {}, std::move(r.attempt_list)};
+  r = JobRecord{json::Documents::start_of(v), {}, {}, {}, {}, {}, {}, {}, {}, {}, std::move(r.attempt_list)};
   r.attempt_list.clear();
   members(in, v, r.at, [&](std::string_view key, value& m) {
     if (key == "jobid") take(in, r.jobid, m);
@@ -145,6 +145,7 @@ void read_job_record(json::Documents& in, value& v, JobRecord& r) {
     else if (key == "user") take(in, r.user, m);
     else if (key == "status") take(in, r.status, m);
     else if (key == "runtime") take(in, r.runtime, m);
+    else if (key == "vc") take(in, r.vc, m);
     else in.check_value(m);
   });
 }

@@ -34,7 +34,7 @@ struct AttemptRecord {
 
 struct JobRecord {
   const char* at = nullptr;
-  Member jobid, id, submitted_time, attempts, num_gpus, user, status, runtime;
+  Member jobid, id, submitted_time, attempts, num_gpus, user, status, runtime, vc;
   std::vector<AttemptRecord> attempt_list;
 };
 

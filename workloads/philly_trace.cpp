@@ -230,6 +230,7 @@ class PhillyReader {
     j.num_gpus = static_cast<std::uint32_t>(gpus);
     j.work = runtime;
     if (r.user.present && r.user.type == json_type::string) j.user = out_.intern_user(std::string(r.user.text));
+    if (r.vc.present && r.vc.type == json_type::string) j.vc = out_.intern_vc(r.vc.text);
     if (r.status.present && r.status.type == json_type::string && r.status.text != "Pass")
       issues_.note(fmt::format("status {}: kept with the run time it used", r.status.text));
     if (r.runtime.present) runtime_ignored_.add(issues_);

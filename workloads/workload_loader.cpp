@@ -1,5 +1,6 @@
 #include "workloads/workload_loader.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -26,6 +27,7 @@ Workload load_workload(const WorkloadSpec& spec, const ClusterSpec& cluster, std
     TraceReadReport& r = report ? *report : local;
     w = read_trace(spec.format, spec.trace_paths, options, &r);
     require_jobs_kept(w, spec.format, spec.trace_paths, r);
+    require_known_vcs(w, cluster, spec.trace_paths);
     w.name = std::filesystem::path(spec.trace_paths.front()).stem().string();
   } else {
     throw InputError(SourceLocation{"", 0, "workload.kind"},
@@ -33,6 +35,21 @@ Workload load_workload(const WorkloadSpec& spec, const ClusterSpec& cluster, std
   }
   if (!spec.name.empty()) w.name = spec.name;
   return w;
+}
+
+void require_known_vcs(const Workload& w, const ClusterSpec& cluster, const std::vector<std::string>& paths) {
+  if (cluster.vcs.empty() || w.vcs.empty()) return;  // without [[cluster.vcs]] a trace's VCs are not used
+  std::vector<std::string> defined;
+  for (const VirtualCluster& vc : cluster.vcs) defined.push_back(vc.name);
+  for (std::size_t k = 0; k < w.vcs.size(); ++k) {
+    if (std::find(defined.begin(), defined.end(), w.vcs[k]) != defined.end()) continue;
+    const auto job = std::find_if(w.jobs.begin(), w.jobs.end(), [&](const Job& j) { return j.vc == k + 1; });
+    const std::string source =
+        paths.size() == 1 ? paths.front() : fmt::format("{} (+{} more)", paths.front(), paths.size() - 1);
+    throw InputError(SourceLocation{source, 0, "vc"},
+                     fmt::format("virtual cluster '{}' (job id {}) is not defined in [[cluster.vcs]] (defined: {})",
+                                 w.vcs[k], job == w.jobs.end() ? -1 : job->id, fmt::join(defined, ", ")));
+  }
 }
 
 void require_jobs_kept(const Workload& w, const std::string& format, const std::vector<std::string>& paths,

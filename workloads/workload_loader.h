@@ -26,4 +26,9 @@ Workload load_workload(const WorkloadSpec& spec, const ClusterSpec& cluster, std
 void require_jobs_kept(const Workload& w, const std::string& format, const std::vector<std::string>& paths,
                        const TraceReadReport& report);
 
+// InputError naming the trace when a job names a virtual cluster that
+// [[cluster.vcs]] does not define (only when the cluster defines VCs: without
+// them the trace's VC names are kept but not used).
+void require_known_vcs(const Workload& w, const ClusterSpec& cluster, const std::vector<std::string>& paths);
+
 }  // namespace fastgpu
