@@ -60,7 +60,7 @@ void SharingPlacement::sync(const SchedulingContext& ctx) const {
     scratch_.clear();
     const GpuIndex first = cluster.first_gpu(n);
     for (GpuIndex g = first; g < first + cluster.gpus_on_node(n); ++g)
-      scratch_.push_back(cluster.is_reserved(g) ? 0 : static_cast<std::uint16_t>(kMilliPerGpu - cluster.used_milli(g)));
+      scratch_.push_back(cluster.is_reserved(g) ? 0 : static_cast<std::uint16_t>(cluster.free_milli(g)));
     state_->set_gpu_free(n, scratch_);
   }
 }

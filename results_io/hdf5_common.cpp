@@ -133,9 +133,12 @@ Handle job_record_type(std::size_t row_size) {
   FASTGPU_COLUMN(runtime_alone, H5T_NATIVE_DOUBLE);
   FASTGPU_COLUMN(gpu_seconds, H5T_NATIVE_DOUBLE);
   FASTGPU_COLUMN(failed_gpu_seconds, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(useful_gpu_seconds, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(lost_gpu_seconds, H5T_NATIVE_DOUBLE);
   FASTGPU_COLUMN(preemptions, H5T_NATIVE_UINT32);
   FASTGPU_COLUMN(migrations, H5T_NATIVE_UINT32);
   FASTGPU_COLUMN(attempts, H5T_NATIVE_UINT32);
+  FASTGPU_COLUMN(failure_stops, H5T_NATIVE_UINT32);
   FASTGPU_COLUMN(deadline_met, H5T_NATIVE_INT8);
   FASTGPU_COLUMN(on_reserved, H5T_NATIVE_UINT8);  // bool: 0 or 1
   FASTGPU_COLUMN(gpu_type, H5T_NATIVE_UINT16);
