@@ -52,7 +52,8 @@ void read_failures(TableReader t, FailureSettings& f, ReadContext& ctx) {
 }
 
 void validate_failures(const FailureSettings& f, const ClusterSpec& cluster, EngineOptions& e, const ReadContext& ctx) {
-  if (!f.given) return;
+  // model = "none" switches failures off (a baseline with --set failures.model=none).
+  if (!f.given || (f.model == "none" && f.trace.empty())) return;
   auto spec = std::make_shared<FailureSpec>();
   const bool has_trace = !f.trace.empty(), has_model = !f.model.empty();
   ctx.check(has_trace != has_model, has_trace ? "failures.model" : "failures",
@@ -69,7 +70,7 @@ void validate_failures(const FailureSettings& f, const ClusterSpec& cluster, Eng
   }
   if (f.model == "exponential") spec->model = FailureModel::exponential;
   else if (f.model == "weibull") spec->model = FailureModel::weibull;
-  else ctx.fail("failures.model", fmt::format("must be \"exponential\" or \"weibull\", got \"{}\"", f.model));
+  else ctx.fail("failures.model", fmt::format("must be \"exponential\", \"weibull\" or \"none\", got \"{}\"", f.model));
   ctx.check(std::isfinite(f.weibull_shape) && f.weibull_shape > 0, "failures.weibull_shape",
             fmt::format("must be > 0, got {}", f.weibull_shape));
   spec->weibull_shape = f.weibull_shape;

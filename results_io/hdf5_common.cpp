@@ -14,7 +14,7 @@ static_assert(std::is_standard_layout_v<JobRecord> && std::is_trivially_copyable
 static_assert(std::is_standard_layout_v<TimeSample> && std::is_trivially_copyable_v<TimeSample>);
 static_assert(sizeof(bool) == 1 && sizeof(JobOutcome) == 1);
 // A field added to these structs must be added to the column lists below.
-static_assert(sizeof(JobRecord) == 120, "JobRecord changed: update job_record_type() and the schema doc");
+static_assert(sizeof(JobRecord) == 136, "JobRecord changed: update job_record_type() and the schema doc");
 static_assert(sizeof(TimeSample) == 56, "TimeSample changed: update time_sample_type() and the schema doc");
 
 namespace {
