@@ -181,6 +181,8 @@ gpu_type = "V100"
             .find("no GPU type 'A100'") != std::string::npos);
   CHECK(with_model("model = \"weibull\"\nmtbf_hours = 5\nweibull_shape = 0\n").find("field 'failures.weibull_shape'") !=
         std::string::npos);
+  // model = "none" switches failures off.
+  CHECK(!load_config(dir.write("exp.toml", cluster + "[failures]\nmodel = \"none\"\nmtbf_hours = 5\n")).engine.failures);
   // A good model is built per type, in seconds.
   const ExperimentConfig ok = load_config(dir.write(
       "exp.toml", cluster + "[failures]\nmodel = \"weibull\"\nmtbf_hours = 2\nmttr_hours = 0.5\ncheckpoint_interval = 60\n"));
