@@ -71,6 +71,8 @@ ExperimentConfig parse_config(const std::string& text, const std::string& path, 
   read_engine(top.table("engine"), cfg.engine, ctx);
   read_limits(top.table("limits"), cfg.engine.limits, ctx);
   read_policies(top.table("policies"), cfg, listed, ctx);
+  FailureSettings failures;
+  read_failures(top.table("failures"), failures, ctx);
   top.node("sweep");  // parameter grids: read by experiments/sweep.cpp
   top.finish();
 
@@ -79,6 +81,7 @@ ExperimentConfig parse_config(const std::string& text, const std::string& path, 
   validate_workload(cfg.workload, cfg.cluster, ctx);
   validate_engine(cfg.engine, ctx);
   validate_limits(cfg.engine.limits, ctx);
+  validate_failures(failures, cfg.cluster, cfg.engine, ctx);
   return cfg;
 }
 

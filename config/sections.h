@@ -4,6 +4,7 @@
 // has ranges or cross-field rules, a validate_* function. parse_config reads
 // every section before it validates any, so that a misspelt key is reported
 // before the error it causes elsewhere.
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,22 @@ void validate_engine(const EngineOptions& e, const ReadContext& ctx);
 // [limits] (read_limits.cpp): the run budgets, into EngineOptions::limits.
 void read_limits(TableReader t, RunLimits& limits, ReadContext& ctx);
 void validate_limits(const RunLimits& limits, const ReadContext& ctx);
+
+// [failures] (read_failures.cpp): read as written, then validated against
+// the cluster into EngineOptions::failures (a failure trace is read then).
+struct FailureSettings {
+  struct Reliability {
+    double mtbf_hours = NAN, mttr_hours = NAN;  // NaN: not written
+  };
+  bool given = false;
+  std::string trace, model;
+  Reliability all_types;
+  std::vector<std::pair<std::string, Reliability>> per_type;
+  double weibull_shape = 1.0;
+  double checkpoint_interval = 0;
+};
+void read_failures(TableReader t, FailureSettings& f, ReadContext& ctx);
+void validate_failures(const FailureSettings& f, const ClusterSpec& cluster, EngineOptions& e, const ReadContext& ctx);
 
 // [policies.*] (read_policies.cpp): fills cfg.policies and cfg.other_policies.
 void read_policies(TableReader t, ExperimentConfig& cfg, const PolicyList& listed, ReadContext& ctx);

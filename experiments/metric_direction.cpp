@@ -27,7 +27,7 @@ Direction metric_direction(const std::string& metric) {
   // Every summary_fields() name; the wall-clock ones (scheduler and run time,
   // events per second) are lower/higher is better too, but noisy: the
   // regression baseline gives them wide tolerances or leaves them out.
-  static constexpr std::array<std::pair<std::string_view, Direction>, 37> kKnown{{
+  static constexpr std::array<std::pair<std::string_view, Direction>, 42> kKnown{{
       {"makespan", lower_is_better},
       {"jobs_total", either},
       {"jobs_completed", higher_is_better},
@@ -60,6 +60,11 @@ Direction metric_direction(const std::string& metric) {
       {"failed_attempts", lower_is_better},
       {"failed_gpu_seconds", lower_is_better},
       {"final_wait_mean", lower_is_better},
+      {"hardware_failures", lower_is_better},
+      {"failure_stops", lower_is_better},
+      {"lost_gpu_seconds", lower_is_better},
+      {"useful_gpu_seconds", higher_is_better},
+      {"goodput_utilisation", higher_is_better},
       {"busy_gpu_seconds", either},
       {"scheduler_seconds", lower_is_better},
       {"wall_seconds", lower_is_better},

@@ -122,6 +122,15 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
   // also shows the wait until the last run and the GPU time, all and failed.
   bool failures = false;
   for (const RunResult& r : runs) failures |= r.summary.failed_attempts > 0;
+  // With hardware failures: jobs stopped, GPU time lost and the goodput utilisation.
+  bool hardware = false;
+  for (const RunResult& r : runs) hardware |= r.summary.hardware_failures > 0;
+  if (hardware) {
+    t.add_column("failures");
+    t.add_column("stops");
+    t.add_column("lost GPU-h");
+    t.add_column("goodput %");
+  }
   if (failures) {
     t.add_column("final wait");
     t.add_column("GPU-h");
@@ -140,6 +149,12 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
         cell("wait_mean", 1), cell("bounded_slowdown_mean", 2),
         cell("utilisation", 3), cell("load_variance_mean", 4),
         format_count(mean(values(g, "jobs_completed"))) + "/" + format_count(mean(values(g, "jobs_rejected")))};
+    if (hardware) {
+      row.push_back(mean_pm(values(g, "hardware_failures"), 1));
+      row.push_back(mean_pm(values(g, "failure_stops"), 1));
+      row.push_back(mean_pm(values(g, "lost_gpu_seconds", 1.0 / 3600), 1));
+      row.push_back(mean_pm(values(g, "goodput_utilisation", 100), 1));
+    }
     if (failures) {
       row.push_back(cell("final_wait_mean", 1));
       row.push_back(cell("busy_gpu_seconds", 1, 1.0 / 3600));

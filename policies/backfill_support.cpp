@@ -25,7 +25,7 @@ bool first_fit_on_type(const SchedulingContext& ctx, JobIndex j, TypeIndex t, st
       const NodeIndex node = index.node_at(pos);
       const GpuIndex first = cluster.first_gpu(node);
       for (GpuIndex g = first; g < first + cluster.gpus_on_node(node); ++g) {
-        if (cluster.used_milli(g) + milli <= kMilliPerGpu) {
+        if (milli <= cluster.free_milli(g)) {
           gpus.push_back(g);
           return true;
         }

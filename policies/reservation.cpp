@@ -124,7 +124,11 @@ class ReservationPolicy : public Policy {
     estimate_ = p_.initial;
     part_.init(cluster);
     resize(ctx, target_size());
+    watch_.part = &part_;
+    watch_.cluster = &cluster;
+    cluster.attach(&watch_);
   }
+  void finish(SchedulingContext& ctx) override { ctx.cluster().detach(&watch_); }
 
   void on_arrival(SchedulingContext& ctx, JobIndex j) override {
     const Job& job = ctx.job(j);
@@ -260,6 +264,13 @@ class ReservationPolicy : public Policy {
 
   ReservationParams p_;
   Partition part_;
+  // A GPU failure or repair changes a node's free GPUs without a job event.
+  struct NodeWatch final : NodeFreeObserver {
+    Partition* part = nullptr;
+    const ClusterState* cluster = nullptr;
+    void update(NodeIndex n, std::uint32_t) override { part->refresh(*cluster, n); }
+  };
+  NodeWatch watch_;
   ClassPlacement normal_, reserved_;
   FirstFitPlacement any_;
   std::priority_queue<ProtectedEntry, std::vector<ProtectedEntry>, std::greater<>> protected_queue_;

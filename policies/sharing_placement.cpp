@@ -61,8 +61,7 @@ void SharingPlacement::sync(const SchedulingContext& ctx, const VcNodeFilter* al
     const GpuIndex first = cluster.first_gpu(n);
     const bool outside = allowed != nullptr && !(*allowed)(n);
     for (GpuIndex g = first; g < first + cluster.gpus_on_node(n); ++g)
-      scratch_.push_back(outside || cluster.is_reserved(g) ? 0
-                                                          : static_cast<std::uint16_t>(kMilliPerGpu - cluster.used_milli(g)));
+      scratch_.push_back(outside || cluster.is_reserved(g) ? 0 : static_cast<std::uint16_t>(cluster.free_milli(g)));
     state_->set_gpu_free(n, scratch_);
   }
 }

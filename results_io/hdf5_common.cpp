@@ -14,7 +14,7 @@ static_assert(std::is_standard_layout_v<JobRecord> && std::is_trivially_copyable
 static_assert(std::is_standard_layout_v<TimeSample> && std::is_trivially_copyable_v<TimeSample>);
 static_assert(sizeof(bool) == 1 && sizeof(JobOutcome) == 1);
 // A field added to these structs must be added to the column lists below.
-static_assert(sizeof(JobRecord) == 120, "JobRecord changed: update job_record_type() and the schema doc");
+static_assert(sizeof(JobRecord) == 136, "JobRecord changed: update job_record_type() and the schema doc");
 static_assert(sizeof(TimeSample) == 56, "TimeSample changed: update time_sample_type() and the schema doc");
 
 namespace {
@@ -133,9 +133,12 @@ Handle job_record_type(std::size_t row_size) {
   FASTGPU_COLUMN(runtime_alone, H5T_NATIVE_DOUBLE);
   FASTGPU_COLUMN(gpu_seconds, H5T_NATIVE_DOUBLE);
   FASTGPU_COLUMN(failed_gpu_seconds, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(useful_gpu_seconds, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(lost_gpu_seconds, H5T_NATIVE_DOUBLE);
   FASTGPU_COLUMN(preemptions, H5T_NATIVE_UINT32);
   FASTGPU_COLUMN(migrations, H5T_NATIVE_UINT32);
   FASTGPU_COLUMN(attempts, H5T_NATIVE_UINT32);
+  FASTGPU_COLUMN(failure_stops, H5T_NATIVE_UINT32);
   FASTGPU_COLUMN(deadline_met, H5T_NATIVE_INT8);
   FASTGPU_COLUMN(on_reserved, H5T_NATIVE_UINT8);  // bool: 0 or 1
   FASTGPU_COLUMN(gpu_type, H5T_NATIVE_UINT16);

@@ -24,6 +24,7 @@ void ActionValidator::check_gpus(JobIndex j, std::span<const GpuIndex> gpus, con
     for (std::size_t k = 0; k < i; ++k) {
       if (gpus[k] == g) fail(j, fmt::format("{} lists GPU {} twice", action, g), now);
     }
+    if (cluster_.is_failed(g)) fail(j, fmt::format("{} on GPU {} which is failed (out of service)", action, g), now);
     if (cluster_.used_milli(g) + milli > kMilliPerGpu) {
       fail(j,
            fmt::format("{} on GPU {} which has only {} of {} milli-GPU free", action, g,

@@ -27,6 +27,7 @@ ClusterState::ClusterState(const ClusterSpec& spec)
   }
   gpu_used_milli_.assign(num_gpus(), 0);
   gpu_reserved_.assign(num_gpus(), 0);
+  gpu_failed_.assign(num_gpus(), 0);
   node_free_ = node_gpus_;
   type_free_ = type_gpus_;
   total_free_ = num_gpus();
@@ -59,7 +60,7 @@ void ClusterState::leave_partly_used(GpuIndex g) {
 
 void ClusterState::enter_partly_used(GpuIndex g) {
   const std::uint32_t used = gpu_used_milli_[g];
-  if (used > 0 && used < kMilliPerGpu) partly_used_[type_of(g)].insert(partly_used_key(kMilliPerGpu - used, g));
+  if (used > 0 && used < kMilliPerGpu && gpu_failed_[g] == 0) partly_used_[type_of(g)].insert(partly_used_key(kMilliPerGpu - used, g));
 }
 
 void ClusterState::allocate_deferred(GpuIndex g, std::uint32_t milli) {
@@ -84,7 +85,7 @@ void ClusterState::release_deferred(GpuIndex g, std::uint32_t milli) {
   gpu_used_milli_[g] = static_cast<std::uint16_t>(gpu_used_milli_[g] - milli);
   enter_partly_used(g);
   busy_milli_total_ -= milli;
-  if (gpu_used_milli_[g] == 0 && milli > 0) {
+  if (gpu_used_milli_[g] == 0 && milli > 0 && gpu_failed_[g] == 0) {
     const NodeIndex n = gpu_node_[g];
     ++node_free_[n];
     ++type_free_[node_type_[n]];
@@ -97,6 +98,22 @@ void ClusterState::set_reserved(GpuIndex g, bool reserved) {
   if (static_cast<bool>(gpu_reserved_[g]) == reserved) return;
   gpu_reserved_[g] = reserved ? 1 : 0;
   reserved_total_ += reserved ? 1 : -1;
+}
+
+void ClusterState::set_failed(GpuIndex g, bool failed) {
+  if (static_cast<bool>(gpu_failed_[g]) == failed) return;
+  const bool unallocated = gpu_used_milli_[g] == 0;
+  gpu_failed_[g] = failed ? 1 : 0;
+  failed_total_ += failed ? 1 : -1;
+  if (failed) leave_partly_used(g);  // no share of it may be allocated while failed
+  else enter_partly_used(g);
+  if (!unallocated) return;  // the free counts change when its holders release it
+  const NodeIndex n = gpu_node_[g];
+  const std::uint32_t delta = failed ? -1u : 1u;
+  node_free_[n] += delta;
+  type_free_[node_type_[n]] += delta;
+  total_free_ += delta;
+  mark_stale(n);
 }
 
 }  // namespace fastgpu

@@ -37,7 +37,13 @@ class ClusterState {
 
   // --- current allocation -------------------------------------------------
   std::uint32_t used_milli(GpuIndex g) const { return gpu_used_milli_[g]; }
-  bool is_free(GpuIndex g) const { return gpu_used_milli_[g] == 0; }
+  // Wholly free: nothing allocated and in service.
+  bool is_free(GpuIndex g) const { return gpu_used_milli_[g] == 0 && gpu_failed_[g] == 0; }
+  // Capacity a new allocation may take (0 while the GPU is failed).
+  std::uint32_t free_milli(GpuIndex g) const { return gpu_failed_[g] ? 0 : kMilliPerGpu - gpu_used_milli_[g]; }
+  // Out of service (failed, not yet repaired): never allocatable, not counted free.
+  bool is_failed(GpuIndex g) const { return gpu_failed_[g] != 0; }
+  std::uint32_t failed_gpus() const { return failed_total_; }
   std::uint32_t free_gpus_on_node(NodeIndex n) const { return node_free_[n]; }
   std::uint32_t free_gpus_of_type(TypeIndex t) const { return type_free_[t]; }
   std::uint32_t free_gpus() const { return total_free_; }
@@ -95,6 +101,9 @@ class ClusterState {
     stale_node_ = kNoNode;
   }
   void set_reserved(GpuIndex g, bool reserved);
+  // A failure takes the GPU out of service until set_failed(g, false). Jobs
+  // still holding it keep their allocation until they release it.
+  void set_failed(GpuIndex g, bool failed);
 
  private:
   void node_changed(NodeIndex n);
@@ -116,6 +125,8 @@ class ClusterState {
 
   std::vector<std::uint16_t> gpu_used_milli_;
   std::vector<std::uint8_t> gpu_reserved_;
+  std::vector<std::uint8_t> gpu_failed_;
+  std::uint32_t failed_total_ = 0;
   std::vector<std::uint32_t> node_free_;
   std::vector<std::uint32_t> type_free_;
   std::uint32_t total_free_ = 0;

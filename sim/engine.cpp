@@ -43,6 +43,9 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
       estimator_(workload, options),
       dependencies_(workload),
       attempts_(workload, options.keep_progress_on_failure),
+      hardware_(options.failures, cluster_, options.seed),
+      hardware_on_(hardware_.active()),
+      recovery_(workload.jobs.size(), hardware_on_, options.failures ? options.failures->checkpoint_interval : 0.0),
       monitor_(cluster_),
       validator_(workload, cluster_, allowed_types_, policy_name),
       result_(workload, policy_name, options.seed, cluster_.num_gpus()),
@@ -51,8 +54,13 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
       pending_(jobs_),
       running_(jobs_) {
   for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = workload_.jobs[j].work;
-  if (attempts_.active())
+  if (attempts_.active()) {
     for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = attempts_.first_run_work(j);
+    useful_at_run_start_.assign(jobs_.size(), 0.0);
+  }
+  // Both change the work of a run; their combination has no defined meaning yet.
+  if (attempts_.active() && hardware_on_)
+    throw InputError("[failures] cannot be combined with a trace's recorded failed attempts");
   alloc_arena_.reserve(jobs_.size() * 2);
 }
 
@@ -80,17 +88,23 @@ RunResult Engine::run() {
     // Simulated time ends at the last real event: monitor ticks left over on
     // an empty cluster would stretch the reserved-idle integral and the time
     // series by up to one interval. (A running job always has a finish event.)
-    if (!have_arrival && (!have_event || (real_events_pending_ == 0 && pending_.empty()))) break;
+    const bool have_hardware = hardware_on_ && hardware_.next_time() < kNever && jobs_left();
+    if (!have_arrival && !have_hardware && (!have_event || (real_events_pending_ == 0 && pending_.empty()))) break;
     now_ = have_event ? events_.top_time() : kNever;
     if (have_arrival) now_ = std::min(now_, jobs[next_arrival_].submit);
+    if (have_hardware) now_ = std::min(now_, hardware_.next_time());
     // Apply every event of this instant in (rank, sequence) order; arrivals
     // from the workload cursor sit between finishes and timers.
     while (true) {
       const bool event_now = !events_.empty() && events_.top_time() == now_;
       const bool arrival_now = next_arrival_ < jobs.size() && jobs[next_arrival_].submit == now_;
-      if (!event_now && !arrival_now) break;
+      // Hardware changes sit after finishes and before everything else.
+      const bool hardware_now = hardware_on_ && hardware_.next_time() == now_;
+      if (!event_now && !arrival_now && !hardware_now) break;
       ++counters_.events;
-      if (arrival_now && (!event_now || events_.top_kind() >= EventKind::arrival)) {
+      if (hardware_now && (!event_now || events_.top_kind() != EventKind::finish)) {
+        hardware_change();
+      } else if (arrival_now && (!event_now || events_.top_kind() >= EventKind::arrival)) {
         const auto j = static_cast<JobIndex>(next_arrival_++);
         jobs_[j].submitted = true;
         arrive(j);
@@ -128,7 +142,9 @@ RunResult Engine::run() {
     result_.add_final_gpus(state == JobState::finished ? gpus_held(j) : std::span<const GpuIndex>{});
   }
   check_job_runs(workload_, result_.jobs(), options_.keep_progress_on_failure);
+  check_progress_accounting(result_.jobs());
   RunResult result = result_.finish(cluster_, monitor_, policy_, counters_, options_.responsiveness_alpha);
+  result.summary.hardware_failures = hardware_.failures();
   if (vcs_.active()) result.vcs = compute_vc_summaries(vcs_, cluster_, result);
   return result;
 }
@@ -169,7 +185,7 @@ void Engine::schedule_next_monitor() {
 
 void Engine::check_stall() const {
   if (pending_.empty() || !running_.empty() || real_events_pending_ > 0 ||
-      next_arrival_ < workload_.jobs.size()) {
+      next_arrival_ < workload_.jobs.size() || hardware_.repairs_outstanding()) {
     return;
   }
   throw PolicyError(fmt::format(
@@ -213,6 +229,7 @@ void Engine::finish_job(JobIndex j) {
   JobRuntime& rt = jobs_[j];
   JobRecord& r = result_.job(j);
   const Job& job = workload_.jobs[j];
+  count_progress(j);
   release(j);
   rt.seg_remaining = 0;
   rt.state = JobState::finished;
@@ -272,7 +289,7 @@ void Engine::act_start(JobIndex j, std::span<const GpuIndex> gpus) {
     r.final_start = now_;
     ++r.attempts;
   }
-  const bool resumes = attempts_.active() ? attempts_.resumes(j, r.preemptions) : r.preemptions > 0;
+  const bool resumes = attempts_.active() ? attempts_.resumes(j, r.preemptions) : recovery_.resumes(j, r.preemptions);
   begin_segment(j, now_ + (resumes ? restore_time(j) : 0.0));
 }
 
@@ -282,6 +299,7 @@ void Engine::act_preempt(JobIndex j) {
   }
   if (!workload_.jobs[j].preemptible) validator_.fail(j, "preempt of a job that is not preemptible", now_);
   JobRuntime& rt = jobs_[j];
+  count_progress(j);
   rt.seg_remaining = remaining_now(j);
   rt.seg_start = now_;
   rt.rate = 0;
@@ -308,6 +326,7 @@ void Engine::act_migrate(JobIndex j, std::span<const GpuIndex> gpus) {
     allocate(j, std::vector<GpuIndex>(old.begin(), old.end()));
     throw;
   }
+  count_progress(j);
   allocate(j, gpus);
   rt.seg_remaining = remaining;
   ++result_.job(j).migrations;

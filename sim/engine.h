@@ -21,6 +21,8 @@
 #include "sim/dependency_tracker.h"
 #include "sim/engine_options.h"
 #include "sim/event_queue.h"
+#include "sim/failure_recovery.h"
+#include "sim/hardware_failures.h"
 #include "sim/job_runtime.h"
 #include "sim/job_slot_list.h"
 #include "sim/load_monitor.h"
@@ -53,6 +55,25 @@ class Engine {
   double fastest_usable_speed(JobIndex j) const;
   // The job's current run ended in failure (sim/engine_failures.cpp).
   void fail_allocation(JobIndex j);
+  // GPUs fail or are repaired; a failure stops the jobs on them (sim/engine_failures.cpp).
+  void hardware_change();
+  void stop_by_failure(JobIndex j);
+  // The current segment of job j ends now: its progress so far counts as useful.
+  void count_progress(JobIndex j) {
+    const JobRuntime& rt = jobs_[j];
+    const double progressed = now_ - rt.seg_start;
+    if (progressed > 0) result_.job(j).useful_gpu_seconds += allocated_gpus(j) * progressed;
+  }
+  // GPUs job j holds, shares counted.
+  double allocated_gpus(JobIndex j) const {
+    const Job& job = workload_.jobs[j];
+    return job.num_gpus * (job.milli_per_gpu() * (1.0 / kMilliPerGpu));
+  }
+  // Jobs are left to run (hardware changes matter only then).
+  bool jobs_left() const {
+    return next_arrival_ < workload_.jobs.size() || !pending_.empty() || !running_.empty() ||
+           real_events_pending_ > 0;
+  }
   void suspend_done(JobIndex j);
   void reject_job(JobIndex j, const std::string& reason);
   void monitor_sample();
@@ -121,6 +142,9 @@ class Engine {
   RuntimeEstimator estimator_;
   DependencyTracker dependencies_;
   AttemptPlan attempts_;
+  HardwareFailures hardware_;
+  bool hardware_on_;  // hardware_.active(), read once per event
+  FailureRecovery recovery_;
   LoadMonitor monitor_;
   ActionValidator validator_;
   ResultBuilder result_;
@@ -137,6 +161,7 @@ class Engine {
   JobSlotList<&JobRuntime::running_slot> running_;
   std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it
   std::vector<std::uint32_t> vc_scratch_;  // reclaim_lent_gpus' per-VC counts
+  std::vector<double> useful_at_run_start_;  // recorded failed attempts: useful GPU-s before the current run
 };
 
 // Convenience: build the engine and run it.

@@ -1,8 +1,10 @@
 #pragma once
 // Knobs of the engine itself (the [engine] table of a config).
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "sim/failure_spec.h"
 #include "sim/run_limits.h"
 #include "sim/types.h"
 
@@ -30,6 +32,8 @@ struct EngineOptions {
   // its job; true keeps the progress made (as if checkpointed), false restarts
   // the job from scratch, as Philly's retried jobs did.
   bool keep_progress_on_failure = false;
+  // Hardware failures and repairs ([failures]); null: none.
+  std::shared_ptr<const FailureSpec> failures;
   bool check_invariants = false;      // verify invariants after every instant (slow)
   std::uint64_t seed = 1;             // for the noisy estimator and policies that draw
   RunLimits limits;                   // budgets: simulated time, events, time-series memory

@@ -18,7 +18,12 @@ void check_invariants(const SchedulingContext& ctx) {
     const JobState state = ctx.state(j);
     if (state != JobState::running && state != JobState::suspending) continue;
     const Job& job = jobs[j];
-    for (GpuIndex g : ctx.gpus_of(j)) milli[g] += job.milli_per_gpu();
+    for (GpuIndex g : ctx.gpus_of(j)) {
+      milli[g] += job.milli_per_gpu();
+      // A failure stops the jobs running on the GPU; only a checkpoint being written may still hold it.
+      if (state == JobState::running && cluster.is_failed(g))
+        throw InternalError(fmt::format("invariant: job {} runs on failed GPU {}", job.id, g));
+    }
     if (state == JobState::running && ctx.remaining_work(j) < -1e-6 * std::max(1.0, job.work)) {
       throw InternalError(fmt::format("invariant: job {} has negative remaining work", job.id));
     }
@@ -29,6 +34,16 @@ void check_invariants(const SchedulingContext& ctx) {
       throw InternalError(fmt::format("invariant: GPU {} allocation {} does not match its jobs' {}", g,
                                       cluster.used_milli(g), milli[g]));
     }
+  }
+  // The free-GPU counts the placements search hold exactly the GPUs that are
+  // unallocated and in service.
+  for (NodeIndex n = 0; n < cluster.num_nodes(); ++n) {
+    std::uint32_t free = 0;
+    for (GpuIndex g = cluster.first_gpu(n); g < cluster.first_gpu(n) + cluster.gpus_on_node(n); ++g)
+      free += milli[g] == 0 && !cluster.is_failed(g) ? 1 : 0;
+    if (free != cluster.free_gpus_on_node(n))
+      throw InternalError(fmt::format("invariant: node {} counted {} free GPUs, {} are", n,
+                                      cluster.free_gpus_on_node(n), free));
   }
   for (JobIndex j : ctx.pending()) {
     if (ctx.state(j) != JobState::pending) throw InternalError("invariant: pending set holds a non-pending job");

@@ -186,6 +186,8 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   double slowdown_sum = 0, bounded_sum = 0, final_wait_sum = 0;
   s.failed_attempts = 0;
   s.failed_gpu_seconds = 0;
+  s.failure_stops = 0;
+  s.lost_gpu_seconds = s.useful_gpu_seconds = 0;
   std::vector<std::pair<std::uint32_t, double>> user_slowdown;  // (user, slowdown)
   user_slowdown.reserve(r.jobs.size());
   for (const JobRecord& j : r.jobs) {
@@ -196,6 +198,9 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
     }
     s.failed_attempts += j.failed_attempts();
     s.failed_gpu_seconds += j.failed_gpu_seconds;
+    s.failure_stops += j.failure_stops;
+    s.lost_gpu_seconds += j.lost_gpu_seconds;
+    s.useful_gpu_seconds += j.useful_gpu_seconds;
     if (!finished) {
       ++s.jobs_rejected;
       continue;
@@ -246,6 +251,7 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   s.busy_gpu_seconds = std::accumulate(r.gpu_busy_seconds.begin(), r.gpu_busy_seconds.end(), 0.0);
   const double capacity = static_cast<double>(r.num_gpus) * s.makespan;  // GPU-seconds
   s.utilisation = capacity > 0 ? s.busy_gpu_seconds / capacity : 0.0;
+  s.goodput_utilisation = capacity > 0 ? s.useful_gpu_seconds / capacity : 0.0;
   double joules = 0, cost = 0;
   for (std::size_t t = 0; t < r.type_gpu_count.size(); ++t) {
     const double busy = r.type_busy_gpu_seconds[t];
@@ -305,6 +311,11 @@ const FieldDef kSummaryFields[] = {
     {"failed_attempts", &Summary::failed_attempts},
     {"failed_gpu_seconds", &Summary::failed_gpu_seconds},
     {"final_wait_mean", &Summary::final_wait_mean},
+    {"hardware_failures", &Summary::hardware_failures},
+    {"failure_stops", &Summary::failure_stops},
+    {"lost_gpu_seconds", &Summary::lost_gpu_seconds},
+    {"useful_gpu_seconds", &Summary::useful_gpu_seconds},
+    {"goodput_utilisation", &Summary::goodput_utilisation},
     {"busy_gpu_seconds", &Summary::busy_gpu_seconds},
     {"scheduler_seconds", &Summary::scheduler_seconds},
     {"wall_seconds", &Summary::wall_seconds},

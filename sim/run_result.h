@@ -29,9 +29,12 @@ struct JobRecord {
   Seconds runtime_alone = NAN;     // work / speed of the fastest type it may use, no slowdown
   double gpu_seconds = 0;          // allocated GPU-seconds, shares counted, overheads included
   double failed_gpu_seconds = 0;   // the part of gpu_seconds held by runs that ended in failure
+  double useful_gpu_seconds = 0;   // the part of gpu_seconds that made progress the job kept
+  double lost_gpu_seconds = 0;     // the part that made progress a failure threw away
   std::uint32_t preemptions = 0;
   std::uint32_t migrations = 0;
   std::uint32_t attempts = 0;      // runs started (a failed run's job starts a new run; resuming is not one)
+  std::uint32_t failure_stops = 0; // times a hardware failure stopped it
   std::int8_t deadline_met = -1;   // -1 no deadline, 0 missed, 1 met
   bool on_reserved = false;        // started at least once on reserved GPUs
   TypeIndex gpu_type = 0;          // type of its (last) GPUs
@@ -79,6 +82,11 @@ struct Summary {
   std::uint64_t preemptions = 0, migrations = 0;
   std::uint64_t failed_attempts = 0;   // runs that ended in failure, over all jobs
   double failed_gpu_seconds = 0;       // GPU-seconds those runs held
+  std::uint64_t hardware_failures = 0;  // GPU or node failures during the run
+  std::uint64_t failure_stops = 0;      // jobs stopped by them (a job stopped twice counts twice)
+  double lost_gpu_seconds = 0;          // GPU-seconds of progress thrown away by failures
+  double useful_gpu_seconds = 0;        // GPU-seconds of progress the jobs kept (goodput)
+  double goodput_utilisation = 0;       // useful GPU-seconds / (GPUs x makespan)
   Seconds final_wait_mean = 0;         // mean of final_start - submit over finished jobs
   double busy_gpu_seconds = 0;
   double scheduler_seconds = 0;      // wall time spent inside the policy
