@@ -129,7 +129,7 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
     t.add_column("failures");
     t.add_column("stops");
     t.add_column("lost GPU-h");
-    t.add_column("goodput %");
+    t.add_column("goodput");  // a fraction, as utilisation
   }
   if (failures) {
     t.add_column("final wait");
@@ -150,10 +150,10 @@ std::string ranked_ci_table(const std::vector<RunResult>& runs, const std::strin
         cell("utilisation", 3), cell("load_variance_mean", 4),
         format_count(mean(values(g, "jobs_completed"))) + "/" + format_count(mean(values(g, "jobs_rejected")))};
     if (hardware) {
-      row.push_back(mean_pm(values(g, "hardware_failures"), 1));
-      row.push_back(mean_pm(values(g, "failure_stops"), 1));
-      row.push_back(mean_pm(values(g, "lost_gpu_seconds", 1.0 / 3600), 1));
-      row.push_back(mean_pm(values(g, "goodput_utilisation", 100), 1));
+      row.push_back(cell("hardware_failures", 1));
+      row.push_back(cell("failure_stops", 1));
+      row.push_back(cell("lost_gpu_seconds", 1, 1.0 / 3600));
+      row.push_back(cell("goodput_utilisation", 3));
     }
     if (failures) {
       row.push_back(cell("final_wait_mean", 1));
