@@ -16,6 +16,7 @@
 // statistics, MPI).
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -91,10 +92,15 @@ inline std::string attribute_value(hid_t obj, const std::string& name) {
     const hid_t mem = H5Tcopy(H5T_C_S1);
     H5Tset_size(mem, H5T_VARIABLE);
     H5Tset_cset(mem, H5Tget_cset(type));
-    char* value = nullptr;
-    H5Aread(attr, mem, &value);
-    out = value ? value : "";
-    H5free_memory(value);
+    // A scalar or a 1-D array of strings (e.g. gpu_type_names): one pointer per element.
+    std::vector<char*> values(static_cast<std::size_t>(std::max<hssize_t>(1, H5Sget_simple_extent_npoints(space))),
+                              nullptr);
+    H5Aread(attr, mem, values.data());
+    for (char* value : values) {
+      out += value ? value : "";
+      out += '\0';
+      H5free_memory(value);
+    }
     H5Tclose(mem);
   } else {
     const hid_t mem = H5Tget_native_type(type, H5T_DIR_ASCEND);
