@@ -1,5 +1,7 @@
 #include "config/toml_table.h"
 
+#include "sim/nearest_name.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,21 +9,6 @@
 namespace fastgpu::config_reader {
 
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 template <typename Int>
 void convert_int(const ReadContext& ctx, const toml::node& n, const std::string& key, Int& out) {
