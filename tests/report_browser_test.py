@@ -18,63 +18,15 @@ import shutil
 import subprocess
 import sys
 
+from results_fixture import two_type_config, use_system_python
+
 SKIP = 77
-
-
-def use_system_python():
-    """A pyenv or venv python3 often lacks Debian's numpy and h5py: rerun under
-    /usr/bin/python3 once, where scripts/setup installed them."""
-    try:
-        import h5py  # noqa: F401
-        import numpy  # noqa: F401
-        return
-    except ImportError:
-        pass
-    system = "/usr/bin/python3"
-    if (os.path.exists(system) and not os.environ.get("FASTGPU_TEST_REEXEC")
-            and os.path.realpath(sys.executable) != os.path.realpath(system)):
-        os.environ["FASTGPU_TEST_REEXEC"] = "1"
-        os.execv(system, [system, os.path.abspath(__file__)] + sys.argv[1:])
 POLICIES = ["fifo", "sjf", "las"]
 SEEDS = [1, 2, 3]
 # Metrics of the paired table (experiments/paired_verdicts.cpp), one verdict row per policy and metric.
 VERDICT_METRICS = 5
 
-CONFIG = """
-[experiment]
-name = "report-test"
-seeds = [1, 2, 3]
-policies = ["fifo", "sjf", "las"]
-
-[[cluster.gpu_types]]
-name = "V100"
-speed = 1.0
-
-[[cluster.gpu_types]]
-name = "A100"
-speed = 2.0
-
-[[cluster.nodes]]
-name = "v100"
-count = 2
-gpus_per_node = 4
-gpu_type = "V100"
-
-[[cluster.nodes]]
-name = "a100"
-count = 2
-gpus_per_node = 4
-gpu_type = "A100"
-
-[workload]
-kind = "synthetic"
-jobs = 120
-load = 0.9
-duration_median = 600
-
-[engine]
-monitor_interval = 120
-"""
+CONFIG = two_type_config("report-test")
 
 
 def fail(msg):
