@@ -2,10 +2,6 @@
 
 #ifdef FASTGPU_HAVE_MPI
 
-// The C API only: skip the deprecated C++ bindings (they need libmpi_cxx).
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
-#include <mpi.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "experiments/mpi_api.h"
 #include "experiments/progress.h"
 #include "sim/error.h"
 #include "results_io/run_result_codec.h"
@@ -72,6 +69,7 @@ int checked_size(const std::string& bytes) {
 // thread that asked.
 void work_for_rank0(const MpiWorld& world, const ExperimentConfig& config, const std::vector<RunSpec>& runs,
                     const RunnerOptions& options, unsigned threads) {
+  const MpiApi& mpi = mpi_api();
   std::mutex mpi_mutex;
   RunnerOptions quiet = options;
   quiet.quiet = true;  // notes come from rank 0 only
@@ -82,23 +80,18 @@ void work_for_rank0(const MpiWorld& world, const ExperimentConfig& config, const
     int tag = kReady;
     for (;;) {
       std::uint64_t index = 0;
-      MPI_Status status;
+      int answer = 0;
       {
         std::lock_guard lock(mpi_mutex);
-        MPI_Send(message.data(), checked_size(message), MPI_BYTE, 0, tag, MPI_COMM_WORLD);
+        mpi.send(message.data(), checked_size(message), 0, tag);
         // Wait for the answer by polling with sleeps: a blocking receive
         // spins a core that this rank's other threads (or, oversubscribed,
         // another rank) could use to simulate.
-        MPI_Request request;
-        MPI_Irecv(&index, sizeof index, MPI_BYTE, 0, MPI_ANY_TAG, MPI_COMM_WORLD, &request);
-        for (int done = 0;;) {
-          MPI_Test(&request, &done, &status);
-          if (done) break;
-          std::this_thread::sleep_for(kPollInterval);
-        }
+        void* request = mpi.irecv(&index, sizeof index, 0);
+        while (!mpi.test(request, &answer)) std::this_thread::sleep_for(kPollInterval);
       }
-      if (status.MPI_TAG == kStop) return;
-      if (status.MPI_TAG != kWork || index >= runs.size()) world.abort("unexpected message from rank 0");
+      if (answer == kStop) return;
+      if (answer != kWork || index >= runs.size()) world.abort("unexpected message from rank 0");
       try {
         RunResult r = perform_run(config, runs[index], slot, quiet);
         message.clear();
@@ -138,7 +131,8 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
   // Rank 0 learns how many worker threads will ask for work (each is stopped once).
   int mine = static_cast<int>(threads);
   std::vector<int> per_rank(static_cast<std::size_t>(world.size()));
-  MPI_Gather(&mine, 1, MPI_INT, per_rank.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  const MpiApi& mpi = mpi_api();
+  mpi.gather_int(mine, per_rank.data(), 0);
   if (world.rank() != 0) {
     work_for_rank0(world, config, runs, options, threads);
     return std::nullopt;
@@ -186,25 +180,20 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
   try {
     std::string buffer;
     for (int stopped = 0; stopped < remote_threads;) {
-      int waiting = 0;
-      MPI_Status status;
-      MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &waiting, &status);
-      if (!waiting) {
+      int source = 0, tag = 0, count = 0;
+      if (!mpi.iprobe(&source, &tag, &count)) {
         std::this_thread::sleep_for(kPollInterval);
         continue;
       }
-      int count = 0;
-      MPI_Get_count(&status, MPI_BYTE, &count);
       buffer.resize(static_cast<std::size_t>(count));
-      const int source = status.MPI_SOURCE;
-      MPI_Recv(buffer.data(), count, MPI_BYTE, source, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-      if (status.MPI_TAG == kResult) {
+      mpi.recv(buffer.data(), count, source, tag);
+      if (tag == kResult) {
         const std::uint64_t i = read_u64(buffer, 0);
         if (i >= n) throw InternalError("run index out of range");
         results[i] = decode_run_result(std::string_view(buffer).substr(sizeof i));
         progress.run_done(describe_run(i));
         delivery.ready(i);
-      } else if (status.MPI_TAG == kError) {
+      } else if (tag == kError) {
         const std::uint64_t i = read_u64(buffer, 0);
         std::int32_t code = 1;
         if (i >= n || buffer.size() < sizeof i + sizeof code) throw InternalError("malformed error message");
@@ -214,14 +203,14 @@ std::optional<std::vector<RunResult>> run_experiment_mpi(const MpiWorld& world, 
         errors[i] = code == 2 ? std::make_exception_ptr(InputError(text))
                               : std::make_exception_ptr(InternalError(text));
         failed = true;
-      } else if (status.MPI_TAG != kReady) {
-        throw InternalError(fmt::format("unexpected message tag {} from rank {}", status.MPI_TAG, source));
+      } else if (tag != kReady) {
+        throw InternalError(fmt::format("unexpected message tag {} from rank {}", tag, source));
       }
       if (const auto i = take()) {
         const std::uint64_t index = *i;
-        MPI_Send(&index, sizeof index, MPI_BYTE, source, kWork, MPI_COMM_WORLD);
+        mpi.send(&index, sizeof index, source, kWork);
       } else {
-        MPI_Send(nullptr, 0, MPI_BYTE, source, kStop, MPI_COMM_WORLD);
+        mpi.send(nullptr, 0, source, kStop);
         ++stopped;
       }
     }

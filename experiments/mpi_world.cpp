@@ -10,10 +10,7 @@
 #include "sim/error.h"
 
 #ifdef FASTGPU_HAVE_MPI
-// The C API only: skip the deprecated C++ bindings (they need libmpi_cxx).
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
-#include <mpi.h>
+#include "experiments/mpi_api.h"
 #endif
 
 namespace fastgpu::experiments {
@@ -51,24 +48,13 @@ int launcher_rank() {
 MpiWorld::MpiWorld() {
   const int announced = launcher_world_size();
   if (announced == 0 || announced == 1) return;  // not launched by MPI, or one rank: run locally
-  int already = 0;
-  MPI_Initialized(&already);
-  if (!already) {
-    int provided = MPI_THREAD_SINGLE;
-    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
-    initialised_ = true;
-    serialized_ = provided >= MPI_THREAD_SERIALIZED;
-  } else {
-    int provided = MPI_THREAD_SINGLE;
-    MPI_Query_thread(&provided);
-    serialized_ = provided >= MPI_THREAD_SERIALIZED;
-  }
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  int serialized = 0;
+  initialised_ = mpi_api().start(&serialized, &rank_, &size_) != 0;
+  serialized_ = serialized != 0;
 }
 
 MpiWorld::~MpiWorld() {
-  if (initialised_) MPI_Finalize();
+  if (initialised_) mpi_api().finish();
 }
 
 void MpiWorld::agree(bool ok, int code, const std::string& message) const {
@@ -78,14 +64,12 @@ void MpiWorld::agree(bool ok, int code, const std::string& message) const {
     throw InternalError(message);
   }
   // The lowest failing rank (size_ when none) tells everyone its error.
-  const int mine = ok ? size_ : rank_;
-  int first = size_;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  const int first = mpi_api().allreduce_min(ok ? size_ : rank_);
   if (first == size_) return;
   int header[2] = {code, static_cast<int>(message.size())};
-  MPI_Bcast(header, 2, MPI_INT, first, MPI_COMM_WORLD);
+  mpi_api().bcast(header, sizeof header, first);
   std::string text = rank_ == first ? message : std::string(static_cast<std::size_t>(header[1]), '\0');
-  MPI_Bcast(text.data(), header[1], MPI_CHAR, first, MPI_COMM_WORLD);
+  mpi_api().bcast(text.data(), header[1], first);
   if (first != 0 && rank_ == 0) text = fmt::format("on MPI rank {}: {}", first, text);
   if (header[0] == 2) throw InputError(text);
   throw InternalError(text);
@@ -94,7 +78,7 @@ void MpiWorld::agree(bool ok, int code, const std::string& message) const {
 void MpiWorld::abort(const std::string& message) const {
   fmt::print(stderr, "fastgpu: internal error on MPI rank {}: {}\n", rank_, message);
   std::fflush(stderr);
-  MPI_Abort(MPI_COMM_WORLD, 1);
+  mpi_api().abort();
   std::abort();  // MPI_Abort does not return; keeps [[noreturn]] honest
 }
 
