@@ -35,6 +35,9 @@ def rows_replay(path):
 def rows_helios(path):
     for line in open(path):
         parts = line.split()
+        if line.startswith('fastgpu start-up'):
+            yield 'side by side', 'start-up', 'fastgpu --version CPU s', parts[-3]
+            continue
         if len(parts) >= 4 and parts[0].startswith('syn'):
             case = f'{parts[0]} {parts[1]}'
             if parts[2] == 'peer':  # "peer absent"

@@ -7,10 +7,12 @@
 #include <ctime>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "sim/error.h"
 #include "results_io/baseline_verdicts_table.h"
 #include "results_io/deflated_chunks.h"
+#include "results_io/packed_rows.h"
 #include "results_io/hdf5_common.h"
 #include "results_io/vc_table.h"
 #include "results_io/hdf5_file.h"
@@ -117,12 +119,17 @@ void write_table(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_
   slab_rows = std::max<std::size_t>(chunk, slab_rows / chunk * chunk);
   const std::size_t file_bytes = H5Tget_size(file_type), mem_bytes = H5Tget_size(mem_type);
   const bool convert = check_status(H5Tequal(file_type, mem_type), "comparing row types") <= 0;
-  std::vector<std::byte> converted, background;  // rows converted in place; HDF5's background rows
+  const std::optional<h5::PackedRows> packed = convert ? h5::PackedRows::plan(mem_type, file_type) : std::nullopt;
+  std::vector<std::byte> converted, background;  // rows in the file's layout; HDF5's background rows
   h5::DeflatedChunks chunks(ds, file_bytes, chunk, deflate ? static_cast<int>(kDeflateLevel) : 0);
   for (std::size_t start = 0; start < rows; start += slab_rows) {
     const std::size_t count = std::min(slab_rows, rows - start);
     const void* slab = rows_at(start, count);
-    if (convert) {
+    if (packed) {
+      converted.resize(count * file_bytes);
+      packed->pack(static_cast<const std::byte*>(slab), count, converted.data());
+      slab = converted.data();
+    } else if (convert) {
       converted.resize(count * std::max(file_bytes, mem_bytes));
       background.assign(count * file_bytes, std::byte{0});
       std::memcpy(converted.data(), slab, count * mem_bytes);

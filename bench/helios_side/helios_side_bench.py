@@ -88,6 +88,9 @@ def main():
     out_dir = os.path.join(a.cache, 'out')
     os.makedirs(out_dir, exist_ok=True)
     peer = peer_times(a.cache)
+    # Start-up alone: a process that loads, relocates and exits.
+    startup = statistics.median(cpu_seconds([a.fastgpu, '--version']) for _ in range(max(a.repeat, 5)))
+    print(f'fastgpu start-up (fastgpu --version): {startup:.3f} CPU s')
     print(f'side by side with the Helios simulator: CPU seconds of the whole process, fastgpu median of {a.repeat}')
     print(f'{"trace":<16} {"policy":<6} {"peer CPU s":>10} {"fastgpu CPU s":>13} {"ratio":>7} '
           f'{"summary-only CPU s":>18} {"ratio":>7}')
