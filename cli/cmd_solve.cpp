@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "policies/bound/lp_bound.h"
+#include "policies/bound/lp_seed.h"
 #include "policies/ga/etc_heuristics.h"
 #include "policies/ga/etc_io.h"
 #include "policies/ga/fitness.h"
@@ -99,6 +100,7 @@ void write_h5(const std::string& path, const std::string& command, const std::st
     write_attribute(file, "population", params.population);
     write_attribute(file, "islands", params.islands);
     write_attribute(file, "local_search_steps", params.local_search_steps);
+    write_attribute(file, "lp_seed", std::string(params.initial_assignments.empty() ? "off" : "on"));
     write_attribute(file, "alpha", params.alpha);
     write_attribute(file, "w_makespan", params.w_makespan);
     write_attribute(file, "w_flowtime", params.w_flowtime);
@@ -171,6 +173,9 @@ int solve_command(const Args& args) {
   add("w-F", po::value<std::string>()->value_name("W"), "cost weight of -F / Min-Min's F (default 0)");
   add("w-variance", po::value<std::string>()->value_name("W"), "cost weight of L (default 0 memetic, 0.1 plain)");
   add("bound", "also compute the LP lower bound on the makespan and the gap above it");
+  add("lp-seed", po::value<std::string>()->default_value("on"),
+      "on: seed the GA with the schedule rounded from the LP relaxation (and, memetic, perturbed copies of it); "
+      "off: Min-Min seeds only");
   cl.add_positional("file", 1);
   if (!cl.parse(args)) return 0;
   const auto& vm = cl.vm();
@@ -191,6 +196,8 @@ int solve_command(const Args& args) {
   if (policy != "ga" && !heuristic)
     throw InputError(fmt::format("--policy: unknown '{}' (ga, min-min, max-min, sufferage, mct, met, olb)", policy));
 
+  const std::string lp_seed = opt("lp-seed");
+  if (lp_seed != "on" && lp_seed != "off") throw InputError(fmt::format("--lp-seed: expected on or off, got '{}'", lp_seed));
   const std::string memetic = opt("memetic");
   if (memetic != "on" && memetic != "off") throw InputError(fmt::format("--memetic: expected on or off, got '{}'", memetic));
   ga::GaParams params = memetic == "on" ? ga::memetic_params() : ga::GaParams{};
@@ -246,6 +253,10 @@ int solve_command(const Args& args) {
   const auto t0 = std::chrono::steady_clock::now();
   if (policy == "ga") {
     ga::GaResult r;
+    if (lp_seed == "on") {  // its time counts in the wall time printed
+      params.initial_assignments.push_back(bound::lp_rounded_assignment(inst).assignment);
+      params.perturb_initial = true;
+    }
     try {
       r = ga::run_ga(inst, params);
     } catch (const std::invalid_argument& e) {
@@ -292,8 +303,8 @@ int solve_command(const Args& args) {
   const double ref = inst.to_time(s.reference.makespan);
   fmt::print("instance     {} ({}, {} tasks x {} machines)\n", path, format, inst.tasks, inst.machines);
   if (policy == "ga")
-    fmt::print("policy       ga (backend {}: {}; {}, population {}, seed {})\n", s.backend, s.device,
-               memetic == "on" ? "memetic" : "plain", params.population, params.seed);
+    fmt::print("policy       ga (backend {}: {}; {}, population {}, seed {}, LP seed {})\n", s.backend, s.device,
+               memetic == "on" ? "memetic" : "plain", params.population, params.seed, lp_seed);
   else
     fmt::print("policy       {}\n", policy);
   fmt::print("makespan     {:.10g}\n", makespan);

@@ -5,7 +5,7 @@
 //
 //   bench_ga_quality [--data DIR] [--classes all|none|u_c_hihi,...] [--instance-seeds 1,2]
 //                    [--seeds 1,2,3] [--generations G] [--seconds S] [--threads N]
-//                    [--ils] [--convergence FILE.csv] [--backend cpu|cuda] [--set NAME=VALUE ...]
+//                    [--ils] [--lp-seed] [--convergence FILE.csv] [--backend cpu|cuda] [--set NAME=VALUE ...]
 //
 // --set changes one parameter of memetic_params() (population, islands,
 // migration_interval, elites, tournament_size, crossover_rate,
@@ -17,7 +17,10 @@
 // seconds until the best was within 1% of the reference (generations taken as
 // equally long; "-" if never). With --ils the
 // iterated local search (one thread) then runs for the GA's CPU seconds with
-// the same seed, so both had the same processor time. The reference is the
+// the same seed, so both had the same processor time. --lp-seed (only in the
+// main build, which has Clp) starts both from the schedule rounded from the LP
+// relaxation (policies/bound/lp_seed.h): the GA gets it as an initial
+// assignment and perturbs it instead of Min-Min; the ILS starts from it. The reference is the
 // best schedule an exact MILP solver found in 120 s for the shared instances
 // (from the issue), else a valid lower bound from the assignment LP's dual
 // (lagrangian_bound below, labelled "bound"). --convergence writes the
@@ -39,6 +42,9 @@
 #include "policies/ga/etc_io.h"
 #include "policies/ga/ga.h"
 #include "policies/ga/ils.h"
+#if defined(FASTGPU_BENCH_LP_SEED)
+#include "policies/bound/lp_seed.h"
+#endif
 
 using namespace fastgpu::ga;
 
@@ -54,6 +60,7 @@ struct Options {
   double seconds = 5;
   unsigned threads = 2;
   bool ils = false;
+  bool lp_seed = false;
   Backend backend = Backend::cpu;
   std::string convergence;
   std::vector<std::string> sets;  // name=value overrides of memetic_params()
@@ -63,7 +70,7 @@ struct Options {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "bench_ga_quality: %s\nusage: bench_ga_quality [--data DIR] [--classes all|none|NAME,...] "
-               "[--instance-seeds S,...] [--seeds S,...] [--generations G] [--seconds S] [--threads N] [--ils] "
+               "[--instance-seeds S,...] [--seeds S,...] [--generations G] [--seconds S] [--threads N] [--ils] [--lp-seed] "
                "[--convergence FILE.csv] [--backend cpu|cuda] [--set NAME=VALUE ...]\n",
                why);
   std::exit(2);
@@ -127,7 +134,7 @@ Options parse(int argc, char** argv) {
     };
     if (a == "--help" || a == "-h") {
       std::printf("usage: bench_ga_quality [--data DIR] [--classes all|none|NAME,...] [--instance-seeds S,...] "
-                  "[--seeds S,...] [--generations G] [--seconds S] [--threads N] [--ils] [--convergence FILE.csv] "
+                  "[--seeds S,...] [--generations G] [--seconds S] [--threads N] [--ils] [--lp-seed] [--convergence FILE.csv] "
                   "[--backend cpu|cuda] [--set NAME=VALUE ...]\n");
       std::exit(0);
     }
@@ -142,6 +149,13 @@ Options parse(int argc, char** argv) {
     else if (a == "--seconds") o.seconds = std::strtod(value().c_str(), nullptr);
     else if (a == "--threads") o.threads = static_cast<unsigned>(to_u64(value()));
     else if (a == "--ils") o.ils = true;
+    else if (a == "--lp-seed") {
+#if defined(FASTGPU_BENCH_LP_SEED)
+      o.lp_seed = true;
+#else
+      usage("--lp-seed needs the LP solver (Clp): this bench_ga_quality was built without it");
+#endif
+    }
     else if (a == "--backend") {
       try {
         o.backend = parse_backend(value());
@@ -252,6 +266,19 @@ int main(int argc, char** argv) {
   for (const Instance& in : instances) {
     std::printf("# %s: dual bound %.1f\n", in.name.c_str(), lagrangian_bound(in.inst));
     const double mm = in.inst.to_time(evaluate(in.inst, min_min(in.inst).assignment, CostModel{}).makespan);
+    std::vector<std::uint32_t> start;  // empty: Min-Min
+    double lp_cpu = 0;
+#if defined(FASTGPU_BENCH_LP_SEED)
+    if (o.lp_seed) {
+      const double c0 = cpu_seconds();
+      start = fastgpu::bound::lp_rounded_assignment(in.inst).assignment;
+      lp_cpu = cpu_seconds() - c0;
+      std::printf("# %s: LP-rounded seed %.1f (%.3f%% above the reference), %.2f CPU s\n", in.name.c_str(),
+                  in.inst.to_time(evaluate(in.inst, start, CostModel{}).makespan),
+                  100.0 * (in.inst.to_time(evaluate(in.inst, start, CostModel{}).makespan) / in.reference - 1.0),
+                  lp_cpu);
+    }
+#endif
     for (std::uint64_t seed : o.seeds) {
       GaParams p = memetic_params();
       for (const std::string& kv : o.sets) apply_set(p, kv);
@@ -260,9 +287,13 @@ int main(int argc, char** argv) {
       p.time_limit_seconds = o.seconds;
       p.threads = o.threads;
       p.backend = o.backend;
+      if (!start.empty()) {
+        p.initial_assignments = {start};
+        p.perturb_initial = true;
+      }
       const double c0 = cpu_seconds();
       const GaResult r = run_ga(in.inst, p);
-      const double cpu = cpu_seconds() - c0;
+      const double cpu = cpu_seconds() - c0 + lp_cpu;  // the LP's time counts against the GA
       const double ga = in.inst.to_time(r.fitness.makespan);
       std::string t1 = "-";
       for (std::size_t g = 0; g < r.history.size(); ++g)
@@ -277,7 +308,8 @@ int main(int argc, char** argv) {
         IlsParams ip;
         ip.seed = seed;
         ip.iterations = 0xFFFFFFFFu;
-        ip.time_limit_seconds = std::max(cpu, 0.01);
+        ip.time_limit_seconds = std::max(cpu - lp_cpu, 0.01);
+        ip.start = start;
         const IlsResult ir = run_ils(in.inst, ip);
         const double ils = in.inst.to_time(ir.makespan);
         std::printf(" %14.1f %7.3f %7u", ils, 100.0 * (ils / in.reference - 1.0), ir.iterations);

@@ -143,13 +143,16 @@ GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
     setup.seeded.push_back(least_loaded(inst).assignment);
   for (const std::vector<std::uint32_t>& a : params.initial_assignments)
     if (setup.seeded.size() < params.population) setup.seeded.push_back(a);
-  // Perturbed copies of Min-Min (drawn on the host, so every backend gets the
-  // same individuals): a population that starts near a good schedule.
+  // Perturbed copies of Min-Min or of the first initial assignment (drawn on
+  // the host, so every backend gets the same individuals): a population that
+  // starts near a good schedule.
   const auto perturbed = static_cast<std::uint32_t>(params.perturbed_seeds * params.population);
   const std::uint64_t perturb = probability_threshold(params.perturb_rate);
+  const std::vector<std::uint32_t>& base =
+      params.perturb_initial && !params.initial_assignments.empty() ? params.initial_assignments.front() : mm.assignment;
   for (std::uint32_t i = 0; i < perturbed && setup.seeded.size() < params.population; ++i) {
     const auto k = static_cast<std::uint32_t>(setup.seeded.size());
-    std::vector<std::uint32_t> genes = mm.assignment;
+    std::vector<std::uint32_t> genes = base;
     Draws d(cfg.key, k, 0, kStreamPerturb);
     for (std::uint32_t t = 0; t < inst.tasks; ++t) {
       const std::uint32_t coin = d.next(), pick = d.next();

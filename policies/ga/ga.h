@@ -55,6 +55,7 @@ struct GaParams {
   bool replace_if_better = false;         // child k replaces individual k only if its cost is not higher
   double perturbed_seeds = 0;             // share of the population seeded with Min-Min, each gene then ...
   double perturb_rate = 0.05;             // ... reassigned to a random allowed slot with this probability
+  bool perturb_initial = false;           // perturbed copies start from initial_assignments[0] instead of Min-Min
   std::uint64_t seed = 1;
   // Cost weights (see fitness.h); references are Min-Min's values.
   double w_makespan = 1.0;

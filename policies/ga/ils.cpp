@@ -22,7 +22,9 @@ IlsResult run_ils(const EtcInstance& inst, const IlsParams& params) {
   const InstanceView I = view_of(inst);
   const std::uint32_t T = inst.tasks, M = inst.machines;
   IlsResult out;
-  std::vector<std::uint32_t> best = min_min(inst).assignment, cur(T);
+  if (!params.start.empty() && !valid_assignment(inst, params.start))
+    throw std::invalid_argument("iterated local search: the start schedule must give every task a machine");
+  std::vector<std::uint32_t> best = params.start.empty() ? min_min(inst).assignment : params.start, cur(T);
   std::vector<Ticks> load(M);
   auto makespan = [&] { return M == 0 ? Ticks{0} : *std::max_element(load.begin(), load.end()); };
   machine_loads(I, best.data(), load.data());
