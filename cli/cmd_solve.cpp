@@ -162,6 +162,8 @@ int solve_command(const Args& args) {
       "move/swap descent steps per child (default 1000 memetic, 0 plain)");
   add("seed,s", po::value<std::string>()->default_value("1"), "GA random seed");
   add("time-limit", po::value<std::string>()->value_name("SEC"), "stop the GA after this wall time (seconds)");
+  add("cpu-limit", po::value<std::string>()->value_name("SEC"),
+      "stop the GA after this much process CPU time, every thread's (seconds; CPU backend)");
   add("stall", po::value<std::string>()->value_name("N"), "stop the GA after N generations without improvement");
   add("threads,j", po::value<std::string>()->value_name("N"), "CPU backend threads (default: all cores)");
   add("elites", po::value<std::string>()->value_name("N"), "GA elites kept per generation (default 2)");
@@ -216,6 +218,7 @@ int solve_command(const Args& args) {
     throw InputError(fmt::format("--backend: {}", e.what()));
   }
   if (cl.has("time-limit")) params.time_limit_seconds = parse_number(opt("time-limit"), "--time-limit", 0, 1e9);
+  if (cl.has("cpu-limit")) params.cpu_time_limit_seconds = parse_number(opt("cpu-limit"), "--cpu-limit", 0, 1e9);
   if (cl.has("stall")) params.stall_generations = parse_count(opt("stall"), "--stall", 0, 100000000);
   if (cl.has("threads")) params.threads = parse_count(opt("threads"), "--threads", 0, 4096);
   if (cl.has("elites")) params.elites = parse_count(opt("elites"), "--elites", 1, params.population - 1);
@@ -228,6 +231,8 @@ int solve_command(const Args& args) {
   if (cl.has("w-variance")) params.w_variance = parse_number(opt("w-variance"), "--w-variance", 0, 1e12);
   if (params.elites >= params.population)
     throw InputError(fmt::format("--elites: must be below the population ({})", params.population));
+  if (policy == "ga" && params.cpu_time_limit_seconds > 0 && params.backend == ga::Backend::cuda)
+    throw InputError("--cpu-limit: applies to the CPU backend only (use --time-limit with --backend cuda)");
   if (policy == "ga" && params.backend == ga::Backend::cuda && ga::cuda_device_count() == 0)
     throw InputError(ga::cuda_built() ? "--backend cuda: no CUDA device is present"
                                       : "--backend cuda: this fastgpu was built without CUDA");

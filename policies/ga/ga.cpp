@@ -61,6 +61,7 @@ void GaParams::validate() const {
   check(mutation_rate >= 0 && mutation_rate <= 1, "mutation_rate must be in [0, 1]");
   check(load_move_rate >= 0 && load_move_rate <= 1, "load_move_rate must be in [0, 1]");
   check(finite_nonneg(time_limit_seconds), "time_limit must be >= 0");
+  check(finite_nonneg(cpu_time_limit_seconds), "cpu_time_limit must be >= 0");
   check(finite_nonneg(w_makespan) && finite_nonneg(w_flowtime) && finite_nonneg(w_F) && finite_nonneg(w_variance),
         "weights must be finite and >= 0");
   check(finite_nonneg(alpha), "alpha must be finite and >= 0");
@@ -166,6 +167,7 @@ GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
   setup.stall_limit = params.stall_generations;
   setup.generations = params.generations;
   setup.time_limit = params.time_limit_seconds;
+  setup.cpu_time_limit = params.cpu_time_limit_seconds;
   return setup;
 }
 
@@ -205,6 +207,7 @@ GaResult run_ga(const EtcInstance& inst, const GaParams& params) {
   if (backend == Backend::cuda) {
     if (!cuda_built()) throw std::runtime_error("GA backend cuda: this build has no CUDA support");
     if (cuda_device_count() == 0) throw std::runtime_error("GA backend cuda: no CUDA device is present");
+    check(params.cpu_time_limit_seconds == 0, "cpu_time_limit applies to the CPU backend only (cuda: use time_limit)");
   }
 
   GaSetup setup = prepare_ga(inst, params);

@@ -34,6 +34,8 @@ struct GaParams {
   std::uint32_t generations = 500;        // breeding steps
   std::uint32_t stall_generations = 0;    // stop after this many without improvement; 0 = never
   double time_limit_seconds = 0;          // wall clock for the generations; 0 = none
+  double cpu_time_limit_seconds = 0;      // process CPU time (all threads) for the generations; 0 = none;
+                                          // CPU backend only (it measures what a loaded machine really gave)
   std::uint32_t tournament_size = 2;
   std::uint32_t elites = 2;               // copied unchanged; >= 1 keeps the best cost from rising
   double crossover_rate = 0.9;            // probability a child is a crossover (else a copy of parent 1)

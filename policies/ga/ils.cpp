@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <stdexcept>
 
 #include "policies/ga/etc_heuristics.h"
@@ -12,6 +13,8 @@ namespace fastgpu::ga {
 
 IlsResult run_ils(const EtcInstance& inst, const IlsParams& params) {
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
+  auto cpu_seconds = [&] { return static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC; };
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   inst.validate();
   for (std::uint32_t t = 0; t < inst.tasks; ++t)
@@ -34,7 +37,9 @@ IlsResult run_ils(const EtcInstance& inst, const IlsParams& params) {
   const PhiloxKey key = philox_key(params.seed);
   std::uint32_t it = 1;
   for (; it <= params.iterations && T > 0 && M > 1; ++it) {
-    if (params.time_limit_seconds > 0 && (it & 15u) == 0 && seconds() >= params.time_limit_seconds) break;
+    if ((it & 15u) == 0 && ((params.time_limit_seconds > 0 && seconds() >= params.time_limit_seconds) ||
+                            (params.cpu_time_limit_seconds > 0 && cpu_seconds() >= params.cpu_time_limit_seconds)))
+      break;
     cur = best;
     Draws d(key, 0, it, kStreamMutate);
     const std::uint32_t n = 1 + uniform_index(d.next(), params.max_kick);

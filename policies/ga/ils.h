@@ -18,6 +18,7 @@ struct IlsParams {
   std::uint64_t seed = 1;
   std::uint32_t iterations = 100000;   // kicks
   double time_limit_seconds = 0;       // wall clock; 0 = none
+  double cpu_time_limit_seconds = 0;   // process CPU time; 0 = none
   std::uint32_t max_kick = 4;          // a kick reassigns 1 .. max_kick tasks
   std::uint32_t descent_steps = 100000;  // per descent
   std::vector<std::uint32_t> start;      // the first schedule (a machine per task); empty = Min-Min's
