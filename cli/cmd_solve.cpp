@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "policies/bound/lp_bound.h"
+#include "policies/bound/lp_seed.h"
 #include "policies/ga/etc_heuristics.h"
 #include "policies/ga/etc_io.h"
 #include "policies/ga/fitness.h"
@@ -99,6 +100,7 @@ void write_h5(const std::string& path, const std::string& command, const std::st
     write_attribute(file, "population", params.population);
     write_attribute(file, "islands", params.islands);
     write_attribute(file, "local_search_steps", params.local_search_steps);
+    write_attribute(file, "lp_seed", std::string(params.initial_assignments.empty() ? "off" : "on"));
     write_attribute(file, "alpha", params.alpha);
     write_attribute(file, "w_makespan", params.w_makespan);
     write_attribute(file, "w_flowtime", params.w_flowtime);
@@ -160,6 +162,8 @@ int solve_command(const Args& args) {
       "move/swap descent steps per child (default 1000 memetic, 0 plain)");
   add("seed,s", po::value<std::string>()->default_value("1"), "GA random seed");
   add("time-limit", po::value<std::string>()->value_name("SEC"), "stop the GA after this wall time (seconds)");
+  add("cpu-limit", po::value<std::string>()->value_name("SEC"),
+      "stop the GA after this much process CPU time, every thread's (seconds; CPU backend)");
   add("stall", po::value<std::string>()->value_name("N"), "stop the GA after N generations without improvement");
   add("threads,j", po::value<std::string>()->value_name("N"), "CPU backend threads (default: all cores)");
   add("elites", po::value<std::string>()->value_name("N"), "GA elites kept per generation (default 2)");
@@ -171,6 +175,9 @@ int solve_command(const Args& args) {
   add("w-F", po::value<std::string>()->value_name("W"), "cost weight of -F / Min-Min's F (default 0)");
   add("w-variance", po::value<std::string>()->value_name("W"), "cost weight of L (default 0 memetic, 0.1 plain)");
   add("bound", "also compute the LP lower bound on the makespan and the gap above it");
+  add("lp-seed", po::value<std::string>()->default_value("on"),
+      "on: seed the GA with the schedule rounded from the LP relaxation (and, memetic, perturbed copies of it); "
+      "off: Min-Min seeds only");
   cl.add_positional("file", 1);
   if (!cl.parse(args)) return 0;
   const auto& vm = cl.vm();
@@ -191,6 +198,8 @@ int solve_command(const Args& args) {
   if (policy != "ga" && !heuristic)
     throw InputError(fmt::format("--policy: unknown '{}' (ga, min-min, max-min, sufferage, mct, met, olb)", policy));
 
+  const std::string lp_seed = opt("lp-seed");
+  if (lp_seed != "on" && lp_seed != "off") throw InputError(fmt::format("--lp-seed: expected on or off, got '{}'", lp_seed));
   const std::string memetic = opt("memetic");
   if (memetic != "on" && memetic != "off") throw InputError(fmt::format("--memetic: expected on or off, got '{}'", memetic));
   ga::GaParams params = memetic == "on" ? ga::memetic_params() : ga::GaParams{};
@@ -209,6 +218,7 @@ int solve_command(const Args& args) {
     throw InputError(fmt::format("--backend: {}", e.what()));
   }
   if (cl.has("time-limit")) params.time_limit_seconds = parse_number(opt("time-limit"), "--time-limit", 0, 1e9);
+  if (cl.has("cpu-limit")) params.cpu_time_limit_seconds = parse_number(opt("cpu-limit"), "--cpu-limit", 0, 1e9);
   if (cl.has("stall")) params.stall_generations = parse_count(opt("stall"), "--stall", 0, 100000000);
   if (cl.has("threads")) params.threads = parse_count(opt("threads"), "--threads", 0, 4096);
   if (cl.has("elites")) params.elites = parse_count(opt("elites"), "--elites", 1, params.population - 1);
@@ -221,6 +231,8 @@ int solve_command(const Args& args) {
   if (cl.has("w-variance")) params.w_variance = parse_number(opt("w-variance"), "--w-variance", 0, 1e12);
   if (params.elites >= params.population)
     throw InputError(fmt::format("--elites: must be below the population ({})", params.population));
+  if (policy == "ga" && params.cpu_time_limit_seconds > 0 && params.backend == ga::Backend::cuda)
+    throw InputError("--cpu-limit: applies to the CPU backend only (use --time-limit with --backend cuda)");
   if (policy == "ga" && params.backend == ga::Backend::cuda && ga::cuda_device_count() == 0)
     throw InputError(ga::cuda_built() ? "--backend cuda: no CUDA device is present"
                                       : "--backend cuda: this fastgpu was built without CUDA");
@@ -246,6 +258,10 @@ int solve_command(const Args& args) {
   const auto t0 = std::chrono::steady_clock::now();
   if (policy == "ga") {
     ga::GaResult r;
+    if (lp_seed == "on") {  // its time counts in the wall time printed
+      params.initial_assignments.push_back(bound::lp_rounded_assignment(inst).assignment);
+      params.perturb_initial = true;
+    }
     try {
       r = ga::run_ga(inst, params);
     } catch (const std::invalid_argument& e) {
@@ -292,8 +308,8 @@ int solve_command(const Args& args) {
   const double ref = inst.to_time(s.reference.makespan);
   fmt::print("instance     {} ({}, {} tasks x {} machines)\n", path, format, inst.tasks, inst.machines);
   if (policy == "ga")
-    fmt::print("policy       ga (backend {}: {}; {}, population {}, seed {})\n", s.backend, s.device,
-               memetic == "on" ? "memetic" : "plain", params.population, params.seed);
+    fmt::print("policy       ga (backend {}: {}; {}, population {}, seed {}, LP seed {})\n", s.backend, s.device,
+               memetic == "on" ? "memetic" : "plain", params.population, params.seed, lp_seed);
   else
     fmt::print("policy       {}\n", policy);
   fmt::print("makespan     {:.10g}\n", makespan);

@@ -190,6 +190,8 @@ TEST_CASE("solve: bad input exits 2 naming file, line and field, and writes noth
   check_refused(dir, run_cli(dir, "solve bad.csv --population 1 -o out.h5"), {"--population"}, inputs);
   check_refused(dir, run_cli(dir, "solve bad.csv --generations x -o out.h5"), {"--generations"}, inputs);
   check_refused(dir, run_cli(dir, "solve bad.csv --time-limit=-1 -o out.h5"), {"--time-limit"}, inputs);
+  check_refused(dir, run_cli(dir, "solve bad.csv --cpu-limit=-1 -o out.h5"), {"--cpu-limit"}, inputs);
+  check_refused(dir, run_cli(dir, "solve bad.csv --lp-seed maybe -o out.h5"), {"--lp-seed", "maybe"}, inputs);
   dir.write("six.etc", kBraun);  // 6 values are not 4 x 2
   check_refused(dir, run_cli(dir, "solve six.etc --tasks 4 --machines 2 -o out.h5"), {"six.etc"},
                 {"bad.csv", "bad.etc", "six.etc"});
@@ -261,4 +263,28 @@ TEST_CASE("solve --bound: the LP lower bound and the gap, printed and in HDF5") 
   CHECK_FALSE(has(plain.out, "lower bound"));
   H5File g(dir.file("plain.h5"));
   CHECK(H5Aexists(g.id, "lower_bound") == 0);
+}
+
+TEST_CASE("solve --lp-seed: on by default, recorded in HDF5; never worse than Min-Min at generation 0") {
+  // The hand-solved instance (optimum 3, Min-Min 4): with no generations the
+  // GA returns the best of its seeds, so at most Min-Min's 4 either way.
+  ScratchDir dir("solve");
+  dir.write("inst.csv", kCsv);
+  for (const char* mode : {"on", "off"}) {
+    const std::string flag = std::string(mode) == "on" ? "" : " --lp-seed off";
+    const Cli r = run_cli(dir, "solve inst.csv --backend cpu --generations 0 --population 8 --islands 2" + flag +
+                                   " -o " + mode + ".h5");
+    INFO("stdout: ", r.out, "\nstderr: ", r.err);
+    REQUIRE(r.code == 0);
+    CHECK(has(r.out, std::string("LP seed ") + mode + ")"));
+    H5File f(dir.file(std::string(mode) + ".h5"));
+    REQUIRE(f.id >= 0);
+    CHECK(attr_string(f.id, "lp_seed") == mode);
+    CHECK(attr_double(f.id, "makespan") <= 4.0);
+  }
+  // A CPU-time budget stops the GA (stop reason time-limit).
+  const Cli c = run_cli(dir, "solve inst.csv --backend cpu --generations 100000000 --population 8 --islands 2 "
+                             "--cpu-limit 0.05");
+  CHECK(c.code == 0);
+  CHECK(has(c.out, "(stop: time-limit)"));
 }

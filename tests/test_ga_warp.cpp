@@ -240,3 +240,25 @@ TEST_CASE("ga warp code: memetic settings on gangs and restricted slots (no desc
   CHECK(invalid == 0);
   CHECK(prepare_ga(inst, p).cfg.ls_steps == 0);
 }
+
+TEST_CASE("ga warp code: the memetic GA seeded with perturbed copies of an initial assignment (the LP seed's path)") {
+  std::vector<double> etc(70 * 6), ready{0, 3, 0, 0, 9, 1};
+  for (std::size_t i = 0; i < etc.size(); ++i) etc[i] = double((i * 37 + 11) % 29 + 1) * 0.25;
+  EtcInstance inst = make_instance(70, 6, etc, ready);
+  GaParams p = memetic_params();
+  p.population = 12;
+  p.islands = 3;
+  p.generations = 5;
+  p.seed = 8;
+  p.backend = Backend::cpu;
+  p.threads = 1;
+  std::vector<std::uint32_t> start(70);
+  for (std::uint32_t t = 0; t < 70; ++t) start[t] = (t * 5) % 6;
+  p.initial_assignments = {start};
+  p.perturb_initial = true;
+  int invalid = 0;
+  GaResult emu = emulate_cuda(inst, p, invalid);
+  GaResult cpu = run_ga(inst, p);
+  check_identical(cpu, emu);
+  CHECK(invalid == 0);
+}

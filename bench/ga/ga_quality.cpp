@@ -4,24 +4,31 @@
 // (policies/ga/braun_etc.h). Standard library + the GA core only.
 //
 //   bench_ga_quality [--data DIR] [--classes all|none|u_c_hihi,...] [--instance-seeds 1,2]
-//                    [--seeds 1,2,3] [--generations G] [--seconds S] [--threads N]
-//                    [--ils] [--convergence FILE.csv] [--backend cpu|cuda] [--set NAME=VALUE ...]
+//                    [--seeds 1,2,3] [--generations G] [--seconds S] [--cpu-seconds S] [--checkpoints C,...] [--threads N]
+//                    [--ils] [--lp-seed] [--convergence FILE.csv] [--backend cpu|cuda] [--set NAME=VALUE ...]
 //
 // --set changes one parameter of memetic_params() (population, islands,
 // migration_interval, elites, tournament_size, crossover_rate,
 // uniform_crossover_share, mutation_rate, mutation_genes, load_move_rate,
 // local_search_steps, replace_if_better, perturbed_seeds, perturb_rate).
 // Per instance and GA seed: the GA runs up to G generations or S seconds of
-// wall time (whichever first); the row gives its makespan, its gap to the
+// wall time (--cpu-seconds S: of process CPU time, every thread's, the LP
+// seed's included), whichever first; the row gives its makespan, its gap to the
 // reference, generations, wall and process CPU seconds, and t1%: the loop
 // seconds until the best was within 1% of the reference (generations taken as
 // equally long; "-" if never). With --ils the
 // iterated local search (one thread) then runs for the GA's CPU seconds with
-// the same seed, so both had the same processor time. The reference is the
+// the same seed, so both had the same processor time. --lp-seed (only in the
+// main build, which has Clp) starts both from the schedule rounded from the LP
+// relaxation (policies/bound/lp_seed.h): the GA gets it as an initial
+// assignment and perturbs it instead of Min-Min; the ILS starts from it. The reference is the
 // best schedule an exact MILP solver found in 120 s for the shared instances
 // (from the issue), else a valid lower bound from the assignment LP's dual
 // (lagrangian_bound below, labelled "bound"). --convergence writes the
 // GA's best makespan per generation (with its wall second) of every run.
+// --checkpoints C,... adds the GA's gap after C process CPU seconds of the
+// same run (generations taken as equally long), so one run gives the 1 s /
+// 5 s / 10 s columns.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -39,6 +46,9 @@
 #include "policies/ga/etc_io.h"
 #include "policies/ga/ga.h"
 #include "policies/ga/ils.h"
+#if defined(FASTGPU_BENCH_LP_SEED)
+#include "policies/bound/lp_seed.h"
+#endif
 
 using namespace fastgpu::ga;
 
@@ -52,8 +62,11 @@ struct Options {
   std::vector<std::uint64_t> seeds{1, 2, 3};
   std::uint32_t generations = 1000000;
   double seconds = 5;
+  double cpu_seconds = 0;                 // > 0: the GA's budget in process CPU seconds instead of wall seconds
+  std::vector<double> checkpoints;        // process CPU seconds at which to report the GA's best
   unsigned threads = 2;
   bool ils = false;
+  bool lp_seed = false;
   Backend backend = Backend::cpu;
   std::string convergence;
   std::vector<std::string> sets;  // name=value overrides of memetic_params()
@@ -63,7 +76,7 @@ struct Options {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "bench_ga_quality: %s\nusage: bench_ga_quality [--data DIR] [--classes all|none|NAME,...] "
-               "[--instance-seeds S,...] [--seeds S,...] [--generations G] [--seconds S] [--threads N] [--ils] "
+               "[--instance-seeds S,...] [--seeds S,...] [--generations G] [--seconds S] [--cpu-seconds S] [--checkpoints C,...] [--threads N] [--ils] [--lp-seed] "
                "[--convergence FILE.csv] [--backend cpu|cuda] [--set NAME=VALUE ...]\n",
                why);
   std::exit(2);
@@ -127,7 +140,7 @@ Options parse(int argc, char** argv) {
     };
     if (a == "--help" || a == "-h") {
       std::printf("usage: bench_ga_quality [--data DIR] [--classes all|none|NAME,...] [--instance-seeds S,...] "
-                  "[--seeds S,...] [--generations G] [--seconds S] [--threads N] [--ils] [--convergence FILE.csv] "
+                  "[--seeds S,...] [--generations G] [--seconds S] [--cpu-seconds S] [--checkpoints C,...] [--threads N] [--ils] [--lp-seed] [--convergence FILE.csv] "
                   "[--backend cpu|cuda] [--set NAME=VALUE ...]\n");
       std::exit(0);
     }
@@ -140,8 +153,18 @@ Options parse(int argc, char** argv) {
     else if (a == "--seeds") o.seeds = to_u64s(value());
     else if (a == "--generations") o.generations = static_cast<std::uint32_t>(to_u64(value()));
     else if (a == "--seconds") o.seconds = std::strtod(value().c_str(), nullptr);
+    else if (a == "--cpu-seconds") o.cpu_seconds = std::strtod(value().c_str(), nullptr);
+    else if (a == "--checkpoints")
+      for (const std::string& x : split(value())) o.checkpoints.push_back(std::strtod(x.c_str(), nullptr));
     else if (a == "--threads") o.threads = static_cast<unsigned>(to_u64(value()));
     else if (a == "--ils") o.ils = true;
+    else if (a == "--lp-seed") {
+#if defined(FASTGPU_BENCH_LP_SEED)
+      o.lp_seed = true;
+#else
+      usage("--lp-seed needs the LP solver (Clp): this bench_ga_quality was built without it");
+#endif
+    }
     else if (a == "--backend") {
       try {
         o.backend = parse_backend(value());
@@ -244,25 +267,46 @@ int main(int argc, char** argv) {
     if (!conv) usage(("cannot write " + o.convergence).c_str());
     conv << "instance,seed,generation,seconds,makespan,reference\n";
   }
-  std::printf("# GA: memetic_params(), %u threads, at most %u generations or %.3g s wall; ILS: 1 thread for the "
-              "GA's CPU seconds\n",
-              o.threads, o.generations, o.seconds);
-  std::printf("%-16s %-9s %14s %14s %4s %14s %7s %6s %7s %7s %7s %14s %7s %7s\n", "instance", "reference", "value",
-              "min-min", "seed", "ga", "gap%", "gens", "wall_s", "cpu_s", "t1%_s", "ils", "gap%", "kicks");
+  std::printf("# GA: memetic_params()%s, %u threads, at most %u generations or %.3g s %s; ILS: 1 thread for the "
+              "GA's CPU seconds%s; @C: GA gap%% after C process CPU seconds\n",
+              o.lp_seed ? " + LP seed" : "", o.threads, o.generations, o.cpu_seconds > 0 ? o.cpu_seconds : o.seconds,
+              o.cpu_seconds > 0 ? "process CPU" : "wall", o.lp_seed ? ", from the LP seed" : "");
+  std::printf("%-16s %-9s %14s %14s %4s %14s %7s %6s %7s %7s %7s", "instance", "reference", "value", "min-min", "seed",
+              "ga", "gap%", "gens", "wall_s", "cpu_s", "t1%_s");
+  for (double c : o.checkpoints) std::printf(" %8s", ("@" + std::to_string(c).substr(0, 5)).c_str());
+  std::printf(" %14s %7s %7s\n", "ils", "gap%", "kicks");
   for (const Instance& in : instances) {
     std::printf("# %s: dual bound %.1f\n", in.name.c_str(), lagrangian_bound(in.inst));
     const double mm = in.inst.to_time(evaluate(in.inst, min_min(in.inst).assignment, CostModel{}).makespan);
+    std::vector<std::uint32_t> start;  // empty: Min-Min
+    double lp_cpu = 0;
+#if defined(FASTGPU_BENCH_LP_SEED)
+    if (o.lp_seed) {
+      const double c0 = cpu_seconds();
+      start = fastgpu::bound::lp_rounded_assignment(in.inst).assignment;
+      lp_cpu = cpu_seconds() - c0;
+      std::printf("# %s: LP-rounded seed %.1f (%.3f%% above the reference), %.2f CPU s\n", in.name.c_str(),
+                  in.inst.to_time(evaluate(in.inst, start, CostModel{}).makespan),
+                  100.0 * (in.inst.to_time(evaluate(in.inst, start, CostModel{}).makespan) / in.reference - 1.0),
+                  lp_cpu);
+    }
+#endif
     for (std::uint64_t seed : o.seeds) {
       GaParams p = memetic_params();
       for (const std::string& kv : o.sets) apply_set(p, kv);
       p.seed = seed;
       p.generations = o.generations;
-      p.time_limit_seconds = o.seconds;
+      p.time_limit_seconds = o.cpu_seconds > 0 ? 0.0 : o.seconds;
+      p.cpu_time_limit_seconds = std::max(0.0, o.cpu_seconds - lp_cpu);
       p.threads = o.threads;
       p.backend = o.backend;
+      if (!start.empty()) {
+        p.initial_assignments = {start};
+        p.perturb_initial = true;
+      }
       const double c0 = cpu_seconds();
       const GaResult r = run_ga(in.inst, p);
-      const double cpu = cpu_seconds() - c0;
+      const double cpu = cpu_seconds() - c0 + lp_cpu;  // the LP's time counts against the GA
       const double ga = in.inst.to_time(r.fitness.makespan);
       std::string t1 = "-";
       for (std::size_t g = 0; g < r.history.size(); ++g)
@@ -273,11 +317,23 @@ int main(int argc, char** argv) {
       std::printf("%-16s %-9s %14.1f %14.1f %4llu %14.1f %7.3f %6u %7.2f %7.2f %7s", in.name.c_str(), in.reference_kind,
                   in.reference, mm, static_cast<unsigned long long>(seed), ga, 100.0 * (ga / in.reference - 1.0),
                   r.generations_run, r.wall_seconds, cpu, t1.c_str());
+      // The best after c CPU seconds, the generations taken as equally long
+      // (the LP's time first): the budgets of shorter runs, from this one.
+      for (double c : o.checkpoints) {
+        const double per_gen = (cpu - lp_cpu) / double(r.history.size());
+        if (c > cpu * 1.0001 || c < lp_cpu + per_gen) {
+          std::printf(" %8s", "-");
+          continue;
+        }
+        const auto g = std::min(r.history.size() - 1, static_cast<std::size_t>((c - lp_cpu) / per_gen) - 1);
+        std::printf(" %8.3f", 100.0 * (in.inst.to_time(r.history[g].makespan) / in.reference - 1.0));
+      }
       if (o.ils) {
         IlsParams ip;
         ip.seed = seed;
         ip.iterations = 0xFFFFFFFFu;
-        ip.time_limit_seconds = std::max(cpu, 0.01);
+        ip.cpu_time_limit_seconds = std::max(cpu - lp_cpu, 0.01);
+        ip.start = start;
         const IlsResult ir = run_ils(in.inst, ip);
         const double ils = in.inst.to_time(ir.makespan);
         std::printf(" %14.1f %7.3f %7u", ils, 100.0 * (ils / in.reference - 1.0), ir.iterations);

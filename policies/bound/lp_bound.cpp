@@ -5,10 +5,9 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
-#include <string>
 #include <vector>
 
-#include <ClpSimplex.hpp>
+#include "policies/bound/lp_relaxation.h"
 
 namespace fastgpu::bound {
 
@@ -37,56 +36,13 @@ MakespanBound lp_makespan_bound(const ga::EtcInstance& inst) {
     b.single_task = std::max(b.single_task, best);
   }
 
-  // The LP in units of `scale` (a power of two, so scaling is exact) keeps
-  // the coefficients near 1 for the solver.
-  double largest = b.ready;
-  for (ga::Ticks e : inst.etc) largest = std::max(largest, inst.to_time(e));
-  const double scale = largest > 0 ? std::exp2(std::ceil(std::log2(largest))) : 1.0;
-
-  // Rows 0..M-1: C - sum p x >= r(m); rows M..M+T-1: sum_k x(t,k) = 1.
-  // Column 0 is C, then one column per (task, allowed slot).
-  const double inf = COIN_DBL_MAX;
-  std::vector<CoinBigIndex> start{0};
-  std::vector<int> index;
-  std::vector<double> value, col_lo, col_hi, objective, row_lo, row_hi;
-  for (std::uint32_t m = 0; m < M; ++m) {
-    index.push_back(static_cast<int>(m));
-    value.push_back(1.0);
-  }
-  start.push_back(static_cast<CoinBigIndex>(index.size()));
-  col_lo.push_back(0), col_hi.push_back(inf), objective.push_back(1.0);
-  for (std::uint32_t t = 0; t < T; ++t) {
-    for (std::uint32_t s : inst.slots(t)) {
-      const double p = inst.to_time(inst.etc_at(t, s)) / scale;
-      for (std::uint32_t m = s; m < s + inst.width[t]; ++m) {
-        index.push_back(static_cast<int>(m));
-        value.push_back(-p);
-      }
-      index.push_back(static_cast<int>(M + t));
-      value.push_back(1.0);
-      start.push_back(static_cast<CoinBigIndex>(index.size()));
-      col_lo.push_back(0), col_hi.push_back(inf), objective.push_back(0.0);
-    }
-  }
-  for (std::uint32_t m = 0; m < M; ++m) row_lo.push_back(inst.to_time(inst.ready[m]) / scale), row_hi.push_back(inf);
-  for (std::uint32_t t = 0; t < T; ++t) row_lo.push_back(1.0), row_hi.push_back(1.0);
-  b.rows = M + T;
-  b.columns = static_cast<std::uint32_t>(objective.size());
-
-  ClpSimplex model;
-  model.setLogLevel(0);
-  // Tight tolerances: the certificate below is only as close to the LP
-  // optimum as the duals are optimal.
-  model.setPrimalTolerance(1e-10);
-  model.setDualTolerance(1e-10);
-  model.loadProblem(static_cast<int>(b.columns), static_cast<int>(b.rows), start.data(), index.data(), value.data(),
-                    col_lo.data(), col_hi.data(), objective.data(), row_lo.data(), row_hi.data());
-  model.dual();
-  if (model.status() != 0)
-    throw std::runtime_error("LP bound: Clp ended with status " + std::to_string(model.status()) +
-                             " instead of an optimum");
+  LpRelaxation relaxation;
+  solve_lp_relaxation(inst, relaxation);
+  const ClpSimplex& model = relaxation.model;
+  b.rows = relaxation.rows;
+  b.columns = relaxation.columns;
   b.iterations = model.numberIterations();
-  b.lp_objective = model.objectiveValue() * scale;
+  b.lp_objective = model.objectiveValue() * relaxation.scale;
 
   // The certificate: machine weights v = the duals of the machine rows,
   // clipped at 0. For any schedule, C >= r(m) + load(m) on every machine, so

@@ -61,6 +61,7 @@ void GaParams::validate() const {
   check(mutation_rate >= 0 && mutation_rate <= 1, "mutation_rate must be in [0, 1]");
   check(load_move_rate >= 0 && load_move_rate <= 1, "load_move_rate must be in [0, 1]");
   check(finite_nonneg(time_limit_seconds), "time_limit must be >= 0");
+  check(finite_nonneg(cpu_time_limit_seconds), "cpu_time_limit must be >= 0");
   check(finite_nonneg(w_makespan) && finite_nonneg(w_flowtime) && finite_nonneg(w_F) && finite_nonneg(w_variance),
         "weights must be finite and >= 0");
   check(finite_nonneg(alpha), "alpha must be finite and >= 0");
@@ -143,13 +144,16 @@ GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
     setup.seeded.push_back(least_loaded(inst).assignment);
   for (const std::vector<std::uint32_t>& a : params.initial_assignments)
     if (setup.seeded.size() < params.population) setup.seeded.push_back(a);
-  // Perturbed copies of Min-Min (drawn on the host, so every backend gets the
-  // same individuals): a population that starts near a good schedule.
+  // Perturbed copies of Min-Min or of the first initial assignment (drawn on
+  // the host, so every backend gets the same individuals): a population that
+  // starts near a good schedule.
   const auto perturbed = static_cast<std::uint32_t>(params.perturbed_seeds * params.population);
   const std::uint64_t perturb = probability_threshold(params.perturb_rate);
+  const std::vector<std::uint32_t>& base =
+      params.perturb_initial && !params.initial_assignments.empty() ? params.initial_assignments.front() : mm.assignment;
   for (std::uint32_t i = 0; i < perturbed && setup.seeded.size() < params.population; ++i) {
     const auto k = static_cast<std::uint32_t>(setup.seeded.size());
-    std::vector<std::uint32_t> genes = mm.assignment;
+    std::vector<std::uint32_t> genes = base;
     Draws d(cfg.key, k, 0, kStreamPerturb);
     for (std::uint32_t t = 0; t < inst.tasks; ++t) {
       const std::uint32_t coin = d.next(), pick = d.next();
@@ -163,6 +167,7 @@ GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
   setup.stall_limit = params.stall_generations;
   setup.generations = params.generations;
   setup.time_limit = params.time_limit_seconds;
+  setup.cpu_time_limit = params.cpu_time_limit_seconds;
   return setup;
 }
 
@@ -202,6 +207,7 @@ GaResult run_ga(const EtcInstance& inst, const GaParams& params) {
   if (backend == Backend::cuda) {
     if (!cuda_built()) throw std::runtime_error("GA backend cuda: this build has no CUDA support");
     if (cuda_device_count() == 0) throw std::runtime_error("GA backend cuda: no CUDA device is present");
+    check(params.cpu_time_limit_seconds == 0, "cpu_time_limit applies to the CPU backend only (cuda: use time_limit)");
   }
 
   GaSetup setup = prepare_ga(inst, params);

@@ -34,6 +34,8 @@ struct GaParams {
   std::uint32_t generations = 500;        // breeding steps
   std::uint32_t stall_generations = 0;    // stop after this many without improvement; 0 = never
   double time_limit_seconds = 0;          // wall clock for the generations; 0 = none
+  double cpu_time_limit_seconds = 0;      // process CPU time (all threads) for the generations; 0 = none;
+                                          // CPU backend only (it measures what a loaded machine really gave)
   std::uint32_t tournament_size = 2;
   std::uint32_t elites = 2;               // copied unchanged; >= 1 keeps the best cost from rising
   double crossover_rate = 0.9;            // probability a child is a crossover (else a copy of parent 1)
@@ -55,6 +57,7 @@ struct GaParams {
   bool replace_if_better = false;         // child k replaces individual k only if its cost is not higher
   double perturbed_seeds = 0;             // share of the population seeded with Min-Min, each gene then ...
   double perturb_rate = 0.05;             // ... reassigned to a random allowed slot with this probability
+  bool perturb_initial = false;           // perturbed copies start from initial_assignments[0] instead of Min-Min
   std::uint64_t seed = 1;
   // Cost weights (see fitness.h); references are Min-Min's values.
   double w_makespan = 1.0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <barrier>
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <string>
 #include <thread>
@@ -161,6 +162,7 @@ Fitness breed_cpu(const EtcInstance& inst, const GaConfig& cfg, const std::uint3
 
 GaResult run_cpu(const GaSetup& setup, const GaParams& params) {
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   const EtcInstance& inst = *setup.inst;
   const GaConfig& cfg = setup.cfg;
   const std::uint32_t P = cfg.P, T = inst.tasks, E = cfg.E;
@@ -207,8 +209,10 @@ GaResult run_cpu(const GaSetup& setup, const GaParams& params) {
 
   std::uint32_t g = 1;
   for (; g <= setup.generations; ++g) {
-    if (setup.time_limit > 0 &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() >= setup.time_limit) {
+    if ((setup.time_limit > 0 &&
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() >= setup.time_limit) ||
+        (setup.cpu_time_limit > 0 &&
+         static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC >= setup.cpu_time_limit)) {
       result.stop = StopReason::time_limit;
       break;
     }

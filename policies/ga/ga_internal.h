@@ -174,7 +174,8 @@ struct GaSetup {
   std::vector<std::vector<std::uint32_t>> seeded;   // individuals 0.. taken from heuristics
   std::uint32_t stall_limit = 0;
   std::uint32_t generations = 0;
-  double time_limit = 0;
+  double time_limit = 0;       // wall seconds
+  double cpu_time_limit = 0;   // process CPU seconds (CPU backend)
 };
 
 GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params);

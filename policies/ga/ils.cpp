@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <stdexcept>
 
 #include "policies/ga/etc_heuristics.h"
@@ -12,6 +13,8 @@ namespace fastgpu::ga {
 
 IlsResult run_ils(const EtcInstance& inst, const IlsParams& params) {
   const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
+  auto cpu_seconds = [&] { return static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC; };
   auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   inst.validate();
   for (std::uint32_t t = 0; t < inst.tasks; ++t)
@@ -22,7 +25,9 @@ IlsResult run_ils(const EtcInstance& inst, const IlsParams& params) {
   const InstanceView I = view_of(inst);
   const std::uint32_t T = inst.tasks, M = inst.machines;
   IlsResult out;
-  std::vector<std::uint32_t> best = min_min(inst).assignment, cur(T);
+  if (!params.start.empty() && !valid_assignment(inst, params.start))
+    throw std::invalid_argument("iterated local search: the start schedule must give every task a machine");
+  std::vector<std::uint32_t> best = params.start.empty() ? min_min(inst).assignment : params.start, cur(T);
   std::vector<Ticks> load(M);
   auto makespan = [&] { return M == 0 ? Ticks{0} : *std::max_element(load.begin(), load.end()); };
   machine_loads(I, best.data(), load.data());
@@ -32,7 +37,9 @@ IlsResult run_ils(const EtcInstance& inst, const IlsParams& params) {
   const PhiloxKey key = philox_key(params.seed);
   std::uint32_t it = 1;
   for (; it <= params.iterations && T > 0 && M > 1; ++it) {
-    if (params.time_limit_seconds > 0 && (it & 15u) == 0 && seconds() >= params.time_limit_seconds) break;
+    if ((it & 15u) == 0 && ((params.time_limit_seconds > 0 && seconds() >= params.time_limit_seconds) ||
+                            (params.cpu_time_limit_seconds > 0 && cpu_seconds() >= params.cpu_time_limit_seconds)))
+      break;
     cur = best;
     Draws d(key, 0, it, kStreamMutate);
     const std::uint32_t n = 1 + uniform_index(d.next(), params.max_kick);

@@ -1,6 +1,6 @@
 #pragma once
 // Iterated local search, the baseline the memetic GA is measured against:
-// start from Min-Min, descend with the GA's move/swap local search
+// start from Min-Min (or a given schedule), descend with the GA's move/swap local search
 // (local_search.h) to a local optimum, then repeat: copy the best schedule,
 // reassign 1-4 random tasks to random machines (the kick), descend again, and
 // keep the result when its makespan is not above the best's. Makespan only,
@@ -18,8 +18,10 @@ struct IlsParams {
   std::uint64_t seed = 1;
   std::uint32_t iterations = 100000;   // kicks
   double time_limit_seconds = 0;       // wall clock; 0 = none
+  double cpu_time_limit_seconds = 0;   // process CPU time; 0 = none
   std::uint32_t max_kick = 4;          // a kick reassigns 1 .. max_kick tasks
   std::uint32_t descent_steps = 100000;  // per descent
+  std::vector<std::uint32_t> start;      // the first schedule (a machine per task); empty = Min-Min's
 };
 
 struct IlsPoint {
