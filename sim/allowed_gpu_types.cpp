@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/error.h"
+#include "sim/huge_pages.h"
 
 namespace fastgpu {
 
@@ -18,13 +19,20 @@ AllowedGpuTypes::AllowedGpuTypes(const Workload& workload, const ClusterSpec& cl
       if (t >= 0) constraint_mask[c + 1] |= 1ULL << t;
     }
   }
-  mask_.reserve(workload.jobs.size());
-  for (const Job& job : workload.jobs) {
+  all_types_ = constraint_mask[0];
+  bool per_job = false;
+  for (std::size_t j = 0; j < workload.jobs.size(); ++j) {
+    const Job& job = workload.jobs[j];
     std::uint64_t mask = constraint_mask.at(job.gpu_types);
     for (std::size_t t = 0; t < types; ++t) {
       if (job.gpu_memory_gb > cluster.gpu_types[t].memory_gb) mask &= ~(1ULL << t);
     }
-    mask_.push_back(mask);
+    if (!per_job && mask != all_types_) {  // the first job with fewer types: keep a table from here on
+      per_job = true;
+      reserve_huge_pages(mask_, workload.jobs.size());
+      mask_.assign(j, all_types_);
+    }
+    if (per_job) mask_.push_back(mask);
   }
 }
 
@@ -35,7 +43,7 @@ std::string AllowedGpuTypes::unplaceable_reason(JobIndex j, const Job& job, cons
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
     if (allowed(j, t)) capacity = std::max<std::uint64_t>(capacity, cluster.gpus_of_type(t));
   }
-  if (mask_[j] == 0) return "no GPU type satisfies its type constraint and memory need";
+  if (mask(j) == 0) return "no GPU type satisfies its type constraint and memory need";
   if (job.num_gpus > capacity) return "needs more GPUs than the cluster has of any allowed type";
   if (job.gpu_share < 1.0f && job.num_gpus > 1) return "a fractional GPU share needs num_gpus = 1";
   return {};

@@ -15,15 +15,19 @@ class AllowedGpuTypes {
   // Throws InputError for clusters of more than 64 types (one bit each).
   AllowedGpuTypes(const Workload& workload, const ClusterSpec& cluster);
 
-  bool allowed(JobIndex j, TypeIndex t) const { return mask_[j] >> t & 1; }
-  std::uint64_t mask(JobIndex j) const { return mask_[j]; }  // bit t = type t allowed
+  bool allowed(JobIndex j, TypeIndex t) const { return mask(j) >> t & 1; }
+  // bit t = type t allowed
+  std::uint64_t mask(JobIndex j) const { return mask_.empty() ? all_types_ : mask_[j]; }
 
   // Why no placement could ever satisfy job j (empty if one could), so the
   // engine rejects it on arrival instead of leaving it pending forever.
   std::string unplaceable_reason(JobIndex j, const Job& job, const ClusterState& cluster) const;
 
  private:
-  std::vector<std::uint64_t> mask_;  // per job: bit t set if type t is allowed
+  std::uint64_t all_types_ = 0;      // every type of the cluster
+  // Per job: bit t set if type t is allowed. Empty while every job may use
+  // every type (the common case), which saves a table of 8 bytes a job.
+  std::vector<std::uint64_t> mask_;
 };
 
 }  // namespace fastgpu

@@ -4,8 +4,8 @@ namespace fastgpu {
 
 DependencyTracker::DependencyTracker(const Workload& workload) {
   const std::size_t n = workload.jobs.size();
-  unmet_.assign(n, 0);
   if (workload.predecessors.empty()) return;
+  unmet_.assign(n, 0);
   successors_.resize(n);
   rejected_.assign(n, 0);
   for (JobIndex j = 0; j < workload.predecessors.size(); ++j) {

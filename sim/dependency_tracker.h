@@ -14,7 +14,7 @@ class DependencyTracker {
  public:
   explicit DependencyTracker(const Workload& workload);
 
-  bool waiting(JobIndex j) const { return unmet_[j] > 0; }
+  bool waiting(JobIndex j) const { return !unmet_.empty() && unmet_[j] > 0; }
   bool predecessor_rejected(JobIndex j) const { return !rejected_.empty() && rejected_[j]; }
 
   // Job j finished (or, with rejected, was rejected): calls ready(s) for each
@@ -29,7 +29,7 @@ class DependencyTracker {
   }
 
  private:
-  std::vector<std::uint32_t> unmet_;               // per job: predecessors not yet resolved
+  std::vector<std::uint32_t> unmet_;               // per job: predecessors not yet resolved; empty without dependencies
   std::vector<std::vector<JobIndex>> successors_;  // empty when the workload has no dependencies
   std::vector<std::uint8_t> rejected_;             // per job, with successors_: a predecessor was rejected
 };

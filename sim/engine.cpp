@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "sim/cycle_clock.h"
 #include "sim/deadline.h"
 #include "sim/error.h"
+#include "sim/huge_pages.h"
 #include "sim/invariants.h"
 #include "sim/run_progress.h"
 #include "sim/vc_metrics.h"
@@ -50,9 +52,10 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
       validator_(workload, cluster_, allowed_types_, policy_name),
       result_(workload, policy_name, options.seed, cluster_.num_gpus()),
       ctx_(*this),
-      jobs_(workload.jobs.size()),
       pending_(jobs_),
       running_(jobs_) {
+  reserve_huge_pages(jobs_, workload.jobs.size());
+  jobs_.resize(workload.jobs.size());
   for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = workload_.jobs[j].work;
   if (attempts_.active()) {
     for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = attempts_.first_run_work(j);
@@ -61,20 +64,21 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
   // Both change the work of a run; their combination has no defined meaning yet.
   if (attempts_.active() && hardware_on_)
     throw InputError("[failures] cannot be combined with a trace's recorded failed attempts");
-  alloc_arena_.reserve(jobs_.size() * 2);
+  reserve_huge_pages(alloc_arena_, jobs_.size() * 2);
 }
 
 // --- the event loop ---------------------------------------------------------
 
 template <class Hook>
 void Engine::timed(Hook&& hook) {
-  const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t t0 = cycle_clock_now();
   hook();
-  counters_.scheduler_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  counters_.scheduler_ticks += cycle_clock_now() - t0;
 }
 
 RunResult Engine::run() {
   counters_.wall_start = std::chrono::steady_clock::now();
+  counters_.ticks_start = cycle_clock_now();
   const auto& jobs = workload_.jobs;
   options_.limits.check_plan(workload_, cluster_.spec(), options_.monitor_interval);
   monitor_.start(jobs.empty() ? 0.0 : jobs.front().submit);  // jobs are sorted by submit
@@ -134,15 +138,25 @@ RunResult Engine::run() {
   if (now_ > monitor_.last_sample_time()) monitor_sample();
   monitor_.close(now_);
   timed([&] { policy_.finish(ctx_); });
+  counters_.scheduler_seconds = cycle_ticks_to_seconds(
+      counters_.scheduler_ticks, cycle_clock_now() - counters_.ticks_start,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - counters_.wall_start).count());
+  // One pass over the jobs at the end (each pass over a million records is a
+  // pass through memory): the final checks, the final GPUs and the totals.
+  result_.reserve_final_gpus(alloc_arena_.size());
   for (JobIndex j = 0; j < jobs_.size(); ++j) {
     const JobState state = jobs_[j].state;
     if (state != JobState::finished && state != JobState::rejected) {
       throw InternalError(fmt::format("job {} neither finished nor was rejected", jobs[j].id));
     }
+    const JobRecord& r = result_.job(j);
+    check_job_run(jobs[j], r, options_.keep_progress_on_failure);
+    check_progress_accounting(r);
+    counters_.job_gpu_seconds += r.gpu_seconds;
+    counters_.preemptions += r.preemptions;
+    counters_.migrations += r.migrations;
     result_.add_final_gpus(state == JobState::finished ? gpus_held(j) : std::span<const GpuIndex>{});
   }
-  check_job_runs(workload_, result_.jobs(), options_.keep_progress_on_failure);
-  check_progress_accounting(result_.jobs());
   RunResult result = result_.finish(cluster_, monitor_, policy_, counters_, options_.responsiveness_alpha);
   result.summary.hardware_failures = hardware_.failures();
   if (vcs_.active()) result.vcs = compute_vc_summaries(vcs_, cluster_, result);

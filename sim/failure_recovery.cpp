@@ -28,15 +28,13 @@ void FailureRecovery::stopped(JobIndex j, std::uint32_t preemptions, bool saved)
   restart_preemptions_[j] = preemptions;
 }
 
-void check_progress_accounting(std::span<const JobRecord> jobs) {
-  for (const JobRecord& r : jobs) {
-    // Relative tolerance: the three are sums of many products of times.
-    const double eps = 1e-6 * std::max(1.0, r.gpu_seconds);
-    if (r.useful_gpu_seconds < -eps || r.lost_gpu_seconds < -eps ||
-        r.useful_gpu_seconds + r.lost_gpu_seconds > r.gpu_seconds + eps) {
-      throw InternalError(fmt::format("job {}: useful {} + lost {} GPU-seconds exceed the {} it held", r.id,
-                                      r.useful_gpu_seconds, r.lost_gpu_seconds, r.gpu_seconds));
-    }
+void check_progress_accounting(const JobRecord& r) {
+  // Relative tolerance: the three are sums of many products of times.
+  const double eps = 1e-6 * std::max(1.0, r.gpu_seconds);
+  if (r.useful_gpu_seconds < -eps || r.lost_gpu_seconds < -eps ||
+      r.useful_gpu_seconds + r.lost_gpu_seconds > r.gpu_seconds + eps) {
+    throw InternalError(fmt::format("job {}: useful {} + lost {} GPU-seconds exceed the {} it held", r.id,
+                                    r.useful_gpu_seconds, r.lost_gpu_seconds, r.gpu_seconds));
   }
 }
 

@@ -39,9 +39,10 @@ class FailureRecovery {
   std::vector<std::uint32_t> restart_preemptions_;  // preemptions counted at the last stop
 };
 
-// The progress accounting of every job adds up: useful and lost GPU-seconds
-// are never negative and never exceed the GPU-seconds it held (the rest is
-// checkpoint and restore time). Throws InternalError naming the job.
-void check_progress_accounting(std::span<const JobRecord> jobs);
+// The progress accounting of a job adds up: useful and lost GPU-seconds are
+// never negative and never exceed the GPU-seconds it held (the rest is
+// checkpoint and restore time). Throws InternalError naming the job. Called
+// per job by the engine's final pass over its jobs.
+void check_progress_accounting(const JobRecord& r);
 
 }  // namespace fastgpu

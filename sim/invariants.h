@@ -24,6 +24,7 @@ namespace fastgpu {
 // attempts, and exactly that often when failures restart the job (with
 // keep_progress a job whose work runs out first completes early). A job
 // without failed attempts has one run. Throws InternalError naming the job.
-void check_job_runs(const Workload& workload, std::span<const JobRecord> records, bool keep_progress);
+// Called per job by the engine's final pass over its jobs.
+void check_job_run(const Job& job, const JobRecord& r, bool keep_progress);
 
 }  // namespace fastgpu

@@ -10,6 +10,7 @@
 
 #include "sim/deadline.h"
 #include "sim/error.h"
+#include "sim/huge_pages.h"
 
 namespace fastgpu {
 
@@ -60,25 +61,13 @@ Stats stats_of(std::vector<double>& v) {
   return s;
 }
 
-// Jain's index (sum x)^2 / (n sum x^2) over the users' mean slowdowns x, from
-// (user, slowdown) pairs of finished jobs; 1 when there is no user (or all x
-// are 0). Users are summed in index order, so the result is deterministic.
-double jain_over_users(std::vector<std::pair<std::uint32_t, double>>& user_slowdown) {
-  std::uint32_t max_user = 0;
-  for (const auto& [user, sd] : user_slowdown) max_user = std::max(max_user, user);
-  std::vector<std::pair<double, std::uint64_t>> per_user;  // (sum of slowdowns, jobs)
-  if (max_user <= 2 * user_slowdown.size() + 65536) {
-    // Users are indices into Workload::users: a dense table, O(n).
-    per_user.resize(user_slowdown.empty() ? 0 : max_user + 1);
-    for (const auto& [user, sd] : user_slowdown) per_user[user].first += sd, ++per_user[user].second;
-  } else {
-    // Sparse ids (hand-made records): group by sorting instead.
-    std::sort(user_slowdown.begin(), user_slowdown.end());
-    for (std::size_t i = 0; i < user_slowdown.size(); ++i) {
-      if (i == 0 || user_slowdown[i].first != user_slowdown[i - 1].first) per_user.emplace_back(0.0, 0);
-      per_user.back().first += user_slowdown[i].second, ++per_user.back().second;
-    }
-  }
+// Per user: (sum of slowdowns, finished jobs).
+using UserSlowdowns = std::vector<std::pair<double, std::uint64_t>>;
+
+// Jain's index (sum x)^2 / (n sum x^2) over the users' mean slowdowns x; 1
+// when there is no user (or all x are 0). Users are summed in table order, so
+// the result is deterministic.
+double jain_of(const UserSlowdowns& per_user) {
   double sum = 0, sum_sq = 0, users = 0;
   for (const auto& [total, jobs] : per_user) {
     if (jobs == 0) continue;
@@ -86,6 +75,24 @@ double jain_over_users(std::vector<std::pair<std::uint32_t, double>>& user_slowd
     sum += x, sum_sq += x * x, users += 1;
   }
   return sum_sq > 0 ? sum * sum / (users * sum_sq) : 1.0;
+}
+
+// The same for sparse user ids (hand-made records), from (user, slowdown)
+// pairs of finished jobs: grouped by sorting.
+double jain_over_sparse_users(std::vector<std::pair<std::uint32_t, double>>& user_slowdown) {
+  std::sort(user_slowdown.begin(), user_slowdown.end());
+  UserSlowdowns per_user;
+  for (std::size_t i = 0; i < user_slowdown.size(); ++i) {
+    if (i == 0 || user_slowdown[i].first != user_slowdown[i - 1].first) per_user.emplace_back(0.0, 0);
+    per_user.back().first += user_slowdown[i].second, ++per_user.back().second;
+  }
+  return jain_of(per_user);
+}
+
+// Users are indices into Workload::users, a dense table (summed per user in
+// job order, O(n)), unless the largest id is far beyond the number of jobs.
+bool users_dense(std::uint32_t max_user, std::uint64_t finished_jobs) {
+  return max_user <= 2 * finished_jobs + 65536;
 }
 
 // Checks that the engine's raw accounting is self-consistent, so every formula
@@ -181,15 +188,18 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   s.deadline_jobs = s.deadline_misses = 0;
   Seconds first_submit = kNever, last_end = -kNever;
   std::vector<double> jct, wait;
-  jct.reserve(r.jobs.size());
-  wait.reserve(r.jobs.size());
+  reserve_huge_pages(jct, r.jobs.size());
+  reserve_huge_pages(wait, r.jobs.size());
   double slowdown_sum = 0, bounded_sum = 0, final_wait_sum = 0;
   s.failed_attempts = 0;
   s.failed_gpu_seconds = 0;
   s.failure_stops = 0;
   s.lost_gpu_seconds = s.useful_gpu_seconds = 0;
-  std::vector<std::pair<std::uint32_t, double>> user_slowdown;  // (user, slowdown)
-  user_slowdown.reserve(r.jobs.size());
+  // Slowdowns summed per user as the jobs are read (the dense table); the
+  // table stops growing past any id a dense table could have.
+  UserSlowdowns per_user;
+  std::uint32_t max_user = 0;
+  const std::uint64_t dense_bound = 2 * static_cast<std::uint64_t>(r.jobs.size()) + 65536;
   for (const JobRecord& j : r.jobs) {
     const bool finished = j.outcome == JobOutcome::finished;
     if (j.deadline != kNever) {
@@ -214,7 +224,11 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
     const double sd = slowdown_of(j);
     slowdown_sum += sd;
     bounded_sum += bounded_slowdown_of(j);
-    user_slowdown.emplace_back(j.user, sd);
+    max_user = std::max(max_user, j.user);
+    if (j.user <= dense_bound) {
+      if (j.user >= per_user.size()) per_user.resize(j.user + std::size_t{1});
+      per_user[j.user].first += sd, ++per_user[j.user].second;
+    }
   }
   const auto completed = static_cast<double>(s.jobs_completed);
   s.makespan = s.jobs_completed > 0 ? last_end - first_submit : 0.0;
@@ -228,16 +242,18 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   std::vector<double> busy_fraction(r.num_gpus, 0.0);
   if (s.makespan > 0)
     for (GpuIndex g = 0; g < r.num_gpus; ++g) busy_fraction[g] = r.gpu_busy_seconds[g] / s.makespan;
-  std::vector<double> job_load;
-  job_load.reserve(jct.size());
-  for (JobIndex i = 0; i < r.jobs.size(); ++i) {
+  // The sum of responsiveness(), term by term in job order, without a table of loads.
+  double responsive = 0;
+  for (JobIndex i = 0, k = 0; i < r.jobs.size(); ++i) {
     if (r.jobs[i].outcome != JobOutcome::finished) continue;
     const auto gpus = r.gpus_of(i);
     double load = 0;
     for (GpuIndex g : gpus) load += busy_fraction[g];
-    job_load.push_back(gpus.empty() ? 0.0 : load / static_cast<double>(gpus.size()));
+    const double job_load = gpus.empty() ? 0.0 : load / static_cast<double>(gpus.size());
+    const double denom = jct[k++] + responsiveness_alpha * job_load;
+    if (denom != 0) responsive += 1.0 / denom;
   }
-  s.responsiveness = responsiveness(jct, job_load, responsiveness_alpha);
+  s.responsiveness = responsive;
   s.busy_variance = busy_variance(busy_fraction);
 
   const Stats jct_stats = stats_of(jct), wait_stats = stats_of(wait);
@@ -245,7 +261,14 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   s.wait_mean = wait_stats.mean, s.wait_p50 = wait_stats.p50, s.wait_p90 = wait_stats.p90,
   s.wait_p99 = wait_stats.p99;
 
-  s.fairness_jain = jain_over_users(user_slowdown);
+  if (users_dense(max_user, s.jobs_completed)) {
+    s.fairness_jain = jain_of(per_user);
+  } else {
+    std::vector<std::pair<std::uint32_t, double>> user_slowdown;  // (user, slowdown)
+    for (const JobRecord& j : r.jobs)
+      if (j.outcome == JobOutcome::finished) user_slowdown.emplace_back(j.user, slowdown_of(j));
+    s.fairness_jain = jain_over_sparse_users(user_slowdown);
+  }
 
   // Utilisation, energy and cost from the busy-time accounting.
   s.busy_gpu_seconds = std::accumulate(r.gpu_busy_seconds.begin(), r.gpu_busy_seconds.end(), 0.0);

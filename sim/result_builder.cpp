@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "sim/huge_pages.h"
 #include "sim/metrics.h"
 
 namespace fastgpu {
@@ -13,6 +14,7 @@ namespace fastgpu {
 ResultBuilder::ResultBuilder(const Workload& workload, const std::string& policy_name, std::uint64_t seed,
                              std::uint32_t num_gpus) {
   const std::size_t n = workload.jobs.size();
+  reserve_huge_pages(result_.jobs, n);
   result_.jobs.resize(n);
   for (std::size_t j = 0; j < n; ++j) {
     const Job& job = workload.jobs[j];
@@ -26,12 +28,14 @@ ResultBuilder::ResultBuilder(const Workload& workload, const std::string& policy
     r.deadline = job.deadline;
     r.work = job.work;
   }
-  result_.gpu_offset.reserve(n + 1);
+  reserve_huge_pages(result_.gpu_offset, n + 1);
   result_.policy = policy_name;
   result_.workload = workload.name;
   result_.seed = seed;
   result_.num_gpus = num_gpus;
 }
+
+void ResultBuilder::reserve_final_gpus(std::size_t gpus) { reserve_huge_pages(result_.gpu_arena, gpus); }
 
 void ResultBuilder::record_rejection(JobIndex j, const Job& job, Seconds now, const std::string& reason) {
   JobRecord& r = result_.jobs[j];
@@ -49,8 +53,7 @@ RunResult ResultBuilder::finish(const ClusterState& cluster, LoadMonitor& monito
   if (result_.gpu_offset.size() != result_.jobs.size() + 1) {
     throw InternalError("the final GPUs of some jobs were not recorded");
   }
-  double job_gpu_seconds = 0;
-  for (const JobRecord& r : result_.jobs) job_gpu_seconds += r.gpu_seconds;
+  const double job_gpu_seconds = counters.job_gpu_seconds;
   const std::span<const double> busy = monitor.busy_gpu_seconds();
   result_.gpu_busy_seconds.assign(busy.begin(), busy.end());
   result_.timeseries = monitor.take_samples();
@@ -82,10 +85,8 @@ RunResult ResultBuilder::finish(const ClusterState& cluster, LoadMonitor& monito
   s.scheduler_seconds = counters.scheduler_seconds;
   s.events = counters.events;
   s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - counters.wall_start).count();
-  for (const JobRecord& r : result_.jobs) {
-    s.preemptions += r.preemptions;
-    s.migrations += r.migrations;
-  }
+  s.preemptions = counters.preemptions;
+  s.migrations = counters.migrations;
   for (auto& [k, v] : policy.attributes()) result_.attributes[k] = v;
   compute_summary(result_, responsiveness_alpha);
   return std::move(result_);

@@ -20,6 +20,11 @@ struct EngineCounters {
   double scheduler_seconds = 0;  // wall time inside the policy's decision hooks
   std::uint64_t events = 0;
   std::chrono::steady_clock::time_point wall_start;
+  std::uint64_t scheduler_ticks = 0;  // cycle_clock_now() ticks inside the decision hooks
+  std::uint64_t ticks_start = 0;      // cycle_clock_now() at wall_start
+  // Totals over the job records, summed by the engine's final pass over its jobs.
+  double job_gpu_seconds = 0;
+  std::uint64_t preemptions = 0, migrations = 0;
 };
 
 class ResultBuilder {
@@ -35,6 +40,8 @@ class ResultBuilder {
   void count_reservation(bool hit) { ++(hit ? reservation_hits_ : reservation_misses_); }
   void set_attribute(const std::string& key, const std::string& value) { result_.attributes[key] = value; }
 
+  // Room for the final GPUs of every job, at most `gpus` in all.
+  void reserve_final_gpus(std::size_t gpus);
   // The GPUs the next job (in workload order) finished on; empty if rejected.
   void add_final_gpus(std::span<const GpuIndex> gpus) {
     result_.gpu_arena.insert(result_.gpu_arena.end(), gpus.begin(), gpus.end());

@@ -2,25 +2,21 @@
 
 #include <cmath>
 
+#include "sim/huge_pages.h"
 #include "sim/stable_random.h"
 
 namespace fastgpu {
 
-RuntimeEstimator::RuntimeEstimator(const Workload& workload, const EngineOptions& options) {
+RuntimeEstimator::RuntimeEstimator(const Workload& workload, const EngineOptions& options)
+    : workload_(workload), kind_(options.estimate) {
+  if (kind_ != EstimateKind::noisy) return;
   const std::size_t n = workload.jobs.size();
-  estimated_work_.resize(n);
+  reserve_huge_pages(noisy_work_, n);
+  noisy_work_.resize(n);
+  // Seeded per job index, so a job's estimate does not depend on the others.
   for (std::size_t j = 0; j < n; ++j) {
-    const Job& job = workload.jobs[j];
-    switch (options.estimate) {
-      case EstimateKind::oracle: estimated_work_[j] = job.work; break;
-      // Seeded per job index, so a job's estimate does not depend on the others.
-      case EstimateKind::noisy:
-        estimated_work_[j] =
-            job.work * std::exp(options.estimate_sigma * stable_normal(options.seed, static_cast<std::uint64_t>(j)));
-        break;
-      case EstimateKind::user: estimated_work_[j] = job.requested_time; break;
-      case EstimateKind::none: estimated_work_[j] = NAN; break;
-    }
+    noisy_work_[j] = workload.jobs[j].work *
+                     std::exp(options.estimate_sigma * stable_normal(options.seed, static_cast<std::uint64_t>(j)));
   }
 }
 
