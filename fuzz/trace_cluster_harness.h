@@ -33,7 +33,9 @@ inline int run_trace_cluster_reader(const std::uint8_t* data, std::size_t size) 
     if (g.gpu_type >= cluster.gpu_types.size() || g.count == 0 || g.gpus_per_node == 0) __builtin_trap();
   ExperimentConfig back;
   try {
-    back = parse_config(cluster_to_toml(cluster), "cluster.toml");
+    // With jobs of one GPU: the default synthetic workload's two-GPU jobs
+    // do not fit a one-GPU cluster.
+    back = parse_config(cluster_to_toml(cluster) + "\n[workload]\ngpu_counts = [1]\n", "cluster.toml");
   } catch (const InputError&) {
     __builtin_trap();  // --cluster-toml wrote a table the config reader refuses
   }

@@ -138,3 +138,28 @@ TEST_CASE("fuzz corpus: the new readers' seeds are valid input, read as counted 
   const std::string openb = seed("trace_cluster", "openb_nodes.csv");
   CHECK(cluster_from_trace("alibaba2023", file.write(std::string_view(openb).substr(1))).num_gpus() == 306);
 }
+
+TEST_CASE("fuzz crash: --cluster-toml names are escaped TOML strings; readers refuse names that are not UTF-8") {
+  // fuzz_trace_cluster found an Alea machine name with a byte 0xDC that
+  // cluster_to_toml wrote unescaped: the config reader refused the table.
+  using namespace fastgpu;
+  fastgpu::fuzz::MemoryFile file;
+  const std::string alea = file.write("0\tseth\t4\t2\t1\t1\n1\tot\xDCr\t4\t8\t2.5\t1\n");
+  try {
+    cluster_from_trace("swf", alea);
+    FAIL("accepted a name that is not UTF-8");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()) == alea + ":2: field 'name': not valid UTF-8");
+  }
+  // A name with a quote, a backslash and a control character survives the
+  // round trip through the config reader unchanged, and adds no key.
+  ClusterSpec c;
+  c.gpu_types = {GpuType{.name = "a\"b\\c\nspeed = 9"}};
+  c.node_groups = {NodeGroup{.name = "n\"1", .count = 2, .gpus_per_node = 4, .gpu_type = 0}};
+  const ExperimentConfig back = parse_config(cluster_to_toml(c), "c.toml");
+  REQUIRE(back.cluster.gpu_types.size() == 1);
+  CHECK(back.cluster.gpu_types[0].name == "a\"b\\c\nspeed = 9");
+  CHECK(back.cluster.gpu_types[0].speed == 1.0);
+  CHECK(back.cluster.node_groups.at(0).name == "n\"1");
+  CHECK(back.cluster.num_gpus() == 8);
+}
