@@ -25,6 +25,9 @@ namespace fastgpu {
 namespace {
 
 constexpr std::size_t kReadChunk = std::size_t{1} << 20;
+// Smaller files are read, not mapped: mmap and munmap cost more than copying
+// a few pages (munmap flushes the TLB of every CPU the process ran on).
+constexpr std::size_t kMapFrom = std::size_t{1} << 20;
 constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
 
 // A word whose high bit is set in each byte of `word` that equals `c` (and
@@ -51,7 +54,8 @@ CsvScanner::CsvScanner(const std::string& path, char separator) : path_(path), s
   if (fd < 0) trace::throw_cannot_open(path);
   const std::unique_ptr<const int, void (*)(const int*)> closer(&fd, [](const int* f) { ::close(*f); });
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (regular && static_cast<std::size_t>(st.st_size) >= kMapFrom) {
     size_ = static_cast<std::size_t>(st.st_size);
     void* base = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (base != MAP_FAILED) {
@@ -61,7 +65,7 @@ CsvScanner::CsvScanner(const std::string& path, char separator) : path_(path), s
       ::madvise(base, size_, MADV_SEQUENTIAL);
     }
   }
-  if (!map_) read_whole(fd);
+  if (!map_) read_whole(fd, regular ? static_cast<std::size_t>(st.st_size) : 0);
   if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;  // UTF-8 byte order mark
   trace::reject_cr_only_line_ends(path_, std::string_view(data_ + pos_, std::min(size_ - pos_, kReadChunk)));
 }
@@ -70,10 +74,13 @@ CsvScanner::~CsvScanner() {
   if (map_) ::munmap(map_, map_bytes_);
 }
 
-void CsvScanner::read_whole(int fd) {
+void CsvScanner::read_whole(int fd, std::size_t expected) {
+  // Room for the expected size and a byte to see the end; a pipe (or a
+  // /proc file of size 0) starts at 4 KiB. A full buffer doubles.
+  const std::size_t first = expected > 0 ? expected + 1 : 4096;
   std::size_t size = 0;
   for (;;) {
-    if (buffer_.size() < size + kReadChunk) buffer_.resize(std::max(2 * buffer_.size(), size + kReadChunk));
+    if (buffer_.size() == size) buffer_.resize(std::max(2 * size, first));
     const ssize_t got = ::read(fd, buffer_.data() + size, buffer_.size() - size);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw InputError(SourceLocation{path_, 0, ""}, "read error");

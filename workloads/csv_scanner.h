@@ -41,7 +41,7 @@ class CsvScanner {
   std::uint64_t file_size() const { return size_; }
 
  private:
-  void read_whole(int fd);  // a pipe, or a file that cannot be mapped
+  void read_whole(int fd, std::size_t expected);  // a pipe, a small file, or one that cannot be mapped
   // Splits the record at pos_ that holds a quote; returns its end (the line
   // end, or size_).
   std::size_t quoted_record();
@@ -52,7 +52,7 @@ class CsvScanner {
   std::size_t size_ = 0;
   void* map_ = nullptr;
   std::size_t map_bytes_ = 0;
-  std::vector<char> buffer_;   // what was read from a pipe
+  std::vector<char> buffer_;   // what was read (a pipe, a small file)
   std::vector<char> unquoted_;  // a quoted record's fields, unescaped
   std::size_t pos_ = 0;        // start of the next record
   std::size_t next_line_ = 1, line_ = 0;

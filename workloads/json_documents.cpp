@@ -52,11 +52,14 @@ void Documents::read_file() {
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) trace::throw_cannot_open(path_);
   const std::unique_ptr<const int, void (*)(const int*)> closer(&fd, [](const int* f) { ::close(*f); });
-  // A regular file is mapped: file pages over an anonymous zero-filled
+  // A large regular file is mapped: file pages over an anonymous zero-filled
   // mapping that is SIMDJSON_PADDING bytes longer, so the padding past the
   // end is readable even when the file ends on a page boundary.
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+  // Smaller files are read: mmap and munmap cost more than copying a few
+  // pages (munmap flushes the TLB of every CPU the process ran on).
+  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (regular && static_cast<std::size_t>(st.st_size) >= kReadChunk) {
     const auto size = static_cast<std::size_t>(st.st_size);
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     map_bytes_ = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
@@ -71,10 +74,14 @@ void Documents::read_file() {
       ::munmap(base, map_bytes_);
     }
   }
-  // A pipe (or a file that cannot be mapped) is read to its end.
+  // A pipe, a small file (or one that cannot be mapped) is read to its end:
+  // room for the expected size, a byte to see the end and the padding; a
+  // pipe starts at 4 KiB. A full buffer doubles.
+  const std::size_t first =
+      regular && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 + simdjson::SIMDJSON_PADDING : 4096;
   std::size_t size = 0;
   for (;;) {
-    if (buffer_.size() < size + kReadChunk) buffer_.resize(std::max(2 * buffer_.size(), size + kReadChunk));
+    if (buffer_.size() == size) buffer_.resize(std::max(2 * size, first));
     const ssize_t got = ::read(fd, buffer_.data() + size, buffer_.size() - size);
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) throw InputError({path_, 0, ""}, fmt::format("read error: {}", std::strerror(errno)));
@@ -104,9 +111,10 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
     return;
   }
 
-  // JSON Lines: one batch holds the whole file, so no record is too long for it.
+  // JSON Lines: one batch holds the whole file, so no record is too long for
+  // it (and a small file's parser is small).
   ondemand::document_stream stream;
-  check(parser_.iterate_many(data, size, std::max<std::size_t>(size, kReadChunk)).get(stream), "the file");
+  check(parser_.iterate_many(data, size, size).get(stream), "the file");
   for (auto it = stream.begin(); it != stream.end(); ++it) {
     const char* record_start = data + it.current_index();
     check(it.error(), "a JSON Lines record", record_start);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "sim/error.h"
 #include "workloads/trace_io.h"
@@ -56,6 +57,8 @@ void add_nodes(ClusterSpec& c, const GpuType& t, std::uint32_t gpus, std::uint32
   auto idx = static_cast<TypeIndex>(type_of(c, t));
   for (auto& g : c.node_groups)
     if (g.gpu_type == idx && g.gpus_per_node == gpus) {
+      if (std::uint64_t{g.count} + count > (1u << 24))
+        throw InputError(fmt::format("the cluster description has more than 16,777,216 nodes of {} x {}", gpus, t.name));
       g.count += count;
       return;
     }
@@ -112,6 +115,7 @@ ClusterSpec cluster_from_openb_nodes(const std::string& path) {
     if (gpus == 0) continue;  // CPU-only node
     std::string model(trace::trim(rows[c_model]));
     if (model.empty()) throw InputError(rows.at("model"), "a GPU node without a GPU model");
+    if (!simdjson::validate_utf8(model.data(), model.size())) throw InputError(rows.at("model"), "not valid UTF-8");
     add_nodes(c, known_gpu_type(model), static_cast<std::uint32_t>(gpus), 1);
   }
   check_nonempty(c, path);
@@ -172,10 +176,16 @@ ClusterSpec cluster_from_alea_machines(const std::string& path, double gpus_per_
       continue;
     if (nodes <= 0 || cpus <= 0 || !(speed > 0))
       throw InputError({path, in.line_number(), ""}, "nodes, CPUs per node and speed must be > 0");
+    // 2^24 each, as for GPU counts: the node and GPU numbers are 32-bit.
+    const double gpus = std::ceil(static_cast<double>(cpus) * gpus_per_proc - 1e-9);
+    if (nodes > (1 << 24) || gpus > (1 << 24))
+      throw InputError({path, in.line_number(), nodes > (1 << 24) ? "nodes" : "cpus_per_node"},
+                       "more than 16,777,216 nodes or GPUs per node");
+    if (!simdjson::validate_utf8(f[1].data(), f[1].size()))
+      throw InputError({path, in.line_number(), "name"}, "not valid UTF-8");
     GpuType t = known_gpu_type(std::string(f[1]));
     t.speed = speed;
-    add_nodes(c, t, static_cast<std::uint32_t>(std::ceil(static_cast<double>(cpus) * gpus_per_proc - 1e-9)),
-              static_cast<std::uint32_t>(nodes));
+    add_nodes(c, t, static_cast<std::uint32_t>(gpus), static_cast<std::uint32_t>(nodes));
   }
   check_nonempty(c, path);
   return c;
@@ -196,19 +206,42 @@ std::string toml_double(double x) {
   if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
   return s;
 }
+
+// A TOML basic string holding `s`: quotes, backslashes and control characters
+// escaped, so a name from a damaged file cannot end the string or add keys.
+// TOML strings are UTF-8: a name that is not has each byte >= 0x80 written
+// as U+FFFD.
+std::string toml_string(std::string_view s) {
+  const bool utf8 = simdjson::validate_utf8(s.data(), s.size());
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\u{:04X}", c);
+    } else if (c >= 0x80 && !utf8) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out += ch;
+    }
+  }
+  return out + '"';
+}
 }  // namespace
 
 std::string cluster_to_toml(const ClusterSpec& c) {
   std::string out = fmt::format("[cluster]\nnodes_per_switch = {}\n", c.nodes_per_switch);
   for (const auto& t : c.gpu_types)
     out += fmt::format(
-        "\n[[cluster.gpu_types]]\nname = \"{}\"\nspeed = {}\nmemory_gb = {}\nidle_watts = {}\nbusy_watts = {}\n"
+        "\n[[cluster.gpu_types]]\nname = {}\nspeed = {}\nmemory_gb = {}\nidle_watts = {}\nbusy_watts = {}\n"
         "price_per_hour = {}\n",
-        t.name, toml_double(t.speed), toml_double(t.memory_gb), toml_double(t.idle_watts),
+        toml_string(t.name), toml_double(t.speed), toml_double(t.memory_gb), toml_double(t.idle_watts),
         toml_double(t.busy_watts), toml_double(t.price_per_hour));
   for (const auto& g : c.node_groups)
-    out += fmt::format("\n[[cluster.nodes]]\nname = \"{}\"\ncount = {}\ngpus_per_node = {}\ngpu_type = \"{}\"\n", g.name,
-                       g.count, g.gpus_per_node, c.gpu_types[g.gpu_type].name);
+    out += fmt::format("\n[[cluster.nodes]]\nname = {}\ncount = {}\ngpus_per_node = {}\ngpu_type = {}\n",
+                       toml_string(g.name), g.count, g.gpus_per_node, toml_string(c.gpu_types[g.gpu_type].name));
   return out;
 }
 
