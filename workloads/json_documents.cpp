@@ -21,6 +21,14 @@ namespace {
 
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kReadChunk = 1 << 20;
+// Bytes of array elements parsed at once: enough for simdjson's fixed cost
+// per parse to vanish, few enough to stay in the cache.
+constexpr std::size_t kChunkBytes = 128 << 10;
+#ifdef MADV_POPULATE_READ
+constexpr int kPopulateRead = MADV_POPULATE_READ;
+#else
+constexpr int kPopulateRead = 22;  // Linux 5.14; older kernels refuse it
+#endif
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -62,9 +70,15 @@ void Documents::read_file() {
     map_bytes_ = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
     void* base = ::mmap(nullptr, map_bytes_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base != MAP_FAILED) {
-      if (::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) != MAP_FAILED) {
+      // Writable and private: the array reader turns a separator into a
+      // bracket for a while (copying that page only); the file never changes.
+      if (::mmap(base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) != MAP_FAILED) {
+        // Maps the pages for reading now (MAP_POPULATE would copy every page
+        // of a writable private mapping); advice only, where the kernel has it.
+        ::madvise(base, size, kPopulateRead);
         map_ = base;
-        text_ = std::string_view(static_cast<const char*>(base), size);
+        bytes_ = static_cast<char*>(base);
+        text_ = std::string_view(bytes_, size);
         capacity_ = map_bytes_;
         return;
       }
@@ -83,7 +97,8 @@ void Documents::read_file() {
   }
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: keep them allocated.
   buffer_.resize(size + simdjson::SIMDJSON_PADDING, ' ');
-  text_ = std::string_view(buffer_.data(), size);
+  bytes_ = buffer_.data();
+  text_ = std::string_view(bytes_, size);
   capacity_ = buffer_.size();
 }
 
@@ -95,8 +110,6 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
   if (first == size) return;  // empty: no elements
   if (text_.compare(first, 3, "\xEF\xBB\xBF") == 0)
     fail(data + first, "JSON: byte-order marks are not supported; remove the UTF-8 BOM");
-  const simdjson::padded_string_view view(data, size, capacity_);
-
   if (data[first] == '[') {
     array_ = true;
     const std::size_t from = each_element(first, each);
@@ -124,42 +137,105 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
 std::size_t Documents::each_element(std::size_t open, const std::function<void(ondemand::value)>& each) {
   const char* data = text_.data();
   const std::size_t size = text_.size();
-  auto skip_blanks = [&](std::size_t i) {
-    while (i < size && blank(data[i])) ++i;
-    return i;
-  };
   std::size_t i = skip_blanks(open + 1);
   if (i < size && data[i] == ']') return skip_blanks(i + 1) == size ? std::string_view::npos : 0;
-  // Each element is found, parsed and handed over before the next one is
-  // looked for, so its bytes are still in cache when simdjson reads them.
   one_element_ = true;
   std::size_t done = 0;  // elements handed over
-  for (;;) {
-    // Only objects and arrays: other elements are left to the whole-file parse.
-    const std::size_t end = container_end(data, size, i);
-    if (end == size) break;
-    // simdjson checks the element's syntax and UTF-8; the bytes between
-    // elements are checked here.
-    const simdjson::padded_string_view view(data + i, end - i, capacity_ - i);
+  Step step = Step::next;
+  while (step == Step::next) {
+    step = several_elements(i, each, done);
+    if (step == Step::alone) step = one_element(i, each, done);
+  }
+  one_element_ = false;
+  return step == Step::finished ? std::string_view::npos : done;
+}
+
+std::size_t Documents::skip_blanks(std::size_t i) const {
+  while (i < text_.size() && blank(text_[i])) ++i;
+  return i;
+}
+
+std::size_t Documents::find_cut(std::size_t from, std::size_t to) const {
+  const char* data = text_.data();
+  for (std::size_t c = to; c > from; --c) {
+    if (data[c] != ',') continue;
+    std::size_t before = c - 1, after = c + 1;
+    while (before > from && blank(data[before])) --before;
+    while (after < to && blank(data[after])) ++after;
+    if (data[before] == '}' && after < to && data[after] == '{') return c;
+  }
+  return 0;
+}
+
+Documents::Step Documents::several_elements(std::size_t& i, const std::function<void(ondemand::value)>& each,
+                                            std::size_t& done) {
+  char* data = bytes_;
+  const std::size_t close = static_cast<std::size_t>(last_byte() - data);
+  if (data[close] != ']') return Step::alone;
+  // The '[' or ',' before the element opens the chunk; the last chunk runs
+  // to the closing bracket, any other ends at a cut.
+  std::size_t open = i;
+  while (open > 0 && blank(data[--open])) {}
+  const bool last = i + kChunkBytes >= close;
+  const std::size_t end = last ? close : find_cut(i, i + kChunkBytes);
+  if (end == 0) return Step::alone;  // no cut: an element longer than a chunk
+  // The separators become brackets while the chunk is parsed (the mapping is
+  // private: the file never changes), and are put back on every way out.
+  struct Restore {
+    char* at;
+    char byte;
+    ~Restore() { *at = byte; }
+  } restore_open{data + open, data[open]}, restore_end{data + end, data[end]};
+  data[open] = '[';
+  data[end] = ']';
+  ondemand::array elements;
+  if (parser_.iterate(simdjson::padded_string_view(data + open, end + 1 - open, capacity_ - open)).get(document_) ||
+      document_.get_array().get(elements))
+    return Step::alone;  // e.g. a cut inside a string: no element was handed over
+  for (auto element : elements) {
     ondemand::value value;
-    if (parser_.iterate(view).get(document_) || document_.get_value().get(value)) break;
+    if (element.get(value)) return Step::failed;
+    const char* start = start_of(value);
     elements_ = done + 1;
     try {
       each(value);
     } catch (const RereadInWholeFile&) {
-      break;
+      i = static_cast<std::size_t>(start - data);  // read alone: it may be the one a wrong cut cut short
+      return Step::alone;
     }
     ++done;
-    i = skip_blanks(end);
-    if (i < size && data[i] == ']' && skip_blanks(i + 1) == size) {
-      one_element_ = false;
-      return std::string_view::npos;
-    }
-    if (i >= size || data[i] != ',') break;
-    i = skip_blanks(i + 1);
   }
-  one_element_ = false;
-  return done;
+  const char* rest = nullptr;
+  if (!document_.current_location().get(rest)) return Step::failed;  // data after the array
+  if (last) return Step::finished;
+  i = skip_blanks(end + 1);
+  return Step::next;
+}
+
+Documents::Step Documents::one_element(std::size_t& i, const std::function<void(ondemand::value)>& each,
+                                       std::size_t& done) {
+  const char* data = text_.data();
+  const std::size_t size = text_.size();
+  // Only objects and arrays: other elements are left to the whole-file parse.
+  const std::size_t end = container_end(data, size, i);
+  if (end == size) return Step::failed;
+  // simdjson checks the element's syntax and UTF-8; the bytes between
+  // elements are checked here.
+  const simdjson::padded_string_view view(data + i, end - i, capacity_ - i);
+  ondemand::value value;
+  if (parser_.iterate(view).get(document_) || document_.get_value().get(value)) return Step::failed;
+  elements_ = done + 1;
+  try {
+    each(value);
+  } catch (const RereadInWholeFile&) {
+    return Step::failed;
+  }
+  ++done;
+  i = skip_blanks(end);
+  if (i < size && data[i] == ']' && skip_blanks(i + 1) == size) return Step::finished;
+  if (i >= size || data[i] != ',') return Step::failed;
+  i = skip_blanks(i + 1);
+  return Step::next;
 }
 
 void Documents::whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each) {

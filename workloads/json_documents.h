@@ -76,15 +76,31 @@ class Documents {
   const char* current_location();  // nullptr at the end of the document
   const char* last_byte() const;  // the last non-blank byte of the file
   void read_file();
-  // Parses the elements of the array that opens at `open` one at a time,
-  // each as its own document; returns npos when the whole array was read,
-  // else how many elements were handed over before one must be read within
-  // the whole file (an unusual element, a syntax error, an error to report).
+  // Parses the elements of the array that opens at `open` several at a time;
+  // returns npos when the whole array was read, else how many elements were
+  // handed over before one must be read within the whole file (an unusual
+  // element, a syntax error, an error to report).
   std::size_t each_element(std::size_t open, const std::function<void(ondemand::value)>& each);
+  // What the element parsers say: go on with the element at `i`, read it
+  // alone, the array is done, or the rest needs the whole-file parse.
+  enum class Step { next, alone, finished, failed };
+  // The elements from offset `i` up to a cut, parsed as one array: the ','
+  // (or '[') before them and the cut are made brackets meanwhile. A cut is a
+  // ',' between '}' and '{': at the top level it separates two elements;
+  // elsewhere (inside a string or a nested array) the chunk does not parse, or
+  // its last element is cut short and fails to read, and that element is
+  // read alone. `each` must read an element whole before acting on it.
+  Step several_elements(std::size_t& i, const std::function<void(ondemand::value)>& each, std::size_t& done);
+  // The object or array at offset `i`, found by container_end() and parsed alone.
+  Step one_element(std::size_t& i, const std::function<void(ondemand::value)>& each, std::size_t& done);
+  // The last cut in (from, to], or 0.
+  std::size_t find_cut(std::size_t from, std::size_t to) const;
+  std::size_t skip_blanks(std::size_t i) const;
   void whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each);
 
   std::string path_;
   std::string_view text_;     // the file; capacity_ bytes from its start are readable
+  char* bytes_ = nullptr;     // text_'s bytes, writable (a private mapping or buffer_)
   std::size_t capacity_ = 0;  // >= size + SIMDJSON_PADDING
   void* map_ = nullptr;       // the mapping of a regular file, or
   std::size_t map_bytes_ = 0;
