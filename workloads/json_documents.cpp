@@ -24,11 +24,6 @@ constexpr std::size_t kReadChunk = 1 << 20;
 // Bytes of array elements parsed at once: enough for simdjson's fixed cost
 // per parse to vanish, few enough to stay in the cache.
 constexpr std::size_t kChunkBytes = 128 << 10;
-#ifdef MADV_POPULATE_READ
-constexpr int kPopulateRead = MADV_POPULATE_READ;
-#else
-constexpr int kPopulateRead = 22;  // Linux 5.14; older kernels refuse it
-#endif
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -70,15 +65,9 @@ void Documents::read_file() {
     map_bytes_ = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
     void* base = ::mmap(nullptr, map_bytes_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base != MAP_FAILED) {
-      // Writable and private: the array reader turns a separator into a
-      // bracket for a while (copying that page only); the file never changes.
-      if (::mmap(base, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) != MAP_FAILED) {
-        // Maps the pages for reading now (MAP_POPULATE would copy every page
-        // of a writable private mapping); advice only, where the kernel has it.
-        ::madvise(base, size, kPopulateRead);
+      if (::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) != MAP_FAILED) {
         map_ = base;
-        bytes_ = static_cast<char*>(base);
-        text_ = std::string_view(bytes_, size);
+        text_ = std::string_view(static_cast<const char*>(base), size);
         capacity_ = map_bytes_;
         return;
       }
@@ -97,8 +86,7 @@ void Documents::read_file() {
   }
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: keep them allocated.
   buffer_.resize(size + simdjson::SIMDJSON_PADDING, ' ');
-  bytes_ = buffer_.data();
-  text_ = std::string_view(bytes_, size);
+  text_ = std::string_view(buffer_.data(), size);
   capacity_ = buffer_.size();
 }
 
@@ -147,6 +135,7 @@ std::size_t Documents::each_element(std::size_t open, const std::function<void(o
     if (step == Step::alone) step = one_element(i, each, done);
   }
   one_element_ = false;
+  chunk_from_ = std::string_view::npos;
   return step == Step::finished ? std::string_view::npos : done;
 }
 
@@ -169,38 +158,40 @@ std::size_t Documents::find_cut(std::size_t from, std::size_t to) const {
 
 Documents::Step Documents::several_elements(std::size_t& i, const std::function<void(ondemand::value)>& each,
                                             std::size_t& done) {
-  char* data = bytes_;
+  const char* data = text_.data();
   const std::size_t close = static_cast<std::size_t>(last_byte() - data);
   if (data[close] != ']') return Step::alone;
-  // The '[' or ',' before the element opens the chunk; the last chunk runs
-  // to the closing bracket, any other ends at a cut.
-  std::size_t open = i;
-  while (open > 0 && blank(data[--open])) {}
+  // The last chunk runs to the closing bracket; any other ends at a cut.
   const bool last = i + kChunkBytes >= close;
   const std::size_t end = last ? close : find_cut(i, i + kChunkBytes);
   if (end == 0) return Step::alone;  // no cut: an element longer than a chunk
-  // The separators become brackets while the chunk is parsed (the mapping is
-  // private: the file never changes), and are put back on every way out.
-  struct Restore {
-    char* at;
-    char byte;
-    ~Restore() { *at = byte; }
-  } restore_open{data + open, data[open]}, restore_end{data + end, data[end]};
-  data[open] = '[';
-  data[end] = ']';
+  // A copy, bracketed: '[', the elements, ']' (the file's own for the last
+  // chunk). Copying costs less than writing brackets into the mapped file,
+  // which would copy two of its pages per chunk in page faults.
+  const std::size_t length = end - i + 2;
+  if (!chunk_) {
+    chunk_ = std::make_unique_for_overwrite<char[]>(kChunkBytes + 2 + simdjson::SIMDJSON_PADDING);
+    check(parser_.allocate(kChunkBytes + 2), "the file");
+  }
+  chunk_[0] = '[';
+  std::memcpy(chunk_.get() + 1, data + i, end - i);
+  chunk_[length - 1] = ']';
+  std::memset(chunk_.get() + length, ' ', simdjson::SIMDJSON_PADDING);
+  chunk_from_ = i;
   ondemand::array elements;
-  if (parser_.iterate(simdjson::padded_string_view(data + open, end + 1 - open, capacity_ - open)).get(document_) ||
+  if (parser_.iterate(simdjson::padded_string_view(chunk_.get(), length, length + simdjson::SIMDJSON_PADDING))
+          .get(document_) ||
       document_.get_array().get(elements))
     return Step::alone;  // e.g. a cut inside a string: no element was handed over
   for (auto element : elements) {
     ondemand::value value;
     if (element.get(value)) return Step::failed;
-    const char* start = start_of(value);
+    const std::size_t start = file_offset(start_of(value));
     elements_ = done + 1;
     try {
       each(value);
     } catch (const RereadInWholeFile&) {
-      i = static_cast<std::size_t>(start - data);  // read alone: it may be the one a wrong cut cut short
+      i = start;  // read alone: it may be the one a wrong cut cut short
       return Step::alone;
     }
     ++done;
@@ -224,6 +215,7 @@ Documents::Step Documents::one_element(std::size_t& i, const std::function<void(
   const simdjson::padded_string_view view(data + i, end - i, capacity_ - i);
   ondemand::value value;
   if (parser_.iterate(view).get(document_) || document_.get_value().get(value)) return Step::failed;
+  chunk_from_ = std::string_view::npos;
   elements_ = done + 1;
   try {
     each(value);
@@ -372,9 +364,15 @@ void Documents::report(simdjson::error_code error, const char* context, const ch
   }
 }
 
+std::size_t Documents::file_offset(const char* position) const {
+  const char* chunk = chunk_.get();
+  if (chunk_from_ != std::string_view::npos && position >= chunk && position <= chunk + kChunkBytes + 2)
+    return chunk_from_ + static_cast<std::size_t>(position - chunk) - 1;  // chunk_[0] is the added '['
+  return static_cast<std::size_t>(std::max<std::ptrdiff_t>(position - text_.data(), 0));
+}
+
 std::size_t Documents::line_at(const char* position) {
-  const std::size_t offset =
-      std::min(static_cast<std::size_t>(std::max<std::ptrdiff_t>(position - text_.data(), 0)), text_.size());
+  const std::size_t offset = std::min(file_offset(position), text_.size());
   if (offset < counted_to_) {
     counted_to_ = 0;
     counted_lines_ = 1;

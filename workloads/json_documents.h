@@ -5,17 +5,18 @@
 // Lines, iterated document by document with iterate_many).
 //
 // The file is memory-mapped (a pipe is read whole) with simdjson's padding
-// readable past its end. The elements of a well-formed array are parsed one by
-// one with a reused parser, so simdjson's buffers are sized to the largest
-// element rather than to the file; anything unusual (and every error) goes
-// through one parse of the whole file, which gives the messages. Each element
-// is found and parsed before the next is looked for, so the file is read
-// from memory once. simdjson reports byte positions; errors are InputErrors
+// readable past its end. The elements of a well-formed array are parsed a
+// chunk of about 128 KiB at a time with a reused parser, so simdjson's buffers
+// are sized to a chunk rather than to the file, its fixed cost per parse is
+// shared by hundreds of elements, and a chunk is still in the cache when its
+// elements are read; anything unusual (and every error) goes through one
+// parse of the whole file, which gives the messages. simdjson reports byte positions; errors are InputErrors
 // naming the file and the line of that position, and a file that ends early
 // says so.
 // Internal to the workloads library: only the JSON readers include it.
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,8 +85,8 @@ class Documents {
   // What the element parsers say: go on with the element at `i`, read it
   // alone, the array is done, or the rest needs the whole-file parse.
   enum class Step { next, alone, finished, failed };
-  // The elements from offset `i` up to a cut, parsed as one array: the ','
-  // (or '[') before them and the cut are made brackets meanwhile. A cut is a
+  // The elements from offset `i` up to a cut, copied between brackets and
+  // parsed as one array. A cut is a
   // ',' between '}' and '{': at the top level it separates two elements;
   // elsewhere (inside a string or a nested array) the chunk does not parse, or
   // its last element is cut short and fails to read, and that element is
@@ -96,15 +97,19 @@ class Documents {
   // The last cut in (from, to], or 0.
   std::size_t find_cut(std::size_t from, std::size_t to) const;
   std::size_t skip_blanks(std::size_t i) const;
+  // The offset in the file of a position in the file or in the chunk.
+  std::size_t file_offset(const char* position) const;
   void whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each);
 
   std::string path_;
   std::string_view text_;     // the file; capacity_ bytes from its start are readable
-  char* bytes_ = nullptr;     // text_'s bytes, writable (a private mapping or buffer_)
   std::size_t capacity_ = 0;  // >= size + SIMDJSON_PADDING
   void* map_ = nullptr;       // the mapping of a regular file, or
   std::size_t map_bytes_ = 0;
   std::string buffer_;        // what was read from a pipe
+  // The chunk being parsed: '[', the bytes from offset chunk_from_, ']'.
+  std::unique_ptr<char[]> chunk_;
+  std::size_t chunk_from_ = std::string_view::npos;  // npos: positions are in the file
   bool array_ = false;
   bool started_ = false;  // a document is being iterated: simdjson can say where it is
   bool one_element_ = false;  // parsing one element: errors are re-read in the whole file
