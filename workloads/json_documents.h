@@ -6,7 +6,7 @@
 //
 // The file is memory-mapped (a pipe is read whole) with simdjson's padding
 // readable past its end. The elements of a well-formed array are parsed a
-// chunk of about 128 KiB at a time with a reused parser, so simdjson's buffers
+// chunk of about 32 KiB at a time with a reused parser, so simdjson's buffers
 // are sized to a chunk rather than to the file, its fixed cost per parse is
 // shared by hundreds of elements, and a chunk is still in the cache when its
 // elements are read; anything unusual (and every error) goes through one
