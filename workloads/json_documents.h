@@ -10,9 +10,10 @@
 // are sized to a chunk rather than to the file, its fixed cost per parse is
 // shared by hundreds of elements, and a chunk is still in the cache when its
 // elements are read; anything unusual (and every error) goes through one
-// parse of the whole file, which gives the messages. simdjson reports byte positions; errors are InputErrors
-// naming the file and the line of that position, and a file that ends early
-// says so.
+// parse of the whole file, which gives the messages. simdjson reports byte
+// positions (a position in a chunk is taken back to the file's); errors are
+// InputErrors naming the file and the line of that position, and a file that
+// ends early says so.
 // Internal to the workloads library: only the JSON readers include it.
 #include <cstddef>
 #include <functional>
@@ -65,9 +66,9 @@ class Documents {
       report(error, context, fallback);
   }
 
-  // Where a value starts in the file (a pointer into the buffer).
+  // Where a value starts (a pointer into the file or the chunk; line_at takes either).
   static const char* start_of(ondemand::value& value) { return value.raw_json_token().data(); }
-  // 1-based line of a position in the buffer.
+  // 1-based line of a position in the file or the chunk.
   std::size_t line_at(const char* position);
   const std::string& path() const { return path_; }
 
@@ -86,11 +87,11 @@ class Documents {
   // alone, the array is done, or the rest needs the whole-file parse.
   enum class Step { next, alone, finished, failed };
   // The elements from offset `i` up to a cut, copied between brackets and
-  // parsed as one array. A cut is a
-  // ',' between '}' and '{': at the top level it separates two elements;
-  // elsewhere (inside a string or a nested array) the chunk does not parse, or
-  // its last element is cut short and fails to read, and that element is
-  // read alone. `each` must read an element whole before acting on it.
+  // parsed as one array. A cut is a ',' between '}' and '{': at the top level
+  // it separates two elements; elsewhere (inside a string or a nested array)
+  // the chunk does not parse, or its last element is cut short and fails to
+  // read, and that element is read alone. `each` must read an element whole
+  // before acting on it.
   Step several_elements(std::size_t& i, const std::function<void(ondemand::value)>& each, std::size_t& done);
   // The object or array at offset `i`, found by container_end() and parsed alone.
   Step one_element(std::size_t& i, const std::function<void(ondemand::value)>& each, std::size_t& done);
