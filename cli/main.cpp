@@ -1,5 +1,8 @@
 // The `fastgpu` executable: dispatches to a subcommand and maps errors to exit
 // codes (0 success, 2 bad input, 1 internal error), with one-line messages.
+// SIGINT, SIGTERM and SIGHUP end it by the signal itself (after the output
+// files' handler removes their temporary files: sim/output_file.cpp), so a
+// shell reports 128+N.
 #include <algorithm>
 #include <cstring>
 #include <exception>
@@ -45,7 +48,9 @@ void print_usage(std::FILE* out) {
   for (const Command& c : kCommands) width = std::max(width, std::strlen(c.name));
   for (const Command& c : kCommands) fmt::print(out, "  {:<{}}  {}\n", c.name, width, c.summary);
   fmt::print(out, "\nOptions:\n  -h, --help     print this help\n  --version      print the version\n");
-  fmt::print(out, "\nExit status: 0 success, 2 bad input (config, trace, options), 1 internal error.\n");
+  fmt::print(out,
+             "\nExit status: 0 success, 2 bad input (config, trace, options), 1 internal error;\n"
+             "128+N when killed by signal N (130 SIGINT, 143 SIGTERM), temporary files removed.\n");
 }
 
 // Messages are one line: the first line of a multi-line text, the rest joined.

@@ -9,7 +9,15 @@ namespace fastgpu {
 
 namespace {
 constexpr std::int64_t kUnbounded = std::numeric_limits<std::int64_t>::max() / 4;
+
+// The GPU types in `type_mask` that job j may use, as a mask.
+std::uint64_t usable_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask) {
+  std::uint64_t usable = 0;
+  for (TypeIndex t = 0; t < ctx.cluster().num_types(); ++t)
+    if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) usable |= std::uint64_t{1} << t;
+  return usable;
 }
+}  // namespace
 
 SharingPlacement::SharingPlacement(std::string name) : name_(std::move(name)) {}
 SharingPlacement::~SharingPlacement() = default;
@@ -44,9 +52,7 @@ std::uint32_t SharingPlacement::request_of(const SchedulingContext& ctx, JobInde
   PodRequest r;
   r.num_gpu = job.num_gpus;
   r.gpu_milli = std::min<std::uint32_t>(1000, std::max<std::uint32_t>(1, job.milli_per_gpu()));
-  r.models = 0;
-  for (TypeIndex t = 0; t < ctx.cluster().num_types(); ++t)
-    if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) r.models |= std::uint64_t{1} << t;
+  r.models = usable_types(ctx, j, type_mask);
   const auto it = std::find(mirror_.requests.begin(), mirror_.requests.end(), r);
   if (it != mirror_.requests.end()) return static_cast<std::uint32_t>(it - mirror_.requests.begin());
   mirror_.requests.push_back(r);
@@ -71,9 +77,10 @@ bool SharingPlacement::place_on_types(const SchedulingContext& ctx, JobIndex j, 
   gpus.clear();
   const Job& job = ctx.job(j);
   const ClusterState& cluster = ctx.cluster();
+  const std::uint64_t usable = usable_types(ctx, j, type_mask);
   std::uint32_t largest = 0;
   for (TypeIndex t = 0; t < cluster.num_types(); ++t)
-    if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) largest = std::max(largest, cluster.max_gpus_per_node(t));
+    if (usable >> t & 1) largest = std::max(largest, cluster.max_gpus_per_node(t));
   if (job.num_gpus > largest) return Placement::place_on_types(ctx, j, type_mask, gpus);
   const std::uint32_t request = request_of(ctx, j, type_mask);
   const VcPartition& vcs = ctx.vcs();

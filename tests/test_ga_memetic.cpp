@@ -13,8 +13,10 @@
 #include "policies/ga/ga_internal.h"
 #include "policies/ga/ils.h"
 #include "policies/ga/local_search.h"
+#include "tests/ga_fixtures.h"
 
 using namespace fastgpu::ga;
+using fastgpu::test::cpu_run;
 
 namespace {
 
@@ -110,12 +112,7 @@ TEST_CASE("iterated local search: reaches the brute-force optimum and repeats it
 TEST_CASE("memetic GA: reaches the brute-force optimum on small instances") {
   for (std::uint64_t s : {4, 5, 6}) {
     EtcInstance inst = random_instance(10, 3, s);
-    GaParams p = memetic_params();
-    p.population = 16;
-    p.generations = 30;
-    p.seed = s;
-    p.backend = Backend::cpu;
-    p.threads = 1;
+    const GaParams p = cpu_run(memetic_params(), 16, 30, s);
     const GaResult r = run_ga(inst, p);
     INFO("instance seed ", s);
     CHECK(r.fitness.makespan == brute_force_makespan(inst));
@@ -126,14 +123,9 @@ TEST_CASE("memetic GA: reaches the brute-force optimum on small instances") {
 
 TEST_CASE("memetic GA: same seed, same schedule and history with 1 or 3 threads; another seed differs") {
   EtcInstance inst = random_instance(120, 8, 9);
-  GaParams p = memetic_params();
-  p.population = 24;
+  GaParams p = cpu_run(memetic_params(), 24, 12, 17);
   p.islands = 3;
   p.migration_interval = 2;
-  p.generations = 12;
-  p.seed = 17;
-  p.backend = Backend::cpu;
-  p.threads = 1;
   const GaResult a = run_ga(inst, p);
   p.threads = 3;
   const GaResult b = run_ga(inst, p);

@@ -13,9 +13,11 @@
 #include "policies/ga/ga.h"
 #include "policies/ga/ga_internal.h"
 #include "policies/ga/ga_warp.h"
+#include "tests/ga_fixtures.h"
 #include "tests/ga_warp_emulator.h"
 
 using namespace fastgpu::ga;
+using fastgpu::test::cpu_run;
 using fastgpu::test::EmulatedWarp;
 using fastgpu::test::run_warp;
 
@@ -147,30 +149,36 @@ EtcInstance mixed_instance(std::uint32_t T, std::uint64_t seed) {
 }
 
 GaParams emu_params(std::uint32_t population, std::uint32_t generations, std::uint64_t seed) {
-  GaParams p;
-  p.population = population;
-  p.generations = generations;
-  p.seed = seed;
-  p.backend = Backend::cpu;
-  p.threads = 1;
+  GaParams p = cpu_run(GaParams{}, population, generations, seed);
   p.mutation_rate = 0.7;
   p.load_move_rate = 0.7;
   return p;
 }
 
-}  // namespace
-
-TEST_CASE("ga warp code: emulated CUDA backend equals the CPU backend (width-1 tasks, 70 tasks)") {
-  // 70 tasks: two full blocks of 32 and a partial block of 6.
+// The 70-task width-1 instance: two full blocks of 32 and a partial block of 6.
+EtcInstance seventy_tasks() {
   std::vector<double> etc(70 * 6), ready{0, 3, 0, 0, 9, 1};
   for (std::size_t i = 0; i < etc.size(); ++i) etc[i] = double((i * 37 + 11) % 29 + 1) * 0.25;
-  EtcInstance inst = make_instance(70, 6, etc, ready);
-  GaParams p = emu_params(10, 6, 7);
+  return make_instance(70, 6, etc, ready);
+}
+
+// Runs the emulated CUDA backend and the CPU backend, checks that they agree
+// bit for bit and that every individual was valid; returns the CPU result.
+GaResult emulated_equals_cpu(const EtcInstance& inst, const GaParams& p) {
   int invalid = 0;
-  GaResult emu = emulate_cuda(inst, p, invalid);
+  const GaResult emu = emulate_cuda(inst, p, invalid);
   GaResult cpu = run_ga(inst, p);
   check_identical(cpu, emu);
   CHECK(invalid == 0);
+  return cpu;
+}
+
+}  // namespace
+
+TEST_CASE("ga warp code: emulated CUDA backend equals the CPU backend (width-1 tasks, 70 tasks)") {
+  const EtcInstance inst = seventy_tasks();
+  GaParams p = emu_params(10, 6, 7);
+  emulated_equals_cpu(inst, p);
 }
 
 TEST_CASE("ga warp code: emulated CUDA backend equals the CPU backend (gangs, restricted slots, F in the cost)") {
@@ -180,11 +188,7 @@ TEST_CASE("ga warp code: emulated CUDA backend equals the CPU backend (gangs, re
   p.w_flowtime = 0.25;
   p.w_variance = 1.0;
   p.uniform_crossover_share = 0.7;
-  int invalid = 0;
-  GaResult emu = emulate_cuda(inst, p, invalid);
-  GaResult cpu = run_ga(inst, p);
-  check_identical(cpu, emu);
-  CHECK(invalid == 0);
+  const GaResult cpu = emulated_equals_cpu(inst, p);
   CHECK(cpu.history.back().F != 0);  // F was computed during the run
 }
 
@@ -192,52 +196,27 @@ TEST_CASE("ga warp code: emulated CUDA backend equals the CPU backend when the s
   EtcInstance inst = make_instance(5, 2, {3, 4, 2, 2, 5, 1, 1, 3, 4, 4});
   GaParams p = emu_params(6, 200, 3);
   p.stall_generations = 3;
-  int invalid = 0;
-  GaResult emu = emulate_cuda(inst, p, invalid);
-  GaResult cpu = run_ga(inst, p);
-  CHECK(cpu.stop == StopReason::stall);
-  check_identical(cpu, emu);
-  CHECK(invalid == 0);
+  CHECK(emulated_equals_cpu(inst, p).stop == StopReason::stall);
 }
 
 TEST_CASE("ga warp code: the memetic GA (islands, migration, local search, replace-if-better, perturbed seeds)") {
-  std::vector<double> etc(70 * 6), ready{0, 3, 0, 0, 9, 1};
-  for (std::size_t i = 0; i < etc.size(); ++i) etc[i] = double((i * 37 + 11) % 29 + 1) * 0.25;
-  EtcInstance inst = make_instance(70, 6, etc, ready);
-  GaParams p = memetic_params();
-  p.population = 12;
+  const EtcInstance inst = seventy_tasks();
+  GaParams p = cpu_run(memetic_params(), 12, 7, 5);
   p.islands = 3;
   p.migration_interval = 2;
-  p.generations = 7;
-  p.seed = 5;
-  p.backend = Backend::cpu;
-  p.threads = 1;
   p.load_move_rate = 0.5;  // the load-aware move before the descent, too
   p.w_variance = 0.25;     // a cost the descent does not optimise directly
-  int invalid = 0;
-  GaResult emu = emulate_cuda(inst, p, invalid);
-  GaResult cpu = run_ga(inst, p);
-  check_identical(cpu, emu);
-  CHECK(invalid == 0);
+  const GaResult cpu = emulated_equals_cpu(inst, p);
   // The descent ran: the best makespan fell below Min-Min's in generation 1.
   CHECK(cpu.history[1].makespan < cpu.history[0].makespan);
 }
 
 TEST_CASE("ga warp code: memetic settings on gangs and restricted slots (no descent there)") {
   EtcInstance inst = mixed_instance(45, 8);
-  GaParams p = memetic_params();
-  p.population = 8;
+  GaParams p = cpu_run(memetic_params(), 8, 6, 9);
   p.islands = 2;
   p.migration_interval = 3;
-  p.generations = 6;
-  p.seed = 9;
-  p.backend = Backend::cpu;
-  p.threads = 1;
-  int invalid = 0;
-  GaResult emu = emulate_cuda(inst, p, invalid);
-  GaResult cpu = run_ga(inst, p);
-  check_identical(cpu, emu);
-  CHECK(invalid == 0);
+  emulated_equals_cpu(inst, p);
   CHECK(prepare_ga(inst, p).cfg.ls_steps == 0);
 }
 

@@ -8,6 +8,8 @@
 #include <numeric>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "tests/trace_fixtures.h"
 #include "workloads/csv_trace.h"
 #include "tests/skip.h"
@@ -265,4 +267,80 @@ TEST_CASE("philly: failed attempts survive the submit-order sort and the canonic
       CHECK(b.failed_attempts_of(b.jobs[j])[k].recorded_start == w.failed_attempts_of(w.jobs[j])[k].recorded_start);
     }
   }
+}
+
+namespace {
+
+// Job k of the chunked-array test, on one line: a user name holding "}, {"
+// and details listing two machines ("}, {" inside a string and inside a
+// nested array: both look like a separator between two jobs). Job k is
+// submitted k minutes after 2017-10-02 00:00, starts 10 s later and runs 40 + k % 7 s on
+// 2 + k % 3 GPUs per machine.
+std::string chunk_test_job(int k) {
+  const int minute = k % 60, hour = k / 60 % 24, day = 2 + k / 1440;
+  const std::string at = fmt::format("2017-10-{:02} {:02}:{:02}", day, hour, minute);
+  const int gpus = 2 + k % 3;
+  std::string list;
+  for (int g = 0; g < gpus; ++g) list += fmt::format("{}\"gpu{}\"", g ? ", " : "", g);
+  return fmt::format(
+      R"({{"status": "Pass", "vc": "vc{}", "jobid": "application_{}", "user": "u{}}}, {{x", )"
+      R"("attempts": [{{"start_time": "{}:10", "end_time": "{}:{:02}", )"
+      R"("detail": [{{"ip": "m1", "gpus": [{}]}}, {{"ip": "m2", "gpus": [{}]}}]}}], "submitted_time": "{}:00"}})",
+      k % 4, k, k % 5, at, at, 50 + k % 7, list, list, at);
+}
+
+}  // namespace
+
+TEST_CASE("philly: a large array is read in chunks; look-alike separators and errors far in are handled") {
+  // 6,000 jobs (about 1.6 MB, a dozen chunks): chunk ends fall on the "}, {"
+  // inside strings and nested arrays as well as between jobs. The JSON Lines
+  // reading (one document per line, no chunks) is the reference.
+  TempDir dir;
+  constexpr int kJobs = 6000;
+  std::string array = "[\n", lines;
+  for (int k = 0; k < kJobs; ++k) {
+    const std::string job = chunk_test_job(k);
+    array += job + (k + 1 < kJobs ? ",\n" : "\n]\n");
+    lines += job + "\n";
+  }
+  REQUIRE(array.size() > 1'000'000);
+  auto chunked = read("philly", {dir.write("big.json", array)});
+  auto reference = read("philly", {dir.write("big.jsonl", lines)});
+  REQUIRE(chunked.report.rows == kJobs);
+  REQUIRE(chunked.workload.jobs.size() == kJobs);
+  REQUIRE(reference.workload.jobs.size() == kJobs);
+  for (int k = 0; k < kJobs; ++k) {
+    const Job &a = chunked.workload.jobs[k], &b = reference.workload.jobs[k];
+    INFO("job ", k);
+    CHECK(a.submit == 60.0 * k);  // submitted in order, a minute apart
+    CHECK(a.work == 40 + k % 7);
+    CHECK(a.num_gpus == 2 * (2 + k % 3));  // both machines' GPUs
+    CHECK(a.submit == b.submit);
+    CHECK(a.work == b.work);
+    CHECK(a.num_gpus == b.num_gpus);
+    CHECK(chunked.workload.user_name(a.user) == fmt::format("u{}}}, {{x", k % 5));
+    CHECK(chunked.workload.vc_name(a.vc) == reference.workload.vc_name(b.vc));
+    CHECK(chunked.workload.job_names[k] == fmt::format("application_{}", k));
+  }
+
+  // A missing comma in job 4,500 (line 4,502) and a bad date in job 3,000
+  // (line 3,002): each is reported at its line.
+  std::string broken = array;
+  const std::string job4500 = chunk_test_job(4500);
+  const std::size_t at4500 = broken.find(job4500);
+  REQUIRE(at4500 != std::string::npos);
+  broken.replace(broken.find("\"vc\": \"vc0\", ", at4500), 13, "\"vc\": \"vc0\" ");
+  InputError e = read_error("philly", {dir.write("comma.json", broken)});
+  CHECK(e.where().line == 4502);
+  CHECK(std::string(e.what()).find("expected ',' or '}'") != std::string::npos);
+
+  std::string bad_date = array;
+  const std::size_t at3000 = bad_date.find(chunk_test_job(3000));
+  bad_date.replace(bad_date.find("\"submitted_time\": \"2017-10-", at3000) + 19, 7, "2017-13");
+  InputError d = read_error("philly", {dir.write("date.json", bad_date)});
+  CHECK(d.where().line == 3002);
+  CHECK(d.where().field == "submitted_time");
+  auto skipped = read("philly", {dir.write("date2.json", bad_date)}, skip_bad());
+  CHECK(skipped.report.kept == kJobs - 1);
+  CHECK(skipped.report.rows == kJobs);
 }

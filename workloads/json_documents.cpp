@@ -21,6 +21,11 @@ namespace {
 
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kReadChunk = 1 << 20;
+// Bytes of array elements parsed at once: enough for simdjson's fixed cost
+// per parse to vanish, few enough to stay in the cache. Larger chunks parse
+// no faster and cost a short file's reading more in first-touch page faults
+// of the chunk and of simdjson's buffers.
+constexpr std::size_t kChunkBytes = 32 << 10;
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -102,8 +107,6 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
   if (first == size) return;  // empty: no elements
   if (text_.compare(first, 3, "\xEF\xBB\xBF") == 0)
     fail(data + first, "JSON: byte-order marks are not supported; remove the UTF-8 BOM");
-  const simdjson::padded_string_view view(data, size, capacity_);
-
   if (data[first] == '[') {
     array_ = true;
     const std::size_t from = each_element(first, each);
@@ -132,42 +135,109 @@ void Documents::for_each(const std::function<void(ondemand::value)>& each) {
 std::size_t Documents::each_element(std::size_t open, const std::function<void(ondemand::value)>& each) {
   const char* data = text_.data();
   const std::size_t size = text_.size();
-  auto skip_blanks = [&](std::size_t i) {
-    while (i < size && blank(data[i])) ++i;
-    return i;
-  };
   std::size_t i = skip_blanks(open + 1);
   if (i < size && data[i] == ']') return skip_blanks(i + 1) == size ? std::string_view::npos : 0;
-  // Each element is found, parsed and handed over before the next one is
-  // looked for, so its bytes are still in cache when simdjson reads them.
   one_element_ = true;
   std::size_t done = 0;  // elements handed over
-  for (;;) {
-    // Only objects and arrays: other elements are left to the whole-file parse.
-    const std::size_t end = container_end(data, size, i);
-    if (end == size) break;
-    // simdjson checks the element's syntax and UTF-8; the bytes between
-    // elements are checked here.
-    const simdjson::padded_string_view view(data + i, end - i, capacity_ - i);
+  Step step = Step::next;
+  while (step == Step::next) {
+    step = several_elements(i, each, done);
+    if (step == Step::alone) step = one_element(i, each, done);
+  }
+  one_element_ = false;
+  chunk_from_ = std::string_view::npos;
+  return step == Step::finished ? std::string_view::npos : done;
+}
+
+std::size_t Documents::skip_blanks(std::size_t i) const {
+  while (i < text_.size() && blank(text_[i])) ++i;
+  return i;
+}
+
+std::size_t Documents::find_cut(std::size_t from, std::size_t to) const {
+  const char* data = text_.data();
+  for (std::size_t c = to; c > from; --c) {
+    if (data[c] != ',') continue;
+    std::size_t before = c - 1, after = c + 1;
+    while (before > from && blank(data[before])) --before;
+    while (after < to && blank(data[after])) ++after;
+    if (data[before] == '}' && after < to && data[after] == '{') return c;
+  }
+  return 0;
+}
+
+Documents::Step Documents::several_elements(std::size_t& i, const std::function<void(ondemand::value)>& each,
+                                            std::size_t& done) {
+  const char* data = text_.data();
+  const std::size_t close = static_cast<std::size_t>(last_byte() - data);
+  if (data[close] != ']') return Step::alone;
+  // The last chunk runs to the closing bracket; any other ends at a cut.
+  const bool last = i + kChunkBytes >= close;
+  const std::size_t end = last ? close : find_cut(i, i + kChunkBytes);
+  if (end == 0) return Step::alone;  // no cut: an element longer than a chunk
+  // A copy, bracketed: '[', the elements, ']' (the file's own for the last
+  // chunk). Copying costs less than writing brackets into the mapped file,
+  // which would copy two of its pages per chunk in page faults.
+  const std::size_t length = end - i + 2;
+  if (!chunk_) {
+    chunk_ = std::make_unique_for_overwrite<char[]>(kChunkBytes + 2 + simdjson::SIMDJSON_PADDING);
+    check(parser_.allocate(kChunkBytes + 2), "the file");
+  }
+  chunk_[0] = '[';
+  std::memcpy(chunk_.get() + 1, data + i, end - i);
+  chunk_[length - 1] = ']';
+  std::memset(chunk_.get() + length, ' ', simdjson::SIMDJSON_PADDING);
+  chunk_from_ = i;
+  ondemand::array elements;
+  if (parser_.iterate(simdjson::padded_string_view(chunk_.get(), length, length + simdjson::SIMDJSON_PADDING))
+          .get(document_) ||
+      document_.get_array().get(elements))
+    return Step::alone;  // e.g. a cut inside a string: no element was handed over
+  for (auto element : elements) {
     ondemand::value value;
-    if (parser_.iterate(view).get(document_) || document_.get_value().get(value)) break;
+    if (element.get(value)) return Step::failed;
+    const std::size_t start = file_offset(start_of(value));
     elements_ = done + 1;
     try {
       each(value);
     } catch (const RereadInWholeFile&) {
-      break;
+      i = start;  // read alone: it may be the one a wrong cut cut short
+      return Step::alone;
     }
     ++done;
-    i = skip_blanks(end);
-    if (i < size && data[i] == ']' && skip_blanks(i + 1) == size) {
-      one_element_ = false;
-      return std::string_view::npos;
-    }
-    if (i >= size || data[i] != ',') break;
-    i = skip_blanks(i + 1);
   }
-  one_element_ = false;
-  return done;
+  const char* rest = nullptr;
+  if (!document_.current_location().get(rest)) return Step::failed;  // data after the array
+  if (last) return Step::finished;
+  i = skip_blanks(end + 1);
+  return Step::next;
+}
+
+Documents::Step Documents::one_element(std::size_t& i, const std::function<void(ondemand::value)>& each,
+                                       std::size_t& done) {
+  const char* data = text_.data();
+  const std::size_t size = text_.size();
+  // Only objects and arrays: other elements are left to the whole-file parse.
+  const std::size_t end = container_end(data, size, i);
+  if (end == size) return Step::failed;
+  // simdjson checks the element's syntax and UTF-8; the bytes between
+  // elements are checked here.
+  const simdjson::padded_string_view view(data + i, end - i, capacity_ - i);
+  ondemand::value value;
+  if (parser_.iterate(view).get(document_) || document_.get_value().get(value)) return Step::failed;
+  chunk_from_ = std::string_view::npos;
+  elements_ = done + 1;
+  try {
+    each(value);
+  } catch (const RereadInWholeFile&) {
+    return Step::failed;
+  }
+  ++done;
+  i = skip_blanks(end);
+  if (i < size && data[i] == ']' && skip_blanks(i + 1) == size) return Step::finished;
+  if (i >= size || data[i] != ',') return Step::failed;
+  i = skip_blanks(i + 1);
+  return Step::next;
 }
 
 void Documents::whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each) {
@@ -304,9 +374,15 @@ void Documents::report(simdjson::error_code error, const char* context, const ch
   }
 }
 
+std::size_t Documents::file_offset(const char* position) const {
+  const char* chunk = chunk_.get();
+  if (chunk_from_ != std::string_view::npos && position >= chunk && position <= chunk + kChunkBytes + 2)
+    return chunk_from_ + static_cast<std::size_t>(position - chunk) - 1;  // chunk_[0] is the added '['
+  return static_cast<std::size_t>(std::max<std::ptrdiff_t>(position - text_.data(), 0));
+}
+
 std::size_t Documents::line_at(const char* position) {
-  const std::size_t offset =
-      std::min(static_cast<std::size_t>(std::max<std::ptrdiff_t>(position - text_.data(), 0)), text_.size());
+  const std::size_t offset = std::min(file_offset(position), text_.size());
   if (offset < counted_to_) {
     counted_to_ = 0;
     counted_lines_ = 1;

@@ -5,17 +5,19 @@
 // Lines, iterated document by document with iterate_many).
 //
 // The file is memory-mapped (a pipe is read whole) with simdjson's padding
-// readable past its end. The elements of a well-formed array are parsed one by
-// one with a reused parser, so simdjson's buffers are sized to the largest
-// element rather than to the file; anything unusual (and every error) goes
-// through one parse of the whole file, which gives the messages. Each element
-// is found and parsed before the next is looked for, so the file is read
-// from memory once. simdjson reports byte positions; errors are InputErrors
-// naming the file and the line of that position, and a file that ends early
-// says so.
+// readable past its end. The elements of a well-formed array are parsed a
+// chunk of about 32 KiB at a time with a reused parser, so simdjson's buffers
+// are sized to a chunk rather than to the file, its fixed cost per parse is
+// shared by hundreds of elements, and a chunk is still in the cache when its
+// elements are read; anything unusual (and every error) goes through one
+// parse of the whole file, which gives the messages. simdjson reports byte
+// positions (a position in a chunk is taken back to the file's); errors are
+// InputErrors naming the file and the line of that position, and a file that
+// ends early says so.
 // Internal to the workloads library: only the JSON readers include it.
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,9 +66,9 @@ class Documents {
       report(error, context, fallback);
   }
 
-  // Where a value starts in the file (a pointer into the buffer).
+  // Where a value starts (a pointer into the file or the chunk; line_at takes either).
   static const char* start_of(ondemand::value& value) { return value.raw_json_token().data(); }
-  // 1-based line of a position in the buffer.
+  // 1-based line of a position in the file or the chunk.
   std::size_t line_at(const char* position);
   const std::string& path() const { return path_; }
 
@@ -76,11 +78,28 @@ class Documents {
   const char* current_location();  // nullptr at the end of the document
   const char* last_byte() const;  // the last non-blank byte of the file
   void read_file();
-  // Parses the elements of the array that opens at `open` one at a time,
-  // each as its own document; returns npos when the whole array was read,
-  // else how many elements were handed over before one must be read within
-  // the whole file (an unusual element, a syntax error, an error to report).
+  // Parses the elements of the array that opens at `open` several at a time;
+  // returns npos when the whole array was read, else how many elements were
+  // handed over before one must be read within the whole file (an unusual
+  // element, a syntax error, an error to report).
   std::size_t each_element(std::size_t open, const std::function<void(ondemand::value)>& each);
+  // What the element parsers say: go on with the element at `i`, read it
+  // alone, the array is done, or the rest needs the whole-file parse.
+  enum class Step { next, alone, finished, failed };
+  // The elements from offset `i` up to a cut, copied between brackets and
+  // parsed as one array. A cut is a ',' between '}' and '{': at the top level
+  // it separates two elements; elsewhere (inside a string or a nested array)
+  // the chunk does not parse, or its last element is cut short and fails to
+  // read, and that element is read alone. `each` must read an element whole
+  // before acting on it.
+  Step several_elements(std::size_t& i, const std::function<void(ondemand::value)>& each, std::size_t& done);
+  // The object or array at offset `i`, found by container_end() and parsed alone.
+  Step one_element(std::size_t& i, const std::function<void(ondemand::value)>& each, std::size_t& done);
+  // The last cut in (from, to], or 0.
+  std::size_t find_cut(std::size_t from, std::size_t to) const;
+  std::size_t skip_blanks(std::size_t i) const;
+  // The offset in the file of a position in the file or in the chunk.
+  std::size_t file_offset(const char* position) const;
   void whole_array(std::size_t skip, const std::function<void(ondemand::value)>& each);
 
   std::string path_;
@@ -89,6 +108,9 @@ class Documents {
   void* map_ = nullptr;       // the mapping of a regular file, or
   std::size_t map_bytes_ = 0;
   std::string buffer_;        // what was read from a pipe
+  // The chunk being parsed: '[', the bytes from offset chunk_from_, ']'.
+  std::unique_ptr<char[]> chunk_;
+  std::size_t chunk_from_ = std::string_view::npos;  // npos: positions are in the file
   bool array_ = false;
   bool started_ = false;  // a document is being iterated: simdjson can say where it is
   bool one_element_ = false;  // parsing one element: errors are re-read in the whole file

@@ -29,13 +29,21 @@ struct RequestHash {
   }
 };
 
+// A node or pod list: a CSV with a header, with the default trace options
+// (a malformed row is an InputError naming the file, line and field).
+struct PackingCsv {
+  explicit PackingCsv(const std::string& path) : rows(path, issues) {}
+  TraceReadOptions options;
+  TraceReadReport report;
+  trace::Issues issues{options, report};
+  trace::CsvRows rows;
+};
+
 }  // namespace
 
 void read_packing_nodes(const std::string& path, PackingWorkload& out) {
-  TraceReadOptions options;
-  TraceReadReport report;
-  trace::Issues issues(options, report);
-  trace::CsvRows rows(path, issues);
+  PackingCsv csv(path);
+  trace::CsvRows& rows = csv.rows;
   const int c_cpu = rows.require("cpu_milli"), c_mem = rows.require("memory_mib"), c_gpu = rows.require("gpu"),
             c_model = rows.require("model"), c_name = rows.column("sn");
   out.node_path = path;
@@ -62,10 +70,8 @@ void read_packing_nodes(const std::string& path, PackingWorkload& out) {
 }
 
 void read_packing_pods(const std::string& path, PackingWorkload& out) {
-  TraceReadOptions options;
-  TraceReadReport report;
-  trace::Issues issues(options, report);
-  trace::CsvRows rows(path, issues);
+  PackingCsv csv(path);
+  trace::CsvRows& rows = csv.rows;
   const int c_cpu = rows.require("cpu_milli"), c_mem = rows.require("memory_mib"), c_num = rows.require("num_gpu"),
             c_milli = rows.require("gpu_milli"), c_spec = rows.column("gpu_spec");
   out.pod_path = path;

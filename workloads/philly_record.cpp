@@ -1,8 +1,11 @@
 #include "workloads/philly_record.h"
 
-#include <bit>
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
+#include <string_view>
 
 namespace fastgpu::philly {
 
@@ -11,34 +14,25 @@ namespace {
 using json::ondemand::json_type;
 using json::ondemand::value;
 
-// Bytes of `word` equal to `c`: the high bit of the lowest such byte is set,
-// and no bit below it (higher bytes may show false matches).
-std::uint64_t bytes_equal(std::uint64_t word, char c) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-  const std::uint64_t x = word ^ (kOnes * static_cast<unsigned char>(c));
-  return (x - kOnes) & ~x & kHighs;
-}
+// The members read; the others are only checked. The job's in the order of
+// JobRecord's `taken` below, then "attempts".
+constexpr std::array<std::string_view, 9> kJobKeys{"jobid",  "id",      "submitted_time", "num_gpus", "user",
+                                                   "status", "runtime", "vc",             "attempts"};
+constexpr std::array<std::string_view, 3> kAttemptKeys{"start_time", "end_time", "detail"};
 
-// The text of a string straight from the file when it holds no escape
-// (simdjson has already checked its UTF-8 and that it holds no control
+// The text of a string value straight from the file when it holds no
+// escape (simdjson has already checked its UTF-8 and that it holds no control
 // character, so it equals the unescaped string); false when it has one.
-// `quoted` points just past the opening quote. Reads 8 bytes at a time: the
-// closing quote is in the input, and simdjson's padding past its end is
-// readable.
-bool unescaped_in_place(const char* quoted, std::string_view& text) {
-  static_assert(std::endian::native == std::endian::little, "byte i of a word is bits 8i..8i+7");
-  for (const char* p = quoted;; p += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, p, sizeof word);
-    const std::uint64_t quote = bytes_equal(word, '"'), backslash = bytes_equal(word, '\\');
-    if ((quote | backslash) == 0) continue;
-    // The lowest match is exact; a backslash before the quote means an escape.
-    const int at_quote = quote ? __builtin_ctzll(quote) : 64;
-    const int at_backslash = backslash ? __builtin_ctzll(backslash) : 64;
-    if (at_backslash < at_quote) return false;
-    text = std::string_view(quoted, static_cast<std::size_t>(p - quoted) + static_cast<std::size_t>(at_quote / 8));
-    return true;
-  }
+// simdjson's token of a string runs from its opening quote to the next
+// structural character: the closing quote and blanks.
+bool unescaped_in_place(value& v, std::string_view& text) {
+  std::string_view token = v.raw_json_token();
+  while (token.size() > 1 && token.back() != '"') token.remove_suffix(1);
+  if (token.size() < 2) return false;
+  token = token.substr(1, token.size() - 2);
+  if (std::memchr(token.data(), '\\', token.size())) return false;
+  text = token;
+  return true;
 }
 
 // Reads a member's value into `m` (the first occurrence of a key wins; a
@@ -53,7 +47,7 @@ bool take(json::Documents& in, Member& m, value& v, bool descend_into_arrays = f
   m.at = json::Documents::start_of(v);
   m.type = in.type_of(v, "an object");
   if (m.type == json_type::string) {
-    if (!unescaped_in_place(m.at + 1, m.text)) in.check(v.get_string().get(m.text), "a string", m.at);
+    if (!unescaped_in_place(v, m.text)) in.check(v.get_string().get(m.text), "a string", m.at);
   } else if (m.type == json_type::number) {
     in.check(v.get_double().get(m.number), "a number", m.at);
   } else if (m.type == json_type::array && descend_into_arrays) {
@@ -64,17 +58,27 @@ bool take(json::Documents& in, Member& m, value& v, bool descend_into_arrays = f
   return false;
 }
 
-// Calls on_member(key, value) for each member of an object, in file order.
-template <class F>
-void members(json::Documents& in, value& object_value, const char* at, F&& on_member) {
+// Calls on_member(k, value) for each member of an object, in file order,
+// with k the index of its key in `names` (names.size() for another key). The
+// key's bytes in the file are compared first; only a key that matches none
+// is unescaped (an escaped spelling of a name is that name).
+template <std::size_t N, class F>
+void members(json::Documents& in, value& object_value, const char* at, const std::array<std::string_view, N>& names,
+             F&& on_member) {
   json::ondemand::object object;
   in.check(object_value.get_object().get(object), "an object", at);
   for (auto result : object) {
     json::ondemand::field field;
     in.check(std::move(result).get(field), "an object", at);
-    std::string_view key;
-    if (!unescaped_in_place(field.key().raw(), key)) in.check(field.unescaped_key().get(key), "an object", at);
-    on_member(key, field.value());
+    std::size_t k = 0;
+    const json::ondemand::raw_json_string raw = field.key();
+    while (k < N && !raw.unsafe_is_equal(names[k])) ++k;
+    if (k == N) {
+      std::string_view key;
+      in.check(field.unescaped_key().get(key), "an object", at);
+      k = static_cast<std::size_t>(std::find(names.begin(), names.end(), key) - names.begin());
+    }
+    on_member(k, field.value());
   }
 }
 
@@ -94,8 +98,8 @@ void read_machine(json::Documents& in, value& machine, AttemptRecord& a) {
   const char* at = json::Documents::start_of(machine);
   bool has_gpus = false;
   if (in.type_of(machine, "an array") == json_type::object) {
-    members(in, machine, at, [&](std::string_view key, value& m) {
-      if (key == "gpus" && !has_gpus && in.type_of(m, "an object") == json_type::array) {
+    members(in, machine, at, std::array<std::string_view, 1>{"gpus"}, [&](std::size_t key, value& m) {
+      if (key == 0 && !has_gpus && in.type_of(m, "an object") == json_type::array) {
         has_gpus = true;
         elements(in, m, at, [&](value& gpu) {
           in.check_value(gpu, 3);
@@ -115,10 +119,10 @@ void read_attempt(json::Documents& in, value& v, AttemptRecord& a) {
   a.at = json::Documents::start_of(v);
   a.is_object = in.type_of(v, "an array") == json_type::object;
   if (!a.is_object) return in.check_value(v);
-  members(in, v, a.at, [&](std::string_view key, value& m) {
-    if (key == "start_time") take(in, a.start_time, m);
-    else if (key == "end_time") take(in, a.end_time, m);
-    else if (key == "detail") {
+  members(in, v, a.at, kAttemptKeys, [&](std::size_t key, value& m) {
+    if (key == 0) take(in, a.start_time, m);
+    else if (key == 1) take(in, a.end_time, m);
+    else if (key == 2) {
       if (take(in, a.detail, m, true))
         elements(in, m, a.detail.at, [&](value& machine) { read_machine(in, machine, a); });
     } else in.check_value(m);
@@ -135,18 +139,12 @@ void read_attempts(json::Documents& in, value& attempts, const char* at, std::ve
 void read_job_record(json::Documents& in, value& v, JobRecord& r) {
   r = JobRecord{json::Documents::start_of(v), {}, {}, {}, {}, {}, {}, {}, {}, {}, std::move(r.attempt_list)};
   r.attempt_list.clear();
-  members(in, v, r.at, [&](std::string_view key, value& m) {
-    if (key == "jobid") take(in, r.jobid, m);
-    else if (key == "id") take(in, r.id, m);
-    else if (key == "submitted_time") take(in, r.submitted_time, m);
-    else if (key == "attempts") {
+  Member* const taken[] = {&r.jobid, &r.id, &r.submitted_time, &r.num_gpus, &r.user, &r.status, &r.runtime, &r.vc};
+  members(in, v, r.at, kJobKeys, [&](std::size_t key, value& m) {
+    if (key < std::size(taken)) take(in, *taken[key], m);
+    else if (key == kJobKeys.size() - 1) {
       if (take(in, r.attempts, m, true)) read_attempts(in, m, r.attempts.at, r.attempt_list);
-    } else if (key == "num_gpus") take(in, r.num_gpus, m);
-    else if (key == "user") take(in, r.user, m);
-    else if (key == "status") take(in, r.status, m);
-    else if (key == "runtime") take(in, r.runtime, m);
-    else if (key == "vc") take(in, r.vc, m);
-    else in.check_value(m);
+    } else in.check_value(m);
   });
 }
 

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "bench/bench_support.h"
 #include "policies/builtin.h"
@@ -157,6 +158,7 @@ int main(int argc, char** argv) {
   }
 
   if (!parse_path.empty()) {
+    fmt::print("simdjson kernels {}\n", simdjson::get_active_implementation()->name());
     for (int r = 0; r < repeat; ++r) {
       const double c0 = cpu_now();
       TraceReadReport report;
@@ -228,7 +230,10 @@ int main(int argc, char** argv) {
   }
 
   const std::vector<std::string> policies{"fifo", "least-loaded", "recorded"};
-  fmt::print("replay benchmark: median of {} runs, each in its own process; data {}\n", repeat, data);
+  // simdjson picks its kernels for this CPU at run time (icelake: AVX-512,
+  // haswell: AVX2, westmere: SSE4.2, fallback: none).
+  fmt::print("replay benchmark: median of {} runs, each in its own process; data {}; simdjson kernels {}\n", repeat,
+             data, simdjson::get_active_implementation()->name());
   fmt::print("{:<36} {:>8} {:>9} {:>8} {:>12} {:>12} {:>9} {:>9}  {}\n", "sample", "rows", "parse s", "file MB",
              "rows/s", "rows/CPU s", "RSS MB", "jobs", parse_only ? "" : "replay s (jobs/s) per policy");
   for (const Sample& s : samples) {
