@@ -24,8 +24,10 @@
 // nodes; the nodes no VC owns), policies/conservative_backfill_pools.h. A job
 // of a VC is reserved, and starts, only on its VC's nodes, so a job of one VC
 // never delays another VC's reservations; a job without a VC takes the
-// partition where it can start earliest. A job that cannot be reserved holds
-// up only the jobs of its own VC. With `cluster.vc_lending`, a preemptible job
+// partition where it can start earliest. Each VC has its own queue (jobs
+// without a VC share one), whose first `depth` jobs hold reservations, so a
+// backlog in one VC never keeps another VC's jobs out of the reserved prefix;
+// a job that cannot be reserved holds up only the jobs of its own queue. With `cluster.vc_lending`, a preemptible job
 // that cannot start in its VC now may start on GPUs other VCs lend now; those
 // are never counted in its VC's profile (they may be reclaimed at any time),
 // so its reservation, if it returns to the queue, is again in its own VC.
@@ -70,15 +72,20 @@ class ConservativeBackfill final : public Policy {
     first_reservation_.assign(n, NAN);
     seen_.assign(n, 0);
     profiles_.resize(pools_.size());
+    queues_.assign(pools_.partitions(), JobList{});
     blocked_.assign(pools_.partitions(), 0);
+    held_.assign(pools_.partitions(), 0);
+    arrival_.assign(n, 0);
     const auto& slow = ctx.cluster().spec().slowdown;
     worst_slowdown_ = std::max({slow.same_node, slow.same_switch, slow.cross_switch});
   }
   void finish(SchedulingContext& ctx) override { placement_->finish(ctx); }
   void on_monitor(SchedulingContext& ctx) override { placement_->on_monitor(ctx); }
-  void on_arrival(SchedulingContext&, JobIndex j) override {
-    if (queue_.size < depth_) rebuild_ = true;  // it joins the reserved prefix
-    links_.push_back(queue_, j);
+  void on_arrival(SchedulingContext& ctx, JobIndex j) override {
+    JobList& queue = queues_[pools_.lane(ctx, j)];
+    if (queue.size < depth_) rebuild_ = true;  // it joins the reserved prefix
+    links_.push_back(queue, j);
+    arrival_[j] = next_arrival_++;
   }
   void on_finish(SchedulingContext& ctx, JobIndex j) override {
     releases_.finished(ctx, j);
@@ -86,7 +93,7 @@ class ConservativeBackfill final : public Policy {
   }
 
   void schedule(SchedulingContext& ctx) override {
-    if (!rebuild_ || queue_.empty()) return;
+    if (!rebuild_ || std::all_of(queues_.begin(), queues_.end(), [](const JobList& q) { return q.empty(); })) return;
     rebuild_ = false;
     const ClusterState& cluster = ctx.cluster();
     const Seconds now = ctx.now();
@@ -98,38 +105,39 @@ class ConservativeBackfill final : public Policy {
         profiles_[t].reset(now, cluster.free_gpus_of_type(t), releases_.of_type(t));
       }
     }
-    // The reserved prefix of the queue, by previous reserved start (new ones,
-    // at kNever, last), ties in queue order.
+    // The reserved prefix of each lane's queue (one lane per VC, one without
+    // VCs), by previous reserved start (new ones, at kNever, last), ties in
+    // arrival order.
     order_.clear();
-    for (JobIndex j = queue_.head; j != kNoJob && order_.size() < depth_; j = links_.next(j)) order_.push_back(j);
-    std::stable_sort(order_.begin(), order_.end(),
-                     [&](JobIndex a, JobIndex b) { return reserved_at_[a] < reserved_at_[b]; });
+    for (const JobList& queue : queues_) {
+      std::size_t taken = 0;
+      for (JobIndex j = queue.head; j != kNoJob && taken < depth_; j = links_.next(j), ++taken) order_.push_back(j);
+    }
+    std::stable_sort(order_.begin(), order_.end(), [&](JobIndex a, JobIndex b) {
+      return reserved_at_[a] != reserved_at_[b] ? reserved_at_[a] < reserved_at_[b] : arrival_[a] < arrival_[b];
+    });
     started_.clear();
     ++pass_;
     // A job that could not be reserved blocks its lane (its VC's jobs): nothing behind it there may move.
     std::fill(blocked_.begin(), blocked_.end(), 0);
-    std::uint32_t lanes_blocked = 0;
-    std::size_t held = 0;  // reservations held after this rebuild
-    auto visit = [&](JobIndex j) {
+    std::fill(held_.begin(), held_.end(), 0);  // reservations held after this rebuild, per lane
+    auto visit = [&](JobIndex j, std::uint32_t lane) {
       seen_[j] = pass_;
-      const std::uint32_t lane = pools_.lane(ctx, j);
       if (blocked_[lane] != 0) {
         reserved_at_[j] = kNever;
-      } else if (!place(ctx, j)) {
-        if (blocked_[lane] == 0) {
-          ++held;
-        } else {
-          ++lanes_blocked;
-        }
+      } else if (!place(ctx, j) && blocked_[lane] == 0) {
+        ++held_[lane];
       }
     };
-    for (JobIndex j : order_) visit(j);
+    for (JobIndex j : order_) visit(j, pools_.lane(ctx, j));
     // Jobs that started made room in the reserved prefix: the next ones in
     // queue order get their reservation (or start) now.
-    for (JobIndex j = queue_.head; j != kNoJob && held < depth_ && lanes_blocked < blocked_.size();) {
-      const JobIndex next = links_.next(j);
-      if (seen_[j] != pass_) visit(j);
-      j = next;
+    for (std::uint32_t lane = 0; lane < queues_.size(); ++lane) {
+      for (JobIndex j = queues_[lane].head; j != kNoJob && held_[lane] < depth_ && blocked_[lane] == 0;) {
+        const JobIndex next = links_.next(j);
+        if (seen_[j] != pass_) visit(j, lane);
+        j = next;
+      }
     }
     for (JobIndex j : started_) releases_.started(ctx, j);
   }
@@ -263,8 +271,9 @@ class ConservativeBackfill final : public Policy {
   void start(SchedulingContext& ctx, JobIndex j) {
     const Seconds now = ctx.now();
     ctx.start(j, gpus_);
-    if (j != queue_.head) ++backfilled_;  // overtook an earlier job
-    links_.erase(queue_, j);
+    JobList& queue = queues_[pools_.lane(ctx, j)];
+    if (j != queue.head) ++backfilled_;  // overtook an earlier job (of its VC)
+    links_.erase(queue, j);
     started_.push_back(j);
     if (now > first_reservation_[j] + 1e-6 * std::max(1.0, std::abs(now))) ++violations_;  // false for NaN
     reserved_at_[j] = kNever;
@@ -274,7 +283,7 @@ class ConservativeBackfill final : public Policy {
   std::uint32_t depth_;
   double worst_slowdown_ = 1;
   JobLinks links_;
-  JobList queue_;
+  std::vector<JobList> queues_;              // per lane (one per VC, one for jobs without a VC)
   ReleaseIndex releases_;                    // without VCs: the profiles' releases, kept incrementally
   BackfillPools pools_;
   std::vector<BackfillProfile> profiles_;    // per pool
@@ -284,6 +293,9 @@ class ConservativeBackfill final : public Policy {
   std::vector<JobIndex> order_, started_;
   std::vector<std::uint64_t> seen_;          // per job: the last rebuild that placed it
   std::vector<std::uint8_t> blocked_;        // per lane, this rebuild
+  std::vector<std::size_t> held_;            // per lane, this rebuild
+  std::vector<std::uint64_t> arrival_;       // per job: order of its (latest) arrival in the queue
+  std::uint64_t next_arrival_ = 0;
   std::vector<std::pair<std::uint32_t, std::int64_t>> taken_;
   std::uint64_t pass_ = 0;
   bool rebuild_ = false;

@@ -75,13 +75,30 @@ TEST_CASE("vcs: conservative-backfill reserves and backfills each VC on its own 
   for (JobIndex j : {0u, 2u, 3u}) CHECK(on_node(r, j, 0));
   for (JobIndex j : {1u, 4u}) CHECK(on_node(r, j, 1));
   CHECK(r.attributes.at("reservation_violations") == "0");
-  CHECK(r.attributes.at("backfilled_jobs") == "1");  // J4 overtook J2 and J3
+  CHECK(r.attributes.at("backfilled_jobs") == "0");  // J4 heads VC b's own queue: it overtook no job of b
 
   // Open cluster: J3 backfills at 2 on node 1's idle GPUs (it ends at 52,
   // before J2's reservation at 100), which VC a may not use.
   const RunResult open = run_policy("conservative-backfill", w, open_cluster(), no_overheads());
   CHECK(open.jobs[3].first_start == 2);
   CHECK(on_node(open, 3, 1));
+}
+
+TEST_CASE("vcs: conservative-backfill keeps a reserved prefix per VC, so a backlog in one VC holds up no other") {
+  // depth = 1. J0 a 4 GPUs 100 s @0 starts; J1 a 4 GPUs 100 s @1 is reserved
+  // at 100; J2 a 4 GPUs 100 s @2 is beyond a's prefix. J3 b 2 GPUs 10 s @3
+  // heads b's own queue: it is reserved, and so started, at once: [3, 13).
+  // (With one queue for all VCs J3 would be outside the prefix of 1 until
+  // J1 started at 100.)
+  const Workload w = with_vcs(make_workload({{0, 4, 100}, {1, 4, 100}, {2, 4, 100}, {3, 2, 10}}), {"a", "a", "a", "b"});
+  const RunResult r =
+      run_policy("conservative-backfill", w, two_vcs(false), no_overheads(), {{"depth", {std::int64_t{1}, {}}}});
+  check_every_job_ends_once(r, w);
+  CHECK(r.jobs[3].first_start == 3);
+  CHECK(r.jobs[3].end == 13);
+  CHECK(on_node(r, 3, 1));
+  CHECK(r.jobs[1].first_start == 100);
+  CHECK(r.jobs[2].first_start == 200);
 }
 
 TEST_CASE("vcs: conservative-backfill with lending borrows idle GPUs outside its reservations") {
