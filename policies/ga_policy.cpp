@@ -208,7 +208,15 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
     }
     const std::uint32_t w = job.gpu_share < 1.0f ? 1 : job.num_gpus;
     const std::vector<std::uint32_t>& slots = slots_for(ctx, here->second, w);
-    if (slots.empty()) continue;  // cannot fit this cluster; the engine reports it
+    if (slots.empty()) {
+      // A gang wider than a node needs consecutive whole nodes: in a VC whose
+      // nodes of the type are not consecutive it has no slot and never will.
+      if (ctx.vcs().vc_of(here->second) != kNoVc && !ctx.vcs().may_borrow(here->second, job)) {
+        ctx.reject(here->second, "ga: no consecutive whole nodes of one type in its virtual cluster hold the gang");
+        queue_.erase(here);
+      }
+      continue;  // otherwise it cannot fit this cluster; the engine reports it
+    }
     batch.push_back(here);
     width.push_back(w);
     for (std::uint32_t s = 0; s < slots.size() && !startable; ++s) {
