@@ -195,7 +195,16 @@ class ConservativeBackfill final : public Policy {
       }
     }
     if (best == now && try_start(ctx, j, best_pool, need)) return true;
-    if (pools_.partitioned() && ctx.vcs().may_borrow(j, ctx.job(j)) && try_borrow(ctx, j)) return true;
+    if (pools_.partitioned()) {
+      const VcNodeFilter borrowable = ctx.vcs().borrowable();
+      if (ctx.vcs().may_borrow(j, ctx.job(j)) && try_start_spanning(ctx, j, &borrowable)) {
+        ++borrowing_starts_;
+        return true;
+      }
+      // A job without a VC larger than every partition: it may start now over
+      // several partitions where that delays no reservation, never later.
+      if (best == kNever && ctx.vcs().vc_of(j) == kNoVc && try_start_spanning(ctx, j, nullptr)) return true;
+    }
     if (best == kNever) {
       blocked_[pools_.lane(ctx, j)] = 1;
       reserved_at_[j] = kNever;
@@ -243,12 +252,16 @@ class ConservativeBackfill final : public Policy {
     return true;
   }
 
-  // Lending: starts j now on GPUs of VCs lending now (and nodes no VC owns),
-  // never counting them in a reservation of its own VC. Their owners have no
-  // job waiting, so no reservation of theirs is there; a job without a VC may
-  // be reserved there, so the GPUs taken must fit those pools' profiles.
-  bool try_borrow(SchedulingContext& ctx, JobIndex j) {
-    if (!placement_->place_on_nodes_of(ctx, j, ~std::uint64_t{0}, ctx.vcs().borrowable(), gpus_)) return false;
+  // Starts j now on GPUs the placement picks among `allowed` (any node when
+  // null), if every pool they lie in has room for them until j's estimated
+  // end. Lending: `allowed` = the GPUs VCs lend now (and nodes no VC owns),
+  // never counted in a reservation of j's own VC; their owners have no job
+  // waiting, so no reservation of theirs is there, but a job without a VC
+  // may be reserved there.
+  bool try_start_spanning(SchedulingContext& ctx, JobIndex j, const VcNodeFilter* allowed) {
+    const bool placed = allowed != nullptr ? placement_->place_on_nodes_of(ctx, j, ~std::uint64_t{0}, *allowed, gpus_)
+                                           : placement_->place(ctx, j, gpus_);
+    if (!placed) return false;
     const Seconds end = end_if_started(ctx, j);
     taken_.clear();  // (pool, GPUs)
     for (GpuIndex g : gpus_) {
@@ -263,7 +276,6 @@ class ConservativeBackfill final : public Policy {
     for (const auto& [p, n] : taken_)
       if (!profiles_[p].feasible(ctx.now(), end, n)) return false;
     for (const auto& [p, n] : taken_) profiles_[p].reserve(ctx.now(), end, n);
-    ++borrowing_starts_;
     start(ctx, j);
     return true;
   }
