@@ -12,8 +12,10 @@ bool Placement::place(const SchedulingContext& ctx, JobIndex j, std::vector<GpuI
   return place_on_types(ctx, j, ~std::uint64_t{0}, gpus);
 }
 
-bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
-                               std::vector<GpuIndex>& gpus) const {
+// Flattened: the hot path (every placement of every policy) pays no call into
+// place_on_nodes and its non-virtual helpers.
+[[gnu::flatten]] bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+                                                std::vector<GpuIndex>& gpus) const {
   gpus.clear();
   const ClusterState& cluster = ctx.cluster();
   // Types the job may use and the caller allows.
@@ -112,9 +114,10 @@ NodeIndex Placement::find_node(const SchedulingContext& ctx, std::uint64_t types
                                const VcNodeFilter* allowed) const {
   const ClusterState& cluster = ctx.cluster();
   auto first_in = [&](const NodeFreeIndex& index) {
-    for (auto pos = index.find_first(k); pos != NodeFreeIndex::npos; pos = index.find_first(k, pos + 1))
-      if (allowed == nullptr || (*allowed)(index.node_at(pos))) return index.node_at(pos);
-    return kNoNode;
+    auto pos = index.find_first(k);
+    if (allowed != nullptr)
+      while (pos != NodeFreeIndex::npos && !(*allowed)(index.node_at(pos))) pos = index.find_first(k, pos + 1);
+    return pos == NodeFreeIndex::npos ? kNoNode : index.node_at(pos);
   };
   bool all_types = true;
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) all_types &= (types >> t & 1) != 0;
