@@ -15,6 +15,13 @@
 // for the next scheduling point, where the batch is mapped again. When no
 // job of the batch has a slot whose GPUs are all free, nothing could start in
 // any mapping, so no mapping is computed.
+//
+// Virtual clusters: one mapping for the whole batch, with each job's slots
+// only on its own VC's nodes (and, with lending, a preemptible job's also on
+// the nodes it may borrow now). As the partitions are disjoint this is the
+// same as one GA instance per VC, but costs one GA run per decision instead of
+// one per VC with jobs waiting, and with lending a borrower competes for the
+// lent GPUs with the jobs of the other VCs in the same mapping.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -59,14 +66,6 @@ class GaPolicy : public Policy {
                                         ? (ga::cuda_device_count() > 0 ? ga::Backend::cuda : ga::Backend::cpu)
                                         : params.backend)) {}
 
-  // Its slots are runs of GPUs over the whole cluster, chosen for a batch of
-  // jobs at once; it has no per-job partition, so it refuses VCs outright
-  // rather than start a job outside its VC.
-  void init(SchedulingContext& ctx) override {
-    if (ctx.vcs().active())
-      throw InputError("policy 'ga' does not support virtual clusters ([[cluster.vcs]]): its slots span the "
-                       "whole cluster; use a queue or heuristic policy");
-  }
   void on_arrival(SchedulingContext& ctx, JobIndex j) override {
     queue_.emplace(std::make_tuple(-static_cast<std::int64_t>(ctx.job(j).priority), next_seq_++), j);
   }
@@ -103,8 +102,8 @@ class GaPolicy : public Policy {
   std::uint64_t decisions_ = 0, generations_ = 0, single_ = 0, no_start_ = 0;
   std::unordered_map<JobIndex, std::uint32_t> previous_;  // slot of each job left pending by the last decision
   std::string backend_used_, device_;
-  // per decision
-  std::map<std::pair<std::uint32_t, std::uint64_t>, std::vector<std::uint32_t>> slot_cache_;  // (width, type mask)
+  // per decision: slots by (width, type mask, VC x 2 + may borrow)
+  std::map<std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>, std::vector<std::uint32_t>> slot_cache_;
 };
 
 const std::vector<std::uint32_t>& GaPolicy::slots_for(const SchedulingContext& ctx, JobIndex j, std::uint32_t w) {
@@ -112,12 +111,22 @@ const std::vector<std::uint32_t>& GaPolicy::slots_for(const SchedulingContext& c
   std::uint64_t mask = 0;
   for (TypeIndex t = 0; t < c.num_types() && t < 64; ++t)
     if (ctx.type_allowed(j, t)) mask |= std::uint64_t{1} << t;
-  auto [it, added] = slot_cache_.try_emplace({w, mask});
+  // A job of a virtual cluster: its VC's nodes, and with lending (a
+  // preemptible job) the nodes it may borrow now.
+  const VcPartition& vcs = ctx.vcs();
+  const bool in_vc = vcs.vc_of(j) != kNoVc;
+  const bool borrow = in_vc && vcs.may_borrow(j, ctx.job(j));
+  const VcNodeFilter allowed = vcs.filter(j, borrow);
+  auto [it, added] = slot_cache_.try_emplace({w, mask, std::uint32_t{vcs.vc_of(j)} * 2 + borrow});
   if (!added) return it->second;
   std::vector<std::uint32_t>& slots = it->second;
+  auto usable = [&](NodeIndex n) {
+    const TypeIndex t = c.type_of_node(n);
+    return t < 64 && ((mask >> t) & 1u) && (!in_vc || allowed(n));
+  };
   for (NodeIndex n = 0; n < c.num_nodes(); ++n) {
     const TypeIndex t = c.type_of_node(n);
-    if (t >= 64 || !((mask >> t) & 1u)) continue;
+    if (!usable(n)) continue;
     const std::uint32_t gpn = c.gpus_on_node(n);
     if (w <= gpn) {
       for (std::uint32_t k = 0; k + w <= gpn; k += w) slots.push_back(c.first_gpu(n) + k);
@@ -125,7 +134,7 @@ const std::vector<std::uint32_t>& GaPolicy::slots_for(const SchedulingContext& c
       // Whole consecutive nodes of type t, starting at a node boundary.
       std::uint32_t have = 0;
       NodeIndex m = n;
-      while (m < c.num_nodes() && c.type_of_node(m) == t && have < w) have += c.gpus_on_node(m++);
+      while (m < c.num_nodes() && c.type_of_node(m) == t && usable(m) && have < w) have += c.gpus_on_node(m++);
       if (have >= w) {
         slots.push_back(c.first_gpu(n));
         n = m - 1;  // the next slot starts after these nodes
@@ -199,7 +208,15 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
     }
     const std::uint32_t w = job.gpu_share < 1.0f ? 1 : job.num_gpus;
     const std::vector<std::uint32_t>& slots = slots_for(ctx, here->second, w);
-    if (slots.empty()) continue;  // cannot fit this cluster; the engine reports it
+    if (slots.empty()) {
+      // A gang wider than a node needs consecutive whole nodes: in a VC whose
+      // nodes of the type are not consecutive it has no slot and never will.
+      if (ctx.vcs().vc_of(here->second) != kNoVc && !ctx.vcs().may_borrow(here->second, job)) {
+        ctx.reject(here->second, "ga: no consecutive whole nodes of one type in its virtual cluster hold the gang");
+        queue_.erase(here);
+      }
+      continue;  // otherwise it cannot fit this cluster; the engine reports it
+    }
     batch.push_back(here);
     width.push_back(w);
     for (std::uint32_t s = 0; s < slots.size() && !startable; ++s) {

@@ -12,10 +12,11 @@ bool Placement::place(const SchedulingContext& ctx, JobIndex j, std::vector<GpuI
   return place_on_types(ctx, j, ~std::uint64_t{0}, gpus);
 }
 
-bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
-                               std::vector<GpuIndex>& gpus) const {
+// Flattened: the hot path (every placement of every policy) pays no call into
+// place_on_nodes and its non-virtual helpers.
+[[gnu::flatten]] bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+                                                std::vector<GpuIndex>& gpus) const {
   gpus.clear();
-  const Job& job = ctx.job(j);
   const ClusterState& cluster = ctx.cluster();
   // Types the job may use and the caller allows.
   std::uint64_t usable = 0;
@@ -23,21 +24,27 @@ bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::ui
     if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) usable |= std::uint64_t{1} << t;
   }
   if (ctx.vcs().vc_of(j) != kNoVc) return place_in_vc(ctx, j, usable, gpus);
-  if (job.gpu_share < 1.0f) return place_shared(ctx, j, usable, gpus);
+  return place_on_nodes(ctx, j, usable, nullptr, gpus);
+}
+
+bool Placement::place_on_nodes(const SchedulingContext& ctx, JobIndex j, std::uint64_t usable,
+                               const VcNodeFilter* allowed, std::vector<GpuIndex>& gpus) const {
+  const Job& job = ctx.job(j);
+  const ClusterState& cluster = ctx.cluster();
+  if (job.gpu_share < 1.0f) return place_shared(ctx, j, usable, allowed, gpus);
   const std::uint32_t k = job.num_gpus;
   if (cluster.free_gpus() < k) return false;
-  auto type_allowed = [&](TypeIndex t) { return (usable >> t & 1) != 0; };
 
   // One node that holds the whole gang.
-  if (const NodeIndex n = find_node(ctx, usable, k); n != kNoNode) {
+  if (const NodeIndex n = find_node(ctx, usable, k, allowed); n != kNoNode) {
     pick_on_node(ctx, n, k, gpus);
     return true;
   }
-  if (consolidation_.applies(job.submit, ctx.now())) return place_consolidated(ctx, usable, k, gpus);
+  if (consolidation_.applies(job.submit, ctx.now())) return place_consolidated(ctx, usable, k, allowed, gpus);
   // Otherwise spread over nodes of one type.
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
-    if (type_allowed(t) && cluster.free_gpus_of_type(t) >= k &&
-        place_spread(ctx, index_of_type(ctx, t), k, gpus)) {
+    if ((usable >> t & 1) && cluster.free_gpus_of_type(t) >= k &&
+        place_spread(ctx, index_of_type(ctx, t), k, allowed, gpus)) {
       return true;
     }
   }
@@ -47,7 +54,7 @@ bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::ui
 // Whole free nodes first (fewest nodes, least slowdown), then the remainder
 // from the first nodes in order that have any free GPU.
 bool Placement::place_spread(const SchedulingContext& ctx, const NodeFreeIndex& index, std::uint32_t count,
-                             std::vector<GpuIndex>& gpus, const VcNodeFilter* allowed) const {
+                             const VcNodeFilter* allowed, std::vector<GpuIndex>& gpus) const {
   gpus.clear();
   std::uint32_t need = count;
   std::vector<std::uint32_t>& taken = taken_;  // positions already used
@@ -72,15 +79,16 @@ bool Placement::place_spread(const SchedulingContext& ctx, const NodeFreeIndex& 
 // Best fit among partly used GPUs (packs shared jobs, as GPU-sharing clusters
 // do), else the first wholly free GPU in this placement's node order.
 bool Placement::place_shared(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
-                             std::vector<GpuIndex>& gpus) const {
+                             const VcNodeFilter* allowed, std::vector<GpuIndex>& gpus) const {
   const ClusterState& cluster = ctx.cluster();
   const std::uint32_t milli = ctx.job(j).milli_per_gpu();
   GpuIndex best = kNoGpu;
   std::uint64_t best_key = 0;
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
     if (!(type_mask >> t & 1)) continue;
-    const GpuIndex g =
-        cluster.best_fit_partly_used(t, milli, [&](GpuIndex candidate) { return shared_usable(ctx, candidate); });
+    const GpuIndex g = cluster.best_fit_partly_used(t, milli, [&](GpuIndex candidate) {
+      return (allowed == nullptr || (*allowed)(cluster.node_of(candidate))) && shared_usable(ctx, candidate);
+    });
     if (g == kNoGpu) continue;
     const std::uint64_t key = ClusterState::partly_used_key(kMilliPerGpu - cluster.used_milli(g), g);
     if (best == kNoGpu || key < best_key) {
@@ -94,7 +102,7 @@ bool Placement::place_shared(const SchedulingContext& ctx, JobIndex j, std::uint
   }
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
     if (!(type_mask >> t & 1)) continue;
-    if (const NodeIndex n = find_node(ctx, std::uint64_t{1} << t, 1); n != kNoNode) {
+    if (const NodeIndex n = find_node(ctx, std::uint64_t{1} << t, 1, allowed); n != kNoNode) {
       pick_on_node(ctx, n, 1, gpus);
       return true;
     }
@@ -102,19 +110,21 @@ bool Placement::place_shared(const SchedulingContext& ctx, JobIndex j, std::uint
   return false;
 }
 
-NodeIndex Placement::find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const {
+NodeIndex Placement::find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k,
+                               const VcNodeFilter* allowed) const {
   const ClusterState& cluster = ctx.cluster();
+  auto first_in = [&](const NodeFreeIndex& index) {
+    auto pos = index.find_first(k);
+    if (allowed != nullptr)
+      while (pos != NodeFreeIndex::npos && !(*allowed)(index.node_at(pos))) pos = index.find_first(k, pos + 1);
+    return pos == NodeFreeIndex::npos ? kNoNode : index.node_at(pos);
+  };
   bool all_types = true;
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) all_types &= (types >> t & 1) != 0;
-  if (all_types) {
-    const NodeFreeIndex& index = index_all(ctx);
-    const auto pos = index.find_first(k);
-    return pos == NodeFreeIndex::npos ? kNoNode : index.node_at(pos);
-  }
+  if (all_types) return first_in(index_all(ctx));
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
     if (!(types >> t & 1)) continue;
-    const NodeFreeIndex& index = index_of_type(ctx, t);
-    if (const auto pos = index.find_first(k); pos != NodeFreeIndex::npos) return index.node_at(pos);
+    if (const NodeIndex n = first_in(index_of_type(ctx, t)); n != kNoNode) return n;
   }
   return kNoNode;
 }
@@ -146,19 +156,31 @@ void FitPlacement::init(SchedulingContext& ctx) {
 
 void FitPlacement::finish(SchedulingContext& ctx) { ctx.cluster().detach(&buckets_); }
 
-NodeIndex FitPlacement::find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const {
+// The fewest (most) free GPUs that still hold k, ties to the lowest node. Over
+// all nodes the buckets answer at once; over a VC's nodes, the type's index
+// is scanned and the others skipped (the buckets cannot filter).
+NodeIndex FitPlacement::find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k,
+                                  const VcNodeFilter* allowed) const {
+  const ClusterState& cluster = ctx.cluster();
   NodeIndex best = kNoNode;
   std::uint32_t best_free = 0;
-  for (TypeIndex t = 0; t < ctx.cluster().num_types(); ++t) {
-    if (!(types >> t & 1)) continue;
-    std::uint32_t free = 0;
-    const NodeIndex n = buckets_.find(t, k, fewest_, free);
-    if (n == kNoNode) continue;
+  auto consider = [&](NodeIndex n, std::uint32_t free) {
     const bool better = fewest_ ? free < best_free : free > best_free;
     if (best == kNoNode || better || (free == best_free && n < best)) {
       best = n;
       best_free = free;
     }
+  };
+  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+    if (!(types >> t & 1)) continue;
+    if (allowed == nullptr) {
+      std::uint32_t free = 0;
+      if (const NodeIndex n = buckets_.find(t, k, fewest_, free); n != kNoNode) consider(n, free);
+      continue;
+    }
+    const NodeFreeIndex& index = cluster.free_index(t);
+    for (auto pos = index.find_first(k); pos != NodeFreeIndex::npos; pos = index.find_first(k, pos + 1))
+      if ((*allowed)(index.node_at(pos))) consider(index.node_at(pos), index.free_at(pos));
   }
   return best;
 }

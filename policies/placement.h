@@ -34,12 +34,19 @@ class Placement {
   // placement may choose node and GPUs together (policies/sharing_placement.h).
   virtual bool place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
                       std::vector<GpuIndex>& gpus) const;
+  // Same, on the nodes `allowed` accepts only (one VC partition, or the nodes
+  // a borrower may take), whatever the job's VC: for a policy that plans each
+  // partition on its own (conservative-backfill). The same rules as place_on_types.
+  bool place_on_nodes_of(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+                         const VcNodeFilter& allowed, std::vector<GpuIndex>& gpus) const;
 
  protected:
   // A node with at least k wholly free GPUs of a type in `types` (bit t =
-  // type t) that this placement prefers, or kNoNode. The default takes the
-  // first node with room in index_all / index_of_type order.
-  virtual NodeIndex find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const;
+  // type t) that this placement prefers, or kNoNode; only nodes `allowed`
+  // accepts (a job of a virtual cluster), or any node when it is null. The
+  // default takes the first such node in index_all / index_of_type order.
+  virtual NodeIndex find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k,
+                              const VcNodeFilter* allowed) const;
   // The node order this placement prefers, over all nodes or one type's nodes
   // (also the order in which a gang too large for any node is spread).
   virtual const NodeFreeIndex& index_all(const SchedulingContext& ctx) const = 0;
@@ -50,28 +57,23 @@ class Placement {
   // Whether a partly used GPU may take a shared (fractional) job; a placement
   // that hides some GPUs (e.g. reserved ones) says no for them.
   virtual bool shared_usable(const SchedulingContext&, GpuIndex) const { return true; }
-  // find_node among the nodes `allowed` accepts (a job of a virtual cluster).
-  // The default walks this placement's node order and skips the others.
-  virtual NodeIndex find_node_in(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k,
-                                 const VcNodeFilter& allowed) const;
 
  private:
   // A job of a virtual cluster (vc_placement.cpp): its own VC's nodes, then,
   // with lending, the nodes it may borrow.
   bool place_in_vc(const SchedulingContext& ctx, JobIndex j, std::uint64_t usable, std::vector<GpuIndex>& gpus) const;
-  bool place_filtered(const SchedulingContext& ctx, JobIndex j, std::uint64_t usable, const VcNodeFilter& allowed,
+  // In every helper below, `allowed` is the nodes the job may use (a job of
+  // a virtual cluster), or null for all nodes.
+  bool place_on_nodes(const SchedulingContext& ctx, JobIndex j, std::uint64_t usable, const VcNodeFilter* allowed,
                       std::vector<GpuIndex>& gpus) const;
-  bool place_whole_nodes_in(const SchedulingContext& ctx, TypeIndex t, std::uint32_t k, const VcNodeFilter& allowed,
-                            std::vector<GpuIndex>& gpus) const;
-  bool place_shared(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
+  bool place_shared(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask, const VcNodeFilter* allowed,
                     std::vector<GpuIndex>& gpus) const;
-  // `allowed`: the nodes it may use (null: all).
   bool place_spread(const SchedulingContext& ctx, const NodeFreeIndex& index, std::uint32_t count,
-                    std::vector<GpuIndex>& gpus, const VcNodeFilter* allowed = nullptr) const;
+                    const VcNodeFilter* allowed, std::vector<GpuIndex>& gpus) const;
   // Consolidated gangs (consolidation.cpp); the caller found no single node.
   bool place_consolidated(const SchedulingContext& ctx, std::uint64_t usable, std::uint32_t k,
-                          std::vector<GpuIndex>& gpus) const;
-  bool place_whole_nodes(const SchedulingContext& ctx, TypeIndex t, std::uint32_t k,
+                          const VcNodeFilter* allowed, std::vector<GpuIndex>& gpus) const;
+  bool place_whole_nodes(const SchedulingContext& ctx, TypeIndex t, std::uint32_t k, const VcNodeFilter* allowed,
                          std::vector<GpuIndex>& gpus) const;
   Consolidation consolidation_;
   mutable std::vector<std::uint32_t> taken_;  // place_spread's scratch, kept to spare an allocation per call
@@ -99,9 +101,8 @@ class FitPlacement : public FirstFitPlacement {
   void finish(SchedulingContext& ctx) override;
 
  protected:
-  NodeIndex find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k) const override;
-  NodeIndex find_node_in(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k,
-                         const VcNodeFilter& allowed) const override;
+  NodeIndex find_node(const SchedulingContext& ctx, std::uint64_t types, std::uint32_t k,
+                      const VcNodeFilter* allowed) const override;
 
  private:
   bool fewest_;

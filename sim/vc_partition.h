@@ -54,6 +54,10 @@ class VcPartition {
     return f;
   }
   bool may_borrow(JobIndex j, const Job& job) const { return lending_ && job.preemptible && vc_of(j) != kNoVc; }
+  // The nodes of VC v (kNoVc: the nodes no VC owns), for a policy that plans each partition on its own.
+  VcNodeFilter partition(std::uint16_t vc) const { return VcNodeFilter{node_owner_.data(), nullptr, vc}; }
+  // The nodes a borrower may take now: those of VCs lending now and those no VC owns.
+  VcNodeFilter borrowable() const { return VcNodeFilter{node_owner_.data(), lendable_.data(), kNoVc}; }
 
   // Why job j can never run in its VC (empty if it can): more GPUs than the
   // VC has of any type the job may use.

@@ -200,13 +200,6 @@ TEST_CASE("vcs: every policy keeps jobs in their VC, and the invariants hold wit
     cluster.vc_lending = lending;
     for (const PolicyInfo& info : builtin_policies().all()) {
       if (info.name == "recorded") continue;
-      if (info.name == "ga" || info.name == "conservative-backfill") {
-        // Whole-cluster slots / reservations: they refuse a cluster with VCs.
-        Workload w = make_workload({{0, 1, 10}});
-        CHECK_THROWS_WITH_AS(run_policy(info.name, w, cluster), doctest::Contains("does not support virtual clusters"),
-                             InputError);
-        continue;
-      }
       for (std::uint64_t seed = 1; seed <= 2; ++seed) {
         CAPTURE(info.name);
         CAPTURE(lending);
@@ -247,5 +240,5 @@ TEST_CASE("vcs: every policy keeps jobs in their VC, and the invariants hold wit
       }
     }
   }
-  CHECK(runs >= 2 * 14 * 2);
+  CHECK(runs >= 2 * 16 * 2);
 }
