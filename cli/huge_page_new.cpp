@@ -19,7 +19,6 @@
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 
 #include <malloc.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,19 +26,12 @@
 #include <cstdlib>
 #include <new>
 
+#include "sim/huge_pages.h"
+
 namespace {
 
 constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
 constexpr std::size_t kHugeBytes = 2 * kHugePage;
-
-std::uintptr_t round_up(std::uintptr_t a) { return (a + kHugePage - 1) & ~(kHugePage - 1); }
-std::uintptr_t round_down(std::uintptr_t a) { return a & ~(kHugePage - 1); }
-
-// Advice only: a kernel without transparent huge pages refuses it, and the
-// memory is then used as it is.
-void advise(std::uintptr_t begin, std::uintptr_t end) {
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
 
 std::atomic<std::uintptr_t> g_advised_heap_end{0};  // the heap is advised below this
 
@@ -55,13 +47,13 @@ void* allocate(std::size_t n) noexcept {
   void* p = std::malloc(n == 0 ? 1 : n);
   if (!p) return p;
   const auto at = reinterpret_cast<std::uintptr_t>(p);
-  if (n >= kHugeBytes) advise(round_up(at), round_down(at + n));
+  if (n >= kHugeBytes) fastgpu::advise_huge_pages(p, n);
   // The main heap grew: advise what was added (sbrk(0) only reads the break).
   const auto brk = reinterpret_cast<std::uintptr_t>(::sbrk(0));
   std::uintptr_t advised = g_advised_heap_end.load(std::memory_order_relaxed);
-  if (brk > advised + kHugePage && g_advised_heap_end.compare_exchange_strong(advised, round_down(brk))) {
-    const std::uintptr_t from = advised ? advised : round_down(at);
-    advise(round_up(from), round_down(brk));
+  if (brk > advised + kHugePage && g_advised_heap_end.compare_exchange_strong(advised, brk & ~(kHugePage - 1))) {
+    const std::uintptr_t from = advised ? advised : at & ~(kHugePage - 1);
+    fastgpu::advise_huge_pages(reinterpret_cast<const void*>(from), brk - from);
   }
   return p;
 }

@@ -11,6 +11,11 @@
 namespace fastgpu {
 
 // Advises huge pages for the whole 2 MiB pages inside [data, data + bytes).
+// It reads no byte there, which GCC must be told: otherwise it warns when the
+// range is fresh memory (the executable's operator new advises its blocks).
+#if defined(__GNUC__) && !defined(__clang__)
+[[gnu::access(none, 1)]]
+#endif
 void advise_huge_pages(const void* data, std::size_t bytes);
 
 // Reserves room for n elements of an empty or small vector and advises huge

@@ -103,7 +103,7 @@ TEST_CASE("fuzz corpus: the new readers' seeds are valid input, read as counted 
   // Option byte 0x7f: 8 nodes of 8 GPUs (GPUs 0-63), then 2 nodes of 4 (64-67, 68-71).
   ClusterSpec cluster;
   cluster.gpu_types = {GpuType{}};
-  cluster.node_groups = {NodeGroup{.count = 8, .gpus_per_node = 8}, NodeGroup{.count = 2, .gpus_per_node = 4}};
+  cluster.node_groups = {NodeGroup{.name = "", .count = 8, .gpus_per_node = 8, .gpu_type = 0}, NodeGroup{.name = "", .count = 2, .gpus_per_node = 4, .gpu_type = 0}};
   const std::string outages = seed("failure_trace", "outages.csv");
   REQUIRE(static_cast<unsigned char>(outages[0]) == 0x7f);
   const std::vector<Outage> o = read_failure_trace(file.write(std::string_view(outages).substr(1)), cluster);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/error.h"
@@ -32,6 +33,15 @@ namespace fs = std::filesystem;
 namespace {
 
 using fastgpu::testing::ScratchDir;
+
+// A results file's metadata with no GPU type names, written per job in full.
+ResultsFileMeta meta(std::string experiment, std::string config_path, std::string config_text) {
+  ResultsFileMeta m;
+  m.experiment = std::move(experiment);
+  m.config_path = std::move(config_path);
+  m.config_text = std::move(config_text);
+  return m;
+}
 
 // 3 jobs on 2 GPUs: two finished, one rejected; `seed` shifts the times so
 // that runs differ.
@@ -129,7 +139,7 @@ TEST_CASE("hdf5: summary table and job records read back exactly, in the order w
   ScratchDir dir("hdf5");
   const std::string path = dir / "sub/dir/results.h5";  // the parent is created
   const auto runs = three_runs();
-  write_results(path, {"exp", "configs/x.toml", "[experiment]\nname = \"exp\"\n"}, runs);
+  write_results(path, meta("exp", "configs/x.toml", "[experiment]\nname = \"exp\"\n"), runs);
   REQUIRE(fs::exists(path));
   CHECK(temp_files_next_to(path) == 0);
 
@@ -194,7 +204,7 @@ TEST_CASE("hdf5: root attributes, run-group attributes and the extra job columns
   ScratchDir dir("hdf5");
   const std::string path = dir / "r.h5";
   const std::string config = "[experiment]\nname = \"exp\"\n# a long config\n" + std::string(100000, '#');
-  write_results(path, {"exp", "configs/x.toml", config}, three_runs());
+  write_results(path, meta("exp", "configs/x.toml", config), three_runs());
 
   const h5::QuietErrors quiet;
   h5::Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
@@ -265,7 +275,7 @@ TEST_CASE("hdf5: root attributes, run-group attributes and the extra job columns
 TEST_CASE("hdf5: a file with no runs is valid") {
   ScratchDir dir("hdf5");
   const std::string path = dir / "empty.h5";
-  write_results(path, {"none", "", ""}, {});
+  write_results(path, meta("none", "", ""), {});
   CHECK(read_summary_table(path).empty());
   CHECK_THROWS_AS(read_job_records(path, "fifo", "synthetic", 1), InputError);
 }
@@ -321,8 +331,8 @@ TEST_CASE("hdf5: an AtomicFile not committed leaves neither the file nor a tempo
 
 TEST_CASE("hdf5: identical results give identical files apart from created_utc") {
   ScratchDir dir("hdf5");
-  write_results(dir / "a.h5", {"exp", "", "x"}, three_runs());
-  write_results(dir / "b.h5", {"exp", "", "x"}, three_runs());
+  write_results(dir / "a.h5", meta("exp", "", "x"), three_runs());
+  write_results(dir / "b.h5", meta("exp", "", "x"), three_runs());
   const auto bytes = [](const std::string& p) {
     std::ifstream in(p, std::ios::binary);
     return std::vector<char>(std::istreambuf_iterator<char>(in), {});
@@ -337,9 +347,9 @@ TEST_CASE("hdf5: identical results give identical files apart from created_utc")
 TEST_CASE("hdf5: ResultsWriter streams the same file; abandoned, it leaves nothing behind") {
   ScratchDir dir("hdf5");
   const auto runs = three_runs();
-  write_results(dir / "whole.h5", {"exp", "", "x"}, runs);
+  write_results(dir / "whole.h5", meta("exp", "", "x"), runs);
   {
-    ResultsWriter writer(dir / "streamed.h5", {"exp", "", "x"});
+    ResultsWriter writer(dir / "streamed.h5", meta("exp", "", "x"));
     std::vector<RunResult> light = runs;
     for (RunResult& r : light) {
       writer.add(r);
@@ -355,7 +365,7 @@ TEST_CASE("hdf5: ResultsWriter streams the same file; abandoned, it leaves nothi
   INFO(diffs.size() << " differences, first: " << (diffs.empty() ? "" : diffs.front()));
   CHECK(diffs.empty());
   {
-    ResultsWriter writer(dir / "abandoned.h5", {"exp", "", "x"});
+    ResultsWriter writer(dir / "abandoned.h5", meta("exp", "", "x"));
     writer.add(runs[0]);
   }  // destroyed before finish(): a run failed
   CHECK_FALSE(fs::exists(dir / "abandoned.h5"));
@@ -423,7 +433,7 @@ TEST_CASE("hdf5: h5dump reads the file's header") {
   }
   ScratchDir dir("hdf5");
   const std::string path = dir / "r.h5";
-  write_results(path, {"exp", "", "x"}, three_runs());
+  write_results(path, meta("exp", "", "x"), three_runs());
   CHECK(std::system(("h5dump -H '" + path + "' > /dev/null 2>&1").c_str()) == 0);
 }
 

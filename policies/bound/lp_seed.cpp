@@ -9,7 +9,7 @@ namespace fastgpu::bound {
 
 LpSeed lp_rounded_assignment(const ga::EtcInstance& inst) {
   inst.validate();
-  const std::uint32_t T = inst.tasks, M = inst.machines;
+  const std::uint32_t T = inst.tasks;
   LpRelaxation lp;
   solve_lp_relaxation(inst, lp);
   LpSeed out;
