@@ -377,23 +377,23 @@ TEST_CASE("hdf5: a failed write leaves neither the file nor a temporary file, an
   SUBCASE("the target is a directory: the rename fails") {
     const std::string path = dir / "taken";
     fs::create_directories(path + "/inside");
-    CHECK_THROWS_AS(write_results(path, {"exp", "", ""}, three_runs()), InputError);
+    CHECK_THROWS_AS(write_results(path, meta("exp", "", ""), three_runs()), InputError);
     CHECK(fs::is_directory(path + "/inside"));
     CHECK(temp_files_next_to(path) == 0);
   }
   SUBCASE("the parent is a regular file") {
     std::ofstream(dir / "file") << "x";
     const std::string path = dir / "file/results.h5";
-    CHECK_THROWS_AS(write_results(path, {"exp", "", ""}, three_runs()), InputError);
+    CHECK_THROWS_AS(write_results(path, meta("exp", "", ""), three_runs()), InputError);
     CHECK_FALSE(fs::exists(path));
     CHECK(temp_files_next_to(path) == 0);
   }
   SUBCASE("two runs with the same policy, workload and seed: fails halfway through") {
     const std::string path = dir / "results.h5";
-    write_results(path, {"old", "", ""}, {small_run("fifo", "w", 9)});
+    write_results(path, meta("old", "", ""), {small_run("fifo", "w", 9)});
     auto runs = three_runs();
     runs.push_back(runs[1]);
-    CHECK_THROWS_AS(write_results(path, {"new", "", ""}, runs), InternalError);
+    CHECK_THROWS_AS(write_results(path, meta("new", "", ""), runs), InternalError);
     CHECK(temp_files_next_to(path) == 0);
     const auto rows = read_summary_table(path);  // the older file is untouched
     REQUIRE(rows.size() == 1);
@@ -403,7 +403,7 @@ TEST_CASE("hdf5: a failed write leaves neither the file nor a temporary file, an
     const std::string path = dir / "results.h5";
     auto runs = three_runs();
     runs[0].jobs[2].reject_reason = 5;  // no such reason
-    CHECK_THROWS_AS(write_results(path, {"exp", "", ""}, runs), InternalError);
+    CHECK_THROWS_AS(write_results(path, meta("exp", "", ""), runs), InternalError);
     CHECK_FALSE(fs::exists(path));
     CHECK(temp_files_next_to(path) == 0);
   }
@@ -415,7 +415,7 @@ TEST_CASE("hdf5: reading a missing file, a non-HDF5 file or a missing run is an 
   std::ofstream(dir / "text.h5") << "not hdf5\n";
   CHECK_THROWS_AS(read_summary_table(dir / "text.h5"), InputError);
   const std::string path = dir / "r.h5";
-  write_results(path, {"exp", "", ""}, three_runs());
+  write_results(path, meta("exp", "", ""), three_runs());
   CHECK_THROWS_AS(read_job_records(path, "fifo", "synthetic", 3), InputError);
   CHECK_THROWS_AS(read_job_records(path, "sjf", "synthetic", 1), InputError);
   try {
@@ -441,10 +441,10 @@ TEST_CASE("hdf5: --summary-only keeps /summary and the run attributes, and drops
   ScratchDir dir("hdf5");
   const std::string full = dir / "full.h5", brief = dir / "brief.h5";
   const auto runs = three_runs();
-  write_results(full, {"exp", "", ""}, runs);
-  ResultsFileMeta meta{"exp", "", ""};
-  meta.summary_only = true;
-  write_results(brief, meta, runs);
+  write_results(full, meta("exp", "", ""), runs);
+  ResultsFileMeta summary_meta = meta("exp", "", "");
+  summary_meta.summary_only = true;
+  write_results(brief, summary_meta, runs);
 
   // /summary is the same table, value for value.
   const auto want = read_summary_table(full), got = read_summary_table(brief);
