@@ -22,6 +22,15 @@ inline ClusterSpec uniform_cluster(std::uint32_t nodes, std::uint32_t gpus_per_n
   return c;
 }
 
+// 2 nodes x 4 GPUs in two virtual clusters: "a" = node 0 (GPUs 0-3), "b" =
+// node 1 (GPUs 4-7); `lending` lends idle nodes across them.
+inline ClusterSpec two_vc_cluster(bool lending) {
+  ClusterSpec c = uniform_cluster(2, 4);
+  c.vcs = {VirtualCluster{"a", {0}}, VirtualCluster{"b", {1}}};
+  c.vc_lending = lending;
+  return c;
+}
+
 struct JobSpec {
   Seconds submit;
   std::uint32_t gpus;

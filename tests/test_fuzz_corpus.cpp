@@ -39,6 +39,16 @@ std::vector<std::pair<std::string, std::string>> corpus(const std::string& harne
 
 const auto* bytes(const std::string& s) { return reinterpret_cast<const std::uint8_t*>(s.data()); }
 
+// Every input of fuzz/corpus/<harness>/ through the harness body `read`.
+template <class HarnessBody>
+void replay(const std::string& harness, HarnessBody read) {
+  for (const auto& [name, text] : corpus(harness)) {
+    CAPTURE(harness);
+    CAPTURE(name);
+    CHECK_NOTHROW(read(bytes(text), text.size()));
+  }
+}
+
 }  // namespace
 
 TEST_CASE("fuzz corpus: every trace input is read or refused with an InputError") {
@@ -57,35 +67,16 @@ TEST_CASE("fuzz corpus: every trace input is read or refused with an InputError"
 }
 
 TEST_CASE("fuzz corpus: every failure trace, openb list and cluster description is read or refused") {
-  for (const auto& [name, text] : corpus("failure_trace")) {
-    CAPTURE(name);
-    CHECK_NOTHROW(fastgpu::fuzz::run_failure_trace_reader(bytes(text), text.size()));
-  }
-  for (const auto& [name, text] : corpus("packing")) {
-    CAPTURE(name);
-    CHECK_NOTHROW(fastgpu::fuzz::run_packing_reader(bytes(text), text.size()));
-  }
-  for (const auto& [name, text] : corpus("trace_cluster")) {
-    CAPTURE(name);
-    CHECK_NOTHROW(fastgpu::fuzz::run_trace_cluster_reader(bytes(text), text.size()));
-  }
+  replay("failure_trace", fastgpu::fuzz::run_failure_trace_reader);
+  replay("packing", fastgpu::fuzz::run_packing_reader);
+  replay("trace_cluster", fastgpu::fuzz::run_trace_cluster_reader);
 }
 
 TEST_CASE("fuzz corpus: every config, ETC and baseline input is read or refused") {
-  for (const char* harness : {"config", "config_vcs"}) {
-    for (const auto& [name, text] : corpus(harness)) {
-      CAPTURE(name);
-      CHECK_NOTHROW(fastgpu::fuzz::run_config_reader(bytes(text), text.size()));
-    }
-  }
-  for (const auto& [name, text] : corpus("etc")) {
-    CAPTURE(name);
-    CHECK_NOTHROW(fastgpu::fuzz::run_etc_reader(bytes(text), text.size()));
-  }
-  for (const auto& [name, text] : corpus("baseline")) {
-    CAPTURE(name);
-    CHECK_NOTHROW(fastgpu::fuzz::run_baseline_reader(bytes(text), text.size()));
-  }
+  replay("config", fastgpu::fuzz::run_config_reader);
+  replay("config_vcs", fastgpu::fuzz::run_config_reader);
+  replay("etc", fastgpu::fuzz::run_etc_reader);
+  replay("baseline", fastgpu::fuzz::run_baseline_reader);
 }
 
 TEST_CASE("fuzz corpus: the new readers' seeds are valid input, read as counted by hand") {

@@ -20,14 +20,6 @@ using namespace fastgpu::testing;
 
 namespace {
 
-// 2 nodes x 4 GPUs; VC "a" = node 0 (GPUs 0-3), VC "b" = node 1 (GPUs 4-7).
-ClusterSpec two_vc_cluster(bool lending) {
-  ClusterSpec c = uniform_cluster(2, 4);
-  c.vcs = {VirtualCluster{"a", {0}}, VirtualCluster{"b", {1}}};
-  c.vc_lending = lending;
-  return c;
-}
-
 // J0: a, 4 GPUs, 100 s at 0; J1: a, 2 GPUs, 50 s at 10; J2: b, 4 GPUs, 30 s at 20.
 Workload two_vc_workload() {
   Workload w = make_workload({{0, 4, 100}, {10, 2, 50}, {20, 4, 30}});
@@ -133,7 +125,7 @@ TEST_CASE("vcs: the per-VC rows go to HDF5 (table vcs) and through the MPI codec
   REQUIRE(r.vcs.size() == 2);
   fastgpu::testing::ScratchDir dir("vcs-h5");
   const std::string path = dir / "r.h5";
-  write_results(path, ResultsFileMeta{"vcs", "", ""}, {r});
+  write_results(path, ResultsFileMeta{"vcs", "", "", {}}, {r});
   const std::vector<VcSummary> back = read_vc_summaries(path, r.policy, r.workload, r.seed);
   const std::vector<VcSummary> decoded = decode_run_result(encode_run_result(r)).vcs;
   for (const std::vector<VcSummary>* got : {&back, &decoded}) {

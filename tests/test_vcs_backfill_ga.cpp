@@ -14,13 +14,6 @@ using namespace fastgpu::testing;
 
 namespace {
 
-ClusterSpec two_vcs(bool lending) {
-  ClusterSpec c = uniform_cluster(2, 4);
-  c.vcs = {VirtualCluster{"a", {0}}, VirtualCluster{"b", {1}}};
-  c.vc_lending = lending;
-  return c;
-}
-
 ClusterSpec open_cluster() { return uniform_cluster(2, 4); }
 
 EngineOptions no_overheads() {
@@ -61,7 +54,7 @@ TEST_CASE("vcs: conservative-backfill reserves and backfills each VC on its own 
   //   t=100 J2 starts on node 0, ends 110; t=110 J3 starts, ends 160.
   const Workload w = with_vcs(make_workload({{0, 4, 100}, {0, 2, 100}, {1, 4, 10}, {2, 1, 50}, {3, 2, 200}}),
                               {"a", "b", "a", "a", "b"});
-  const RunResult r = run_policy("conservative-backfill", w, two_vcs(false), no_overheads());
+  const RunResult r = run_policy("conservative-backfill", w, two_vc_cluster(false), no_overheads());
   check_every_job_ends_once(r, w);
   CHECK(r.jobs[0].first_start == 0);
   CHECK(r.jobs[1].first_start == 0);
@@ -92,7 +85,7 @@ TEST_CASE("vcs: conservative-backfill keeps a reserved prefix per VC, so a backl
   // J1 started at 100.)
   const Workload w = with_vcs(make_workload({{0, 4, 100}, {1, 4, 100}, {2, 4, 100}, {3, 2, 10}}), {"a", "a", "a", "b"});
   const RunResult r =
-      run_policy("conservative-backfill", w, two_vcs(false), no_overheads(), {{"depth", {std::int64_t{1}, {}}}});
+      run_policy("conservative-backfill", w, two_vc_cluster(false), no_overheads(), {{"depth", {std::int64_t{1}, {}}}});
   check_every_job_ends_once(r, w);
   CHECK(r.jobs[3].first_start == 3);
   CHECK(r.jobs[3].end == 13);
@@ -111,7 +104,7 @@ TEST_CASE("vcs: conservative-backfill with lending borrows idle GPUs outside its
   //         J2 starts on {4..7}, ends 50. J1 is reserved at 100 in a again.
   //   t=50  b has no job waiting: J1 borrows {4,5} again for its last 40 s, ends 90.
   const Workload w = with_vcs(make_workload({{0, 4, 100}, {10, 2, 50}, {20, 4, 30}}), {"a", "a", "b"});
-  const RunResult r = run_policy("conservative-backfill", w, two_vcs(true), no_overheads());
+  const RunResult r = run_policy("conservative-backfill", w, two_vc_cluster(true), no_overheads());
   check_every_job_ends_once(r, w);
   CHECK(r.jobs[1].first_start == 10);
   CHECK(r.jobs[1].preemptions == 1);
@@ -125,7 +118,7 @@ TEST_CASE("vcs: conservative-backfill with lending borrows idle GPUs outside its
   CHECK(r.vcs[1].lent_gpu_seconds == doctest::Approx(2 * 10 + 2 * 40));
 
   // Without lending J1 waits for its reservation: [100, 150).
-  const RunResult kept = run_policy("conservative-backfill", w, two_vcs(false), no_overheads());
+  const RunResult kept = run_policy("conservative-backfill", w, two_vc_cluster(false), no_overheads());
   CHECK(kept.jobs[1].first_start == 100);
   CHECK(kept.jobs[1].end == 150);
   CHECK(kept.jobs[2].first_start == 20);
@@ -139,7 +132,7 @@ TEST_CASE("vcs: conservative-backfill reserves a job without a VC in the partiti
   //   t=2   J3: b is busy until 40 and J2 holds it in [40, 50): reserved [50, 80) in b.
   //   t=40  J2 starts on node 1, ends 50; t=50 J3 starts on node 1, ends 80.
   const Workload w = with_vcs(make_workload({{0, 4, 100}, {0, 4, 40}, {1, 4, 10}, {2, 2, 30}}), {"a", "b", "", "b"});
-  const RunResult r = run_policy("conservative-backfill", w, two_vcs(false), no_overheads());
+  const RunResult r = run_policy("conservative-backfill", w, two_vc_cluster(false), no_overheads());
   check_every_job_ends_once(r, w);
   CHECK(r.jobs[2].first_start == 40);
   CHECK(on_node(r, 2, 1));
@@ -155,7 +148,7 @@ TEST_CASE("vcs: ga maps each job only onto its VC's GPUs") {
   // mapping starts J2 and J1 at 0 and J0 when J1 ends: J0 runs [50, 150).
   // (On the open cluster J1 or J2 could share node 1 and J0 would start at 0.)
   const Workload w = with_vcs(make_workload({{0, 4, 100}, {0, 2, 50}, {0, 2, 10}}), {"a", "a", "b"});
-  const RunResult r = run_policy("ga", w, two_vcs(false), no_overheads());
+  const RunResult r = run_policy("ga", w, two_vc_cluster(false), no_overheads());
   check_every_job_ends_once(r, w);
   CHECK(r.jobs[1].first_start == 0);
   CHECK(on_node(r, 1, 0));
@@ -175,12 +168,12 @@ TEST_CASE("vcs: ga with lending maps a preemptible job onto GPUs another VC lend
   //         the only slots free now; J1 starts there at 10, ends 60.
   // Without lending its only slots are on node 0: it starts at 100.
   const Workload w = with_vcs(make_workload({{0, 4, 100}, {10, 2, 50}}), {"a", "a"});
-  const RunResult r = run_policy("ga", w, two_vcs(true), no_overheads());
+  const RunResult r = run_policy("ga", w, two_vc_cluster(true), no_overheads());
   check_every_job_ends_once(r, w);
   CHECK(r.jobs[1].first_start == 10);
   CHECK(r.jobs[1].end == 60);
   CHECK(on_node(r, 1, 1));
-  const RunResult kept = run_policy("ga", w, two_vcs(false), no_overheads());
+  const RunResult kept = run_policy("ga", w, two_vc_cluster(false), no_overheads());
   CHECK(kept.jobs[1].first_start == 100);
   CHECK(on_node(kept, 1, 0));
 }
