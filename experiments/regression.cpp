@@ -237,8 +237,11 @@ std::string toml_key(const std::string& s) {
 }
 
 // Shortest text that reads back as the same double; nan/inf are TOML too.
+// -0 is written as 0: "-0" reads back as the integer 0, which would format
+// as "0" and break the round trip; both compare equal anyway.
 std::string toml_number(double v) {
   if (std::isnan(v)) return "nan";
+  if (v == 0) v = 0.0;
   return fmt::format("{}", v);
 }
 

@@ -133,6 +133,17 @@ makespan = nan
   CHECK(written.find("[runs.\"las[interval=60]\".\"synthetic[load=0.7]\"]") != std::string::npos);
 }
 
+TEST_CASE("regression: a tolerance or value of -0 is written as 0, so the written text reads back to itself") {
+  // "-0" would read back as the TOML integer 0 and then be written "0".
+  const std::string text =
+      "[defaults]\ntolerance = 0.05\nabsolute_tolerance = -0e6\nmetrics = [\"jct_mean\"]\n\n"
+      "[runs.fifo.w]\nseeds = [1]\njct_mean = -0.0\n";
+  const std::string once = format_baseline(parse_baseline(text, "b.toml"));
+  CHECK(once.find("absolute_tolerance = 0 ") != std::string::npos);
+  CHECK(once.find("jct_mean = 0\n") != std::string::npos);
+  CHECK(format_baseline(parse_baseline(once, "again.toml")) == once);
+}
+
 TEST_CASE("regression: bad baselines are input errors naming the line and key") {
   auto error_of = [](const std::string& text) -> std::string {
     try {
