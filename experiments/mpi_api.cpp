@@ -3,7 +3,6 @@
 #include <dlfcn.h>
 
 #include <filesystem>
-#include <mutex>
 #include <string>
 
 #include <fmt/format.h>
@@ -43,9 +42,9 @@ const MpiApi* load() {
 }  // namespace
 
 const MpiApi& mpi_api() {
-  static std::once_flag once;
-  static const MpiApi* api = nullptr;
-  std::call_once(once, [] { api = load(); });
+  // A function-local static is initialised once, thread-safely; a throw
+  // leaves it to be tried again, as std::call_once would.
+  static const MpiApi* const api = load();
   return *api;
 }
 
