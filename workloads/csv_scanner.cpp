@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
+#include "workloads/read_to_end.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -75,20 +76,9 @@ CsvScanner::~CsvScanner() {
 }
 
 void CsvScanner::read_whole(int fd, std::size_t expected) {
-  // Room for the expected size and a byte to see the end; a pipe (or a
-  // /proc file of size 0) starts at 4 KiB. A full buffer doubles.
-  const std::size_t first = expected > 0 ? expected + 1 : 4096;
-  std::size_t size = 0;
-  for (;;) {
-    if (buffer_.size() == size) buffer_.resize(std::max(2 * size, first));
-    const ssize_t got = ::read(fd, buffer_.data() + size, buffer_.size() - size);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) throw InputError(SourceLocation{path_, 0, ""}, "read error");
-    if (got == 0) break;
-    size += static_cast<std::size_t>(got);
-  }
+  // Room for the expected size and a byte to see the end.
+  size_ = trace::read_to_end(fd, buffer_, expected > 0 ? expected + 1 : 4096, path_);
   data_ = buffer_.data();
-  size_ = size;
 }
 
 bool CsvScanner::next() {

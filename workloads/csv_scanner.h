@@ -52,7 +52,7 @@ class CsvScanner {
   std::size_t size_ = 0;
   void* map_ = nullptr;
   std::size_t map_bytes_ = 0;
-  std::vector<char> buffer_;   // what was read (a pipe, a small file)
+  std::string buffer_;         // what was read (a pipe, a small file)
   std::vector<char> unquoted_;  // a quoted record's fields, unescaped
   std::size_t pos_ = 0;        // start of the next record
   std::size_t next_line_ = 1, line_ = 0;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "workloads/json_element_end.h"
+#include "workloads/read_to_end.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu::json {
@@ -80,19 +81,10 @@ void Documents::read_file() {
     }
   }
   // A pipe, a small file (or one that cannot be mapped) is read to its end:
-  // room for the expected size, a byte to see the end and the padding; a
-  // pipe starts at 4 KiB. A full buffer doubles.
+  // room for the expected size, a byte to see the end and the padding.
   const std::size_t first =
       regular && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 + simdjson::SIMDJSON_PADDING : 4096;
-  std::size_t size = 0;
-  for (;;) {
-    if (buffer_.size() == size) buffer_.resize(std::max(2 * size, first));
-    const ssize_t got = ::read(fd, buffer_.data() + size, buffer_.size() - size);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) throw InputError({path_, 0, ""}, fmt::format("read error: {}", std::strerror(errno)));
-    if (got == 0) break;
-    size += static_cast<std::size_t>(got);
-  }
+  const std::size_t size = trace::read_to_end(fd, buffer_, first, path_);
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: keep them allocated.
   buffer_.resize(size + simdjson::SIMDJSON_PADDING, ' ');
   text_ = std::string_view(buffer_.data(), size);
