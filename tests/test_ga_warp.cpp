@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "policies/ga/braun_etc.h"
 #include "policies/ga/etc_heuristics.h"
 #include "policies/ga/ga.h"
 #include "policies/ga/ga_internal.h"
@@ -212,20 +213,33 @@ TEST_CASE("ga warp code: the memetic GA (islands, migration, local search, repla
 }
 
 TEST_CASE("ga warp code: the descent with and without ejection chains, both backends alike") {
-  // The runs with and without the chains must each agree bit for bit between
-  // the backends, and differ from each other (the flag reaches both descents).
-  EtcInstance inst = seventy_tasks();
-  GaParams on = cpu_run(memetic_params(), 12, 8, 4);
-  on.islands = 3;
-  on.ejection_chains = true;
-  GaParams off = on;
-  off.ejection_chains = false;
-  const GaResult a = emulated_equals_cpu(inst, on);
-  const GaResult b = emulated_equals_cpu(inst, off);
-  bool differ = a.assignment != b.assignment;
-  for (std::size_t g = 0; g < std::min(a.history.size(), b.history.size()); ++g)
-    differ = differ || a.history[g].makespan != b.history[g].makespan;
-  CHECK(differ);
+  // Chains change a run only where a child's move/swap optimum is not a
+  // chain optimum, which is rare: small Braun instances are searched (CPU
+  // backend) for one where the runs with and without chains differ, and on
+  // it both runs must agree bit for bit between the backends.
+  auto differ = [](const GaResult& a, const GaResult& b) {
+    if (a.assignment != b.assignment || a.history.size() != b.history.size()) return true;
+    for (std::size_t g = 0; g < a.history.size(); ++g)
+      if (a.history[g].makespan != b.history[g].makespan) return true;
+    return false;
+  };
+  bool found = false;
+  for (const char* name : {"u_c_hihi", "u_s_hihi", "u_i_hihi", "u_c_lohi", "u_s_lolo"}) {
+    for (std::uint64_t seed = 1; seed <= 4 && !found; ++seed) {
+      const EtcInstance inst = make_instance(48, 6, braun_etc(parse_braun_class(name), seed, 48, 6));
+      GaParams on = cpu_run(memetic_params(), 8, 10, seed);
+      on.islands = 2;
+      on.ejection_chains = true;
+      GaParams off = on;
+      off.ejection_chains = false;
+      if (!differ(run_ga(inst, on), run_ga(inst, off))) continue;
+      found = true;
+      INFO(name, " seed ", seed);
+      CHECK(differ(emulated_equals_cpu(inst, on), emulated_equals_cpu(inst, off)));
+    }
+    if (found) break;
+  }
+  CHECK(found);
 }
 
 TEST_CASE("ga warp code: memetic settings on gangs and restricted slots (no descent there)") {
