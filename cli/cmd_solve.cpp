@@ -2,8 +2,9 @@
 // format or fastgpu's CSV, docs/ga.md) with the GA or a classic heuristic,
 // print makespan, flowtime, the responsiveness F and busy variance L,
 // generations and wall time, and optionally write the assignment, the schedule
-// and the GA's convergence curve to HDF5. --bound adds the LP lower bound on
-// the makespan (policies/bound) and the gap of the schedule found.
+// and the GA's convergence curve to HDF5. --bound adds a lower bound on the
+// makespan (policies/bound: the LP relaxation, the parametric LP, or the MILP
+// with Cbc) and the gap of the schedule found.
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
@@ -17,6 +18,8 @@
 
 #include "policies/bound/lp_bound.h"
 #include "policies/bound/lp_seed.h"
+#include "policies/bound/milp_bound.h"
+#include "policies/bound/parametric_bound.h"
 #include "policies/ga/etc_heuristics.h"
 #include "policies/ga/etc_io.h"
 #include "policies/ga/fitness.h"
@@ -60,7 +63,12 @@ struct Solution {
   std::string backend = "-";
   std::string device = "-";
   double wall_seconds = 0;
-  std::optional<bound::MakespanBound> bound;  // with --bound
+  std::optional<bound::MakespanBound> bound;  // with --bound (every method): the plain LP part
+  std::string bound_method;                   // lp, parametric or milp
+  double lower_bound = 0;                     // the bound reported: the strongest of the method's
+  std::optional<bound::ParametricBound> parametric;  // parametric and milp
+  std::optional<bound::MilpResult> milp;             // milp
+  double milp_makespan = 0;                          // the MILP's best assignment, decoded (time units)
 };
 
 // One row of /convergence.
@@ -100,6 +108,7 @@ void write_h5(const std::string& path, const std::string& command, const std::st
     write_attribute(file, "population", params.population);
     write_attribute(file, "islands", params.islands);
     write_attribute(file, "local_search_steps", params.local_search_steps);
+    write_attribute(file, "ejection_chains", std::string(params.ejection_chains ? "on" : "off"));
     write_attribute(file, "lp_seed", std::string(params.initial_assignments.empty() ? "off" : "on"));
     write_attribute(file, "alpha", params.alpha);
     write_attribute(file, "w_makespan", params.w_makespan);
@@ -107,9 +116,18 @@ void write_h5(const std::string& path, const std::string& command, const std::st
     write_attribute(file, "w_F", params.w_F);
     write_attribute(file, "w_variance", params.w_variance);
     if (s.bound) {
-      write_attribute(file, "lower_bound", s.bound->value);
+      write_attribute(file, "lower_bound", s.lower_bound);
       write_attribute(file, "lower_bound_lp", s.bound->lp);
-      write_attribute(file, "gap", bound::gap(inst.to_time(s.fitness.makespan), s.bound->value));
+      write_attribute(file, "lower_bound_method", s.bound_method);
+      write_attribute(file, "gap", bound::gap(inst.to_time(s.fitness.makespan), s.lower_bound));
+    }
+    if (s.parametric) write_attribute(file, "lower_bound_parametric", s.parametric->value);
+    if (s.milp) {
+      write_attribute(file, "lower_bound_milp", s.milp->lower_bound);
+      write_attribute(file, "milp_seconds", s.milp->seconds);
+      write_attribute(file, "milp_nodes", static_cast<std::uint32_t>(std::max(0, s.milp->nodes)));
+      write_attribute(file, "milp_optimal", std::string(s.milp->proven_optimal ? "yes" : "no"));
+      if (s.milp->has_solution) write_attribute(file, "milp_makespan", s.milp_makespan);
     }
     h5::write_dataset(file, "assignment", std::span<const std::uint32_t>(s.assignment));
     h5::write_dataset(file, "start", std::span<const double>(s.start));
@@ -144,8 +162,9 @@ int solve_command(const Args& args) {
                  "Maps a static expected-time-to-compute instance: FILE holds T x M times (Braun et al.'s\n"
                  "format: one number per line, task-major; or fastgpu's CSV, docs/ga.md). Prints makespan,\n"
                  "flowtime, the responsiveness F and the busy variance L, the generations run and the wall time; -o writes the\n"
-                 "assignment, the schedule and the GA's convergence curve to HDF5. --bound also computes a proven lower\n"
-                 "bound on the makespan (the LP relaxation, solved with COIN-OR Clp) and the gap of the schedule found.",
+                 "assignment, the schedule and the GA's convergence curve to HDF5. --bound also computes a lower bound on\n"
+                 "the makespan (lp: the LP relaxation, COIN-OR Clp; parametric: the LP restricted to the pairs that can\n"
+                 "finish in time; milp: the MILP with COIN-OR Cbc for --bound-seconds) and the gap of the schedule found.",
                  kOutput | kQuiet);
   auto add = cl.options().add_options();
   add("format", po::value<std::string>()->value_name("braun|csv"), "input format (default: csv for *.csv, else braun)");
@@ -160,6 +179,8 @@ int solve_command(const Args& args) {
   add("islands", po::value<std::string>()->value_name("N"), "GA islands; must divide the population (default 4 memetic, 1 plain)");
   add("local-search-steps", po::value<std::string>()->value_name("N"),
       "move/swap descent steps per child (default 1000 memetic, 0 plain)");
+  add("ejection-chains", po::value<std::string>()->value_name("on|off"),
+      "the descent also tries two-task chains (hot -> m1, m1 -> m2) at its local optima (default off)");
   add("seed,s", po::value<std::string>()->default_value("1"), "GA random seed");
   add("time-limit", po::value<std::string>()->value_name("SEC"), "stop the GA after this wall time (seconds)");
   add("cpu-limit", po::value<std::string>()->value_name("SEC"),
@@ -174,12 +195,26 @@ int solve_command(const Args& args) {
   add("w-flowtime", po::value<std::string>()->value_name("W"), "cost weight of flowtime / Min-Min's (default 0)");
   add("w-F", po::value<std::string>()->value_name("W"), "cost weight of -F / Min-Min's F (default 0)");
   add("w-variance", po::value<std::string>()->value_name("W"), "cost weight of L (default 0 memetic, 0.1 plain)");
-  add("bound", "also compute the LP lower bound on the makespan and the gap above it");
+  add("bound", po::value<std::string>()->implicit_value("lp")->value_name("lp|parametric|milp"),
+      "also compute a lower bound on the makespan and the gap above it: lp (the default), parametric, or milp "
+      "(COIN-OR Cbc: the best proven bound and the best schedule within --bound-seconds)");
+  add("bound-seconds", po::value<std::string>()->value_name("SEC"), "wall-time limit of --bound milp (default 60)");
   add("lp-seed", po::value<std::string>()->default_value("on"),
       "on: seed the GA with the schedule rounded from the LP relaxation (and, memetic, perturbed copies of it); "
       "off: Min-Min seeds only");
   cl.add_positional("file", 1);
-  if (!cl.parse(args)) return 0;
+  // `--bound METHOD` as two words: the value is optional, so the parser
+  // would take METHOD for the file; joined, it is `--bound=METHOD`.
+  Args joined;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--bound" && i + 1 < args.size() &&
+        (args[i + 1] == "lp" || args[i + 1] == "parametric" || args[i + 1] == "milp")) {
+      joined.push_back("--bound=" + args[++i]);
+    } else {
+      joined.push_back(args[i]);
+    }
+  }
+  if (!cl.parse(joined)) return 0;
   const auto& vm = cl.vm();
   if (!cl.has("file")) throw InputError("solve: missing the FILE argument (see 'fastgpu solve --help')");
   const std::string path = vm["file"].as<std::vector<std::string>>().front();
@@ -198,6 +233,20 @@ int solve_command(const Args& args) {
   if (policy != "ga" && !heuristic)
     throw InputError(fmt::format("--policy: unknown '{}' (ga, min-min, max-min, sufferage, mct, met, olb)", policy));
 
+  std::string bound_method;
+  double bound_seconds = 60;
+  if (cl.has("bound")) {
+    bound_method = opt("bound");
+    if (bound_method != "lp" && bound_method != "parametric" && bound_method != "milp")
+      throw InputError(fmt::format("--bound: expected lp, parametric or milp, got '{}'", bound_method));
+    if (bound_method == "milp" && !bound::milp_available())
+      throw InputError("--bound milp: this fastgpu was built without COIN-OR Cbc (install coinor-libcbc-dev, which "
+                       "scripts/setup does, and rebuild); --bound lp and --bound parametric need only Clp");
+  }
+  if (cl.has("bound-seconds")) {
+    if (bound_method != "milp") throw InputError("--bound-seconds: only with --bound milp");
+    bound_seconds = parse_number(opt("bound-seconds"), "--bound-seconds", 0.001, 1e9);
+  }
   const std::string lp_seed = opt("lp-seed");
   if (lp_seed != "on" && lp_seed != "off") throw InputError(fmt::format("--lp-seed: expected on or off, got '{}'", lp_seed));
   const std::string memetic = opt("memetic");
@@ -211,6 +260,11 @@ int solve_command(const Args& args) {
                                  params.islands, params.population));
   if (cl.has("local-search-steps"))
     params.local_search_steps = parse_count(opt("local-search-steps"), "--local-search-steps", 0, 100000000);
+  if (cl.has("ejection-chains")) {
+    const std::string v = opt("ejection-chains");
+    if (v != "on" && v != "off") throw InputError(fmt::format("--ejection-chains: expected on or off, got '{}'", v));
+    params.ejection_chains = v == "on";
+  }
   params.seed = parse_uint(opt("seed"), "--seed");
   try {
     params.backend = ga::parse_backend(opt("backend"));
@@ -302,7 +356,23 @@ int solve_command(const Args& args) {
     }
   }
   s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (cl.has("bound")) s.bound = bound::lp_makespan_bound(inst);
+  if (!bound_method.empty()) {
+    s.bound_method = bound_method;
+    if (bound_method == "lp") {
+      s.bound = bound::lp_makespan_bound(inst);
+      s.lower_bound = s.bound->value;
+    } else {
+      s.parametric = bound::parametric_makespan_bound(inst);
+      s.bound = s.parametric->plain;
+      s.lower_bound = s.parametric->value;
+    }
+    if (bound_method == "milp") {
+      // The schedule found is Cbc's incumbent from the start.
+      s.milp = bound::solve_milp(inst, bound_seconds, s.assignment);
+      s.lower_bound = std::max(s.lower_bound, s.milp->lower_bound);
+      if (s.milp->has_solution) s.milp_makespan = inst.to_time(ga::evaluate(inst, s.milp->assignment, {}).makespan);
+    }
+  }
 
   const double makespan = inst.to_time(s.fitness.makespan);
   const double ref = inst.to_time(s.reference.makespan);
@@ -321,11 +391,21 @@ int solve_command(const Args& args) {
   fmt::print("wall time    {:.3f} s\n", s.wall_seconds);
   fmt::print("min-min      {:.10g}   (makespan; {:+.2f}% vs min-min)\n", ref,
              ref > 0 ? 100.0 * (makespan - ref) / ref : 0.0);
-  if (s.bound) {
-    fmt::print("lower bound  {:.10g}   (LP relaxation, {} simplex iterations)\n", s.bound->value, s.bound->iterations);
-    fmt::print("gap          {:.3f}%   (makespan above the lower bound)\n",
-               100.0 * bound::gap(makespan, s.bound->value));
+  if (s.bound_method == "lp") {
+    fmt::print("lower bound  {:.10g}   (LP relaxation, {} simplex iterations)\n", s.lower_bound, s.bound->iterations);
+  } else if (s.bound_method == "parametric") {
+    fmt::print("lower bound  {:.10g}   (parametric LP: {} LPs, {} simplex iterations; plain LP {:.10g})\n",
+               s.lower_bound, s.parametric->solves, s.parametric->iterations, s.bound->value);
+  } else if (s.bound_method == "milp") {
+    fmt::print("lower bound  {:.10g}   (MILP, COIN-OR Cbc: {:.1f} s, {} nodes{}; parametric LP {:.10g}, plain LP {:.10g})\n",
+               s.lower_bound, s.milp->seconds, s.milp->nodes, s.milp->proven_optimal ? ", optimal" : "",
+               s.parametric->value, s.bound->value);
+    if (s.milp->has_solution)
+      fmt::print("milp best    {:.10g}   (Cbc's best schedule, started from this one; {:+.3f}% above the bound)\n",
+                 s.milp_makespan, 100.0 * bound::gap(s.milp_makespan, s.lower_bound));
   }
+  if (s.bound)
+    fmt::print("gap          {:.3f}%   (makespan above the lower bound)\n", 100.0 * bound::gap(makespan, s.lower_bound));
   if (cl.has("output")) {
     const std::string out = vm["output"].as<std::string>();
     write_h5(out, cl.command_text(), path, format, inst, params, s);

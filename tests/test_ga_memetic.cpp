@@ -89,6 +89,66 @@ TEST_CASE("local search: a swap when no move helps, and the step limit") {
   CHECK(limited == std::vector<std::uint32_t>{1, 0, 0, 0, 0});
 }
 
+TEST_CASE("local search: an ejection chain where no move or swap helps") {
+  // Machines A, B, C; t0 = (10, 5, 100) on A, t1 = (100, 6, 3) on B,
+  // t2 = (100, 100, 4) on C: loads 10, 6, 4, A finishes last.
+  // Moves of t0: to B max(0, 11) = 11, to C 104: neither below 10. Swaps
+  // of t0 with t1 or t2 put 100 on A. The chain t0 A -> B, t1 B -> C scores
+  // max(0, 6 - 6 + 5, 4 + 3) = 7 < 10. Then C (7) finishes last and nothing
+  // below 7 exists: t1 back to B gives 11, the chain t1 C -> B, t0 B -> A
+  // gives max(4, 6, 10) = 10. 7 is the optimum (t0 must avoid A, so B gets
+  // 5, and t1 with t2 on C is 7).
+  EtcInstance inst = make_instance(3, 3, {10, 5, 100, 100, 6, 3, 100, 100, 4});
+  std::vector<std::uint32_t> genes{0, 1, 2};
+  std::vector<Ticks> load = loads_of(inst, genes);
+  CHECK(local_search(view_of(inst), genes.data(), load.data(), 100) == 0);  // move/swap only: stuck at 10
+  CHECK(genes == std::vector<std::uint32_t>{0, 1, 2});
+  CHECK(local_search(view_of(inst), genes.data(), load.data(), 100, true) == 1);
+  CHECK(genes == std::vector<std::uint32_t>{1, 2, 2});
+  CHECK(load == loads_of(inst, genes));
+  CHECK(inst.to_time(*std::max_element(load.begin(), load.end())) == 7.0);
+  CHECK(brute_force_makespan(inst) == *std::max_element(load.begin(), load.end()));
+}
+
+TEST_CASE("local search: with chains it ends where no move, swap or chain off the last machine helps") {
+  // Checked by enumerating every neighbour of the final schedule directly.
+  for (std::uint64_t s : {1, 2, 3, 4, 5, 6}) {
+    EtcInstance inst = random_instance(24, 5, s);
+    std::vector<std::uint32_t> genes(24);
+    for (std::uint32_t t = 0; t < 24; ++t) genes[t] = (t * 7 + s) % 5;
+    std::vector<Ticks> load = loads_of(inst, genes);
+    local_search(view_of(inst), genes.data(), load.data(), 100000, true);
+    INFO("instance seed ", s);
+    REQUIRE(load == loads_of(inst, genes));
+    const Ticks C = *std::max_element(load.begin(), load.end());
+    const auto hot = static_cast<std::uint32_t>(std::max_element(load.begin(), load.end()) - load.begin());
+    int better = 0;
+    for (std::uint32_t t = 0; t < 24; ++t) {
+      if (genes[t] != hot) continue;
+      for (std::uint32_t m1 = 0; m1 < 5; ++m1) {
+        if (m1 == hot) continue;
+        std::vector<std::uint32_t> moved = genes;
+        moved[t] = m1;
+        const std::vector<Ticks> lm = loads_of(inst, moved);
+        better += std::max(lm[hot], lm[m1]) < C;  // a move
+        for (std::uint32_t u = 0; u < 24; ++u) {
+          if (genes[u] != m1) continue;
+          for (std::uint32_t m2 = 0; m2 < 5; ++m2) {  // m2 = hot: a swap, else a chain
+            if (m2 == m1) continue;
+            std::vector<std::uint32_t> chained = moved;
+            chained[u] = m2;
+            // Only the three machines involved may change: the score counts
+            // hot, m1 and m2; any other machine at C ties the makespan.
+            const std::vector<Ticks> l = loads_of(inst, chained);
+            better += std::max({l[hot], l[m1], l[m2]}) < C;
+          }
+        }
+      }
+    }
+    CHECK(better == 0);
+  }
+}
+
 TEST_CASE("iterated local search: reaches the brute-force optimum and repeats itself") {
   for (std::uint64_t s : {1, 2, 3}) {
     EtcInstance inst = random_instance(9, 3, s);

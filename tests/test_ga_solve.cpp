@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "policies/bound/milp_bound.h"
 #include "policies/ga/ga.h"
 #include "tests/scratch_dir.h"
 
@@ -263,6 +264,44 @@ TEST_CASE("solve --bound: the LP lower bound and the gap, printed and in HDF5") 
   CHECK_FALSE(has(plain.out, "lower bound"));
   H5File g(dir.file("plain.h5"));
   CHECK(H5Aexists(g.id, "lower_bound") == 0);
+}
+
+TEST_CASE("solve --bound parametric and --bound milp: the stronger bounds, printed and in HDF5") {
+  // The hand-solved instance: LP bound 3 = the optimum. The parametric LP
+  // drops a on the slow machine (completion 4 > 3); restricted, the LP is
+  // still 3 (b on slow, 2/3 of c on fast), so the bound stays 3.
+  ScratchDir dir("solve");
+  dir.write("inst.csv", kCsv);
+  const Cli p = run_cli(dir, "solve inst.csv --policy min-min --bound parametric -o p.h5");
+  INFO("stdout: ", p.out, "\nstderr: ", p.err);
+  REQUIRE(p.code == 0);
+  CHECK(has(p.out, "lower bound  3   (parametric LP: 2 LPs"));
+  CHECK(has(p.out, "gap          33.333%"));
+  {
+    H5File f(dir.file("p.h5"));
+    CHECK(attr_double(f.id, "lower_bound_parametric") == doctest::Approx(3.0).epsilon(1e-12));
+  }
+  const Cli m = run_cli(dir, "solve inst.csv --policy min-min --bound milp --bound-seconds 10 -o m.h5");
+  INFO("stdout: ", m.out, "\nstderr: ", m.err);
+  if (fastgpu::bound::milp_available()) {
+    REQUIRE(m.code == 0);
+    CHECK(has(m.out, "(MILP, COIN-OR Cbc:"));
+    CHECK(has(m.out, "milp best    3   (Cbc's best schedule"));  // the optimum, from Min-Min's 4
+    H5File f(dir.file("m.h5"));
+    CHECK(attr_double(f.id, "milp_makespan") == 3.0);
+    CHECK(attr_double(f.id, "lower_bound") <= 3.0);
+    CHECK(attr_double(f.id, "lower_bound") == doctest::Approx(3.0).epsilon(1e-6));
+  } else {
+    CHECK(m.code == 2);
+    CHECK(has(m.err, "coinor-libcbc-dev"));
+    CHECK_FALSE(fs::exists(dir.file("m.h5")));
+  }
+  const Cli bad = run_cli(dir, "solve inst.csv --policy min-min --bound=exact");
+  CHECK(bad.code == 2);
+  CHECK(has(bad.err, "--bound: expected lp, parametric or milp, got 'exact'"));
+  const Cli secs = run_cli(dir, "solve inst.csv --policy min-min --bound --bound-seconds 5");
+  CHECK(secs.code == 2);
+  CHECK(has(secs.err, "--bound-seconds: only with --bound milp"));
 }
 
 TEST_CASE("solve --lp-seed: on by default, recorded in HDF5; never worse than Min-Min at generation 0") {

@@ -5,12 +5,13 @@
 //
 //   bench_ga_quality [--data DIR] [--classes all|none|u_c_hihi,...] [--instance-seeds 1,2]
 //                    [--seeds 1,2,3] [--generations G] [--seconds S] [--cpu-seconds S] [--checkpoints C,...] [--threads N]
-//                    [--ils] [--lp-seed] [--convergence FILE.csv] [--backend cpu|cuda] [--set NAME=VALUE ...]
+//                    [--ils] [--lp-seed] [--milp-seconds S] [--convergence FILE.csv] [--backend cpu|cuda]
+//                    [--set NAME=VALUE ...]
 //
 // --set changes one parameter of memetic_params() (population, islands,
 // migration_interval, elites, tournament_size, crossover_rate,
 // uniform_crossover_share, mutation_rate, mutation_genes, load_move_rate,
-// local_search_steps, replace_if_better, perturbed_seeds, perturb_rate).
+// local_search_steps, ejection_chains, replace_if_better, perturbed_seeds, perturb_rate).
 // Per instance and GA seed: the GA runs up to G generations or S seconds of
 // wall time (--cpu-seconds S: of process CPU time, every thread's, the LP
 // seed's included), whichever first; the row gives its makespan, its gap to the
@@ -24,11 +25,17 @@
 // assignment and perturbs it instead of Min-Min; the ILS starts from it. The reference is the
 // best schedule an exact MILP solver found in 120 s for the shared instances
 // (from the issue), else a valid lower bound from the assignment LP's dual
-// (lagrangian_bound below, labelled "bound"). --convergence writes the
+// (lagrangian_bound below; in the main build the Clp LP bound, which is at
+// least as high; labelled "bound"). --convergence writes the
 // GA's best makespan per generation (with its wall second) of every run.
 // --checkpoints C,... adds the GA's gap after C process CPU seconds of the
 // same run (generations taken as equally long), so one run gives the 1 s /
-// 5 s / 10 s columns.
+// 5 s / 10 s columns. --milp-seconds S (main build with Cbc) also runs the
+// MILP (policies/bound/milp_bound.h) for S seconds per instance, started from
+// the best GA schedule. Each instance ends with a summary line: the best
+// proven bound (the LP bound, or Cbc's when higher), the best known schedule
+// (the lowest of every GA run, ILS run and Cbc's) and every run's gap to
+// both.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -47,7 +54,9 @@
 #include "policies/ga/ga.h"
 #include "policies/ga/ils.h"
 #if defined(FASTGPU_BENCH_LP_SEED)
+#include "policies/bound/lp_bound.h"
 #include "policies/bound/lp_seed.h"
+#include "policies/bound/milp_bound.h"
 #endif
 
 using namespace fastgpu::ga;
@@ -67,6 +76,7 @@ struct Options {
   unsigned threads = 2;
   bool ils = false;
   bool lp_seed = false;
+  double milp_seconds = 0;                // > 0: Cbc per instance (main build)
   Backend backend = Backend::cpu;
   std::string convergence;
   std::vector<std::string> sets;  // name=value overrides of memetic_params()
@@ -100,6 +110,7 @@ void apply_set(GaParams& p, const std::string& kv) {
   else if (k == "mutation_genes") p.mutation_genes = u;
   else if (k == "load_move_rate") p.load_move_rate = v;
   else if (k == "local_search_steps") p.local_search_steps = u;
+  else if (k == "ejection_chains") p.ejection_chains = v != 0;
   else if (k == "replace_if_better") p.replace_if_better = v != 0;
   else if (k == "perturbed_seeds") p.perturbed_seeds = v;
   else if (k == "perturb_rate") p.perturb_rate = v;
@@ -140,8 +151,8 @@ Options parse(int argc, char** argv) {
     };
     if (a == "--help" || a == "-h") {
       std::printf("usage: bench_ga_quality [--data DIR] [--classes all|none|NAME,...] [--instance-seeds S,...] "
-                  "[--seeds S,...] [--generations G] [--seconds S] [--cpu-seconds S] [--checkpoints C,...] [--threads N] [--ils] [--lp-seed] [--convergence FILE.csv] "
-                  "[--backend cpu|cuda] [--set NAME=VALUE ...]\n");
+                  "[--seeds S,...] [--generations G] [--seconds S] [--cpu-seconds S] [--checkpoints C,...] [--threads N] [--ils] [--lp-seed] [--milp-seconds S] "
+                  "[--convergence FILE.csv] [--backend cpu|cuda] [--set NAME=VALUE ...]\n");
       std::exit(0);
     }
     if (a == "--data") o.data = value();
@@ -163,6 +174,14 @@ Options parse(int argc, char** argv) {
       o.lp_seed = true;
 #else
       usage("--lp-seed needs the LP solver (Clp): this bench_ga_quality was built without it");
+#endif
+    }
+    else if (a == "--milp-seconds") {
+      o.milp_seconds = std::strtod(value().c_str(), nullptr);
+#if defined(FASTGPU_BENCH_LP_SEED)
+      if (!fastgpu::bound::milp_available()) usage("--milp-seconds: this build has no COIN-OR Cbc");
+#else
+      usage("--milp-seconds needs Cbc: this bench_ga_quality was built without the bound library");
 #endif
     }
     else if (a == "--backend") {
@@ -257,6 +276,11 @@ int main(int argc, char** argv) {
       for (std::uint64_t s : o.instance_seeds) {
         Instance in{c.name() + ".gen" + std::to_string(s), make_instance(512, 16, braun_etc(c, s)), 0, "bound"};
         in.reference = lagrangian_bound(in.inst);
+#if defined(FASTGPU_BENCH_LP_SEED)
+        // The main build has Clp: the LP bound itself (the Lagrangian one is
+        // within about 0.002% of it, from below).
+        in.reference = std::max(in.reference, fastgpu::bound::lp_makespan_bound(in.inst).value);
+#endif
         instances.push_back(std::move(in));
       }
   }
@@ -291,6 +315,9 @@ int main(int argc, char** argv) {
                   lp_cpu);
     }
 #endif
+    std::vector<std::pair<std::string, double>> runs;  // (label, makespan) of this instance's runs
+    std::vector<std::uint32_t> best_ga;                // the best GA schedule (Cbc's start)
+    double best_ga_makespan = 0;
     for (std::uint64_t seed : o.seeds) {
       GaParams p = memetic_params();
       for (const std::string& kv : o.sets) apply_set(p, kv);
@@ -308,6 +335,8 @@ int main(int argc, char** argv) {
       const GaResult r = run_ga(in.inst, p);
       const double cpu = cpu_seconds() - c0 + lp_cpu;  // the LP's time counts against the GA
       const double ga = in.inst.to_time(r.fitness.makespan);
+      runs.push_back({"GA seed " + std::to_string(seed), ga});
+      if (best_ga.empty() || ga < best_ga_makespan) best_ga = r.assignment, best_ga_makespan = ga;
       std::string t1 = "-";
       for (std::size_t g = 0; g < r.history.size(); ++g)
         if (in.inst.to_time(r.history[g].makespan) <= 1.01 * in.reference) {
@@ -336,6 +365,7 @@ int main(int argc, char** argv) {
         ip.start = start;
         const IlsResult ir = run_ils(in.inst, ip);
         const double ils = in.inst.to_time(ir.makespan);
+        runs.push_back({"ILS seed " + std::to_string(seed), ils});
         std::printf(" %14.1f %7.3f %7u", ils, 100.0 * (ils / in.reference - 1.0), ir.iterations);
       }
       std::printf("\n");
@@ -346,6 +376,31 @@ int main(int argc, char** argv) {
           conv << in.name << ',' << seed << ',' << g << ',' << per_gen * double(g + 1) << ','
                << in.inst.to_time(r.history[g].makespan) << ',' << in.reference << '\n';
       }
+    }
+    if (!runs.empty()) {
+      // The summary: best proven bound (reference bound, or Cbc's when run)
+      // and best known schedule of this instance over every run.
+      double bound = in.reference_kind == std::string("bound") ? in.reference : 0.0;
+#if defined(FASTGPU_BENCH_LP_SEED)
+      bound = std::max(bound, fastgpu::bound::lp_makespan_bound(in.inst).value);
+      if (o.milp_seconds > 0) {
+        const fastgpu::bound::MilpResult milp = fastgpu::bound::solve_milp(in.inst, o.milp_seconds, best_ga);
+        bound = std::max(bound, milp.lower_bound);
+        const double cbc = milp.has_solution ? in.inst.to_time(evaluate(in.inst, milp.assignment, CostModel{}).makespan) : 0.0;
+        if (milp.has_solution) runs.push_back({"Cbc", cbc});
+        std::printf("# %s: MILP (Cbc, %.0f s wall, %d nodes%s): bound %.1f, best integer %.1f\n", in.name.c_str(),
+                    milp.seconds, milp.nodes, milp.proven_optimal ? ", optimal" : "", milp.lower_bound, cbc);
+      }
+#endif
+      const auto best = std::min_element(runs.begin(), runs.end(),
+                                         [](const auto& a, const auto& b) { return a.second < b.second; });
+      std::printf("# %s: best proven bound %.1f, best known %.1f (%s); gap%% to bound / to best known:", in.name.c_str(),
+                  bound, best->second, best->first.c_str());
+      for (const auto& [label, mk] : runs)
+        std::printf(" %s %.3f/%.3f", label.c_str(), bound > 0 ? 100.0 * (mk / bound - 1.0) : 0.0,
+                    100.0 * (mk / best->second - 1.0));
+      std::printf("\n");
+      std::fflush(stdout);
     }
   }
   return 0;

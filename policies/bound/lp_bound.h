@@ -36,6 +36,18 @@ struct MakespanBound {
 // (every instance that passes EtcInstance::validate has one).
 MakespanBound lp_makespan_bound(const ga::EtcInstance& inst);
 
+// The certificate of the machine weights `machine_duals` (negative ones count
+// as 0; all zero: equal weights), over the (task, slot) pairs whose earliest
+// completion (latest ready time of the slot's machines + p(t,k)) is at most
+// `max_completion` (infinity: every pair): every schedule that uses only those
+// pairs has a makespan of at least the value returned (+infinity when a task
+// has no such pair). `pairs` sizes the rounding allowance (the LP's columns).
+double dual_certificate(const ga::EtcInstance& inst, const double* machine_duals, double max_completion,
+                        std::uint32_t pairs);
+
+// Latest ready time among the machines slot s of a width-w task covers.
+double slot_ready(const ga::EtcInstance& inst, std::uint32_t s, std::uint32_t w);
+
 // Relative gap of a makespan above the bound: (makespan - bound) / bound (0 if bound is 0).
 double gap(double makespan, double bound);
 

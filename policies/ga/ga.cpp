@@ -134,6 +134,7 @@ GaSetup prepare_ga(const EtcInstance& inst, const GaParams& params) {
   cfg.cost = cost;
   cfg.want_F = params.w_F != 0;
   cfg.ls_steps = local_search_applies(inst) ? params.local_search_steps : 0;
+  cfg.ejection_chains = params.ejection_chains;
   cfg.islands = params.islands;
   cfg.island_size = params.population / params.islands;
   cfg.migration_interval = params.migration_interval;

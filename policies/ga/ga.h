@@ -52,6 +52,7 @@ struct GaParams {
   // online `ga` policy runs; memetic_params() turns them on.
   std::uint32_t local_search_steps = 0;   // move/swap descent steps per child; 0 = none. Applied only when
                                           // every task has width 1 and may run on every machine
+  bool ejection_chains = false;           // the descent also tries two-task chains (local_search.h)
   std::uint32_t islands = 1;              // equal islands (population % islands == 0); parents from the child's island
   std::uint32_t migration_interval = 0;   // every this many generations parent 2 comes from the previous island
   bool replace_if_better = false;         // child k replaces individual k only if its cost is not higher

@@ -154,7 +154,7 @@ Fitness breed_cpu(const EtcInstance& inst, const GaConfig& cfg, const std::uint3
     std::vector<Ticks> load(inst.machines);
     const InstanceView I = view_of(inst);
     machine_loads(I, child, load.data());
-    local_search(I, child, load.data(), cfg.ls_steps);
+    local_search(I, child, load.data(), cfg.ls_steps, cfg.ejection_chains);
     ev.decode(child);
   }
   return ev.score(cfg.cost, cfg.want_F);

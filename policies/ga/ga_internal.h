@@ -51,6 +51,7 @@ struct GaConfig {
   CostModel cost;
   bool want_F = false;                 // compute F during the run (only when w_F != 0)
   std::uint32_t ls_steps = 0;          // local search steps per child (0 when off or not applicable)
+  bool ejection_chains = false;        // local_search.h's third neighbourhood
   std::uint32_t islands = 1;
   std::uint32_t island_size = 0;       // P / islands
   std::uint32_t migration_interval = 0;

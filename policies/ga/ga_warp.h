@@ -306,7 +306,7 @@ FASTGPU_WARP_FN void breed(W& w, const InstanceView& I, const GaConfig& cfg, Pop
     w.sync();
     if (lane == 0) {
       machine_loads(I, child, sc.ready);
-      local_search(I, child, sc.ready, cfg.ls_steps);
+      local_search(I, child, sc.ready, cfg.ls_steps, cfg.ejection_chains);
     }
     w.sync();
   }

@@ -31,7 +31,7 @@ IlsResult run_ils(const EtcInstance& inst, const IlsParams& params) {
   std::vector<Ticks> load(M);
   auto makespan = [&] { return M == 0 ? Ticks{0} : *std::max_element(load.begin(), load.end()); };
   machine_loads(I, best.data(), load.data());
-  local_search(I, best.data(), load.data(), params.descent_steps);
+  local_search(I, best.data(), load.data(), params.descent_steps, params.ejection_chains);
   Ticks best_mk = makespan();
   out.improvements.push_back({0, seconds(), best_mk});
   const PhiloxKey key = philox_key(params.seed);
@@ -48,7 +48,7 @@ IlsResult run_ils(const EtcInstance& inst, const IlsParams& params) {
       cur[t] = uniform_index(d.next(), M);
     }
     machine_loads(I, cur.data(), load.data());
-    local_search(I, cur.data(), load.data(), params.descent_steps);
+    local_search(I, cur.data(), load.data(), params.descent_steps, params.ejection_chains);
     const Ticks mk = makespan();
     if (mk <= best_mk) {
       if (mk < best_mk) out.improvements.push_back({it, seconds(), mk});

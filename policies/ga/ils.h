@@ -21,6 +21,7 @@ struct IlsParams {
   double cpu_time_limit_seconds = 0;   // process CPU time; 0 = none
   std::uint32_t max_kick = 4;          // a kick reassigns 1 .. max_kick tasks
   std::uint32_t descent_steps = 100000;  // per descent
+  bool ejection_chains = false;          // the plain baseline: move/swap only
   std::vector<std::uint32_t> start;      // the first schedule (a machine per task); empty = Min-Min's
 };
 

@@ -16,6 +16,17 @@
 // after `max_steps` steps or at a local optimum of both neighbourhoods
 // (variable neighbourhood descent). Integer arithmetic only, so every backend
 // takes the same steps.
+//
+// With `ejection_chains` (the memetic GA), a third neighbourhood is tried
+// when neither a move nor a swap qualifies:
+//   3. chain: move a task t from hot to m1 and, to make room, a task u from
+//      m1 to m2 (m2 not hot, not m1), scored
+//      max(load[hot] - etc(t,hot), load[m1] + etc(t,m1) - etc(u,m1), load[m2] + etc(u,m2)).
+// Ties go to the first u, then the first t (m2: the first machine that gives
+// u's lowest load). A swap is the chain's special case m2 = hot; the chain reaches the local
+// optima where hot's tasks fit on a machine only after that machine hands a
+// task to a third one, which is where move/swap descents stall on the
+// consistent classes. The ILS baseline keeps the plain move/swap descent.
 #include <cstdint>
 
 #include "policies/ga/ga_internal.h"
@@ -24,7 +35,7 @@ namespace fastgpu::ga {
 
 // Returns the number of steps taken.
 FASTGPU_HD inline std::uint32_t local_search(const InstanceView& I, std::uint32_t* genes, Ticks* load,
-                                             std::uint32_t max_steps) {
+                                             std::uint32_t max_steps, bool ejection_chains = false) {
   const std::uint32_t T = I.T, M = I.M;
   if (M < 2) return 0;
   std::uint32_t steps = 0;
@@ -71,7 +82,54 @@ FASTGPU_HD inline std::uint32_t local_search(const InstanceView& I, std::uint32_
         }
       }
     }
+    std::uint32_t bm2 = 0xFFFFFFFFu;
+    if (bt == 0xFFFFFFFFu && ejection_chains) {
+      // For each u off hot, its best m2 first: a chain can qualify only if
+      // u fits below the best score there, which few tasks do near a local
+      // optimum, so the scan of hot's tasks runs for few u.
+      for (std::uint32_t u = 0; u < T; ++u) {
+        const std::uint32_t m1 = genes[u];
+        if (m1 == hot) continue;
+        const Ticks* row_u = I.etc + static_cast<std::uint64_t>(u) * M;
+        Ticks third = best;
+        std::uint32_t m2 = 0xFFFFFFFFu;
+        for (std::uint32_t m = 0; m < M; ++m) {
+          if (m == hot || m == m1) continue;
+          if (load[m] + row_u[m] < third) {
+            third = load[m] + row_u[m];
+            m2 = m;
+          }
+        }
+        if (m2 == 0xFFFFFFFFu) continue;
+        const Ticks freed = load[m1] - row_u[m1];
+        for (std::uint32_t t = 0; t < T; ++t) {
+          if (genes[t] != hot) continue;
+          const Ticks* row_t = I.etc + static_cast<std::uint64_t>(t) * M;
+          const Ticks lighter = cmax - row_t[hot];
+          const Ticks mid = freed + row_t[m1];
+          Ticks score = mid > lighter ? mid : lighter;
+          if (third > score) score = third;
+          if (score < best) {
+            best = score;
+            bt = t;
+            bm = m1;
+            bu = u;
+            bm2 = m2;
+          }
+        }
+      }
+    }
     if (bt == 0xFFFFFFFFu) break;
+    if (bm2 != 0xFFFFFFFFu) {  // the chain: t hot -> bm, u bm -> bm2
+      const Ticks* row_t = I.etc + static_cast<std::uint64_t>(bt) * M;
+      const Ticks* row_u = I.etc + static_cast<std::uint64_t>(bu) * M;
+      load[hot] -= row_t[hot];
+      load[bm] += row_t[bm] - row_u[bm];
+      load[bm2] += row_u[bm2];
+      genes[bt] = bm;
+      genes[bu] = bm2;
+      continue;
+    }
     const Ticks* row_t = I.etc + static_cast<std::uint64_t>(bt) * M;
     load[hot] -= row_t[hot];
     load[bm] += row_t[bm];
