@@ -157,9 +157,9 @@ class Engine {
   EngineCounters counters_;
 
   std::vector<JobRuntime> jobs_;
-  JobSlotList<&JobRuntime::pending_slot> pending_;
-  JobSlotList<&JobRuntime::running_slot> running_;
-  std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it
+  JobSlotList pending_;
+  JobSlotList running_;
+  std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it (32-bit offsets)
   std::vector<std::uint32_t> vc_scratch_;  // reclaim_lent_gpus' per-VC counts
   std::vector<double> useful_at_run_start_;  // recorded failed attempts: useful GPU-s before the current run
 };
