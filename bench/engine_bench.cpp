@@ -115,9 +115,9 @@ int main(int argc, char** argv) {
   fmt::print("wall = elapsed time of the simulation, cpu = its CPU time (what a shared machine cannot inflate);\n"
              "sched% = share of the wall time inside the policy; target: >= {:.0f} jobs/s by CPU time\n",
              kTargetJobsPerSecond);
-  fmt::print("{:<22} {:>7} {:>9} {:>7} {:>9} {:>10} {:>7} {:>7} {:>6} {:>9} {:>7} {:>7} {:>6}\n", "policy", "wall s",
-             "jobs/s", "cpu s", "jobs/s", "events/s", "sched%", "RSS MB", "gen s", "completed", "preempt", "migrate",
-             "target");
+  fmt::print("{:<22} {:>7} {:>9} {:>7} {:>9} {:>10} {:>7} {:>7} {:>6} {:>6} {:>9} {:>7} {:>7} {:>6}\n", "policy",
+             "wall s", "jobs/s", "cpu s", "jobs/s", "events/s", "sched%", "RSS MB", "B/job", "gen s", "completed",
+             "preempt", "migrate", "target");
   for (const std::string& policy : policies) {
     std::vector<double> sim, cpu, gen, rss, events, completed, sched, preempted, migrated;
     for (int r = 0; r < repeat; ++r) {
@@ -134,9 +134,10 @@ int main(int argc, char** argv) {
     }
     const double wall = median(sim), cpu_s = median(cpu);
     const double n = static_cast<double>(jobs);
-    fmt::print("{:<22} {:>7.2f} {:>9.0f} {:>7.2f} {:>9.0f} {:>10.0f} {:>6.1f}% {:>7.1f} {:>6.2f} {:>9.0f} {:>7.0f} {:>7.0f} {:>6}\n",
+    // B/job: the child's peak RSS (MiB) in bytes over the jobs, the generator's workload included.
+    fmt::print("{:<22} {:>7.2f} {:>9.0f} {:>7.2f} {:>9.0f} {:>10.0f} {:>6.1f}% {:>7.1f} {:>6.0f} {:>6.2f} {:>9.0f} {:>7.0f} {:>7.0f} {:>6}\n",
                policy, wall, n / wall, cpu_s, n / cpu_s, median(events) / cpu_s, 100 * median(sched), median(rss),
-               median(gen), median(completed), median(preempted), median(migrated),
+               median(rss) * 1048576.0 / n, median(gen), median(completed), median(preempted), median(migrated),
                n / cpu_s >= kTargetJobsPerSecond ? "ok" : "BELOW");
     std::fflush(stdout);
   }

@@ -109,9 +109,7 @@ RunResult Engine::run() {
       if (hardware_now && (!event_now || events_.top_kind() != EventKind::finish)) {
         hardware_change();
       } else if (arrival_now && (!event_now || events_.top_kind() >= EventKind::arrival)) {
-        const auto j = static_cast<JobIndex>(next_arrival_++);
-        jobs_[j].submitted = true;
-        arrive(j);
+        arrive(static_cast<JobIndex>(next_arrival_++));
       } else {
         const Event e = events_.pop();
         if (e.kind != EventKind::monitor) --real_events_pending_;
@@ -214,7 +212,7 @@ void Engine::check_stall() const {
 // resolved and its time window has opened, whichever comes last.
 void Engine::arrive(JobIndex j) {
   JobRuntime& rt = jobs_[j];
-  if (!rt.submitted || dependencies_.waiting(j) || rt.state != JobState::not_arrived) return;
+  if (j >= next_arrival_ || dependencies_.waiting(j) || rt.state != JobState::not_arrived) return;
   const Job& job = workload_.jobs[j];
   if (dependencies_.predecessor_rejected(j)) {
     reject_job(j, "a job it depends on was rejected");
@@ -375,7 +373,11 @@ void Engine::allocate(JobIndex j, std::span<const GpuIndex> gpus) {
   const Job& job = workload_.jobs[j];
   const std::uint32_t milli = job.milli_per_gpu();
   JobRuntime& rt = jobs_[j];
-  rt.alloc_offset = alloc_arena_.size();
+  // Offsets are 32-bit (JobRuntime stays 48 bytes): 4 G GPU entries are 16 GB of allocations.
+  if (alloc_arena_.size() + gpus.size() > UINT32_MAX)
+    throw InputError(fmt::format("run too large: more than {} GPU allocations in all (job {})", UINT32_MAX,
+                                 job.id));
+  rt.alloc_offset = static_cast<std::uint32_t>(alloc_arena_.size());
   rt.alloc_since = now_;
   bool on_reserved = false;
   for (GpuIndex g : gpus) {
@@ -403,8 +405,7 @@ void Engine::release(JobIndex j) {
   cluster_.update_indexes();
   const double held = job.num_gpus * (milli * (1.0 / kMilliPerGpu)) * (now_ - rt.alloc_since);
   if (vcs_.lending()) vcs_.account_release(j, gpus_held(j), cluster_, milli * (1.0 / kMilliPerGpu), now_ - rt.alloc_since);
-  result_.job(j).gpu_seconds += held;
-  rt.attained_before += held;
+  result_.job(j).gpu_seconds += held;  // also the job's attained service before this allocation
   rt.alloc_since = now_;
 }
 

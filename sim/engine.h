@@ -120,10 +120,9 @@ class Engine {
       one_node &= cluster_.node_of(g) == cluster_.node_of(gpus.front());
     }
     if (one_node) return slowest / cluster_.spec().slowdown.same_node;
-    std::vector<NodeIndex> nodes;
-    nodes.reserve(gpus.size());
-    for (GpuIndex g : gpus) nodes.push_back(cluster_.node_of(g));
-    return slowest / cluster_.topology().slowdown(nodes);
+    node_scratch_.clear();  // kept between calls: no allocation per multi-node start
+    for (GpuIndex g : gpus) node_scratch_.push_back(cluster_.node_of(g));
+    return slowest / cluster_.topology().slowdown(node_scratch_);
   }
   Seconds checkpoint_time(JobIndex j) const;
   Seconds restore_time(JobIndex j) const;
@@ -157,11 +156,12 @@ class Engine {
   EngineCounters counters_;
 
   std::vector<JobRuntime> jobs_;
-  JobSlotList<&JobRuntime::pending_slot> pending_;
-  JobSlotList<&JobRuntime::running_slot> running_;
-  std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it
+  JobSlotList pending_;
+  JobSlotList running_;
+  std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it (32-bit offsets)
   std::vector<std::uint32_t> vc_scratch_;  // reclaim_lent_gpus' per-VC counts
   std::vector<double> useful_at_run_start_;  // recorded failed attempts: useful GPU-s before the current run
+  mutable std::vector<NodeIndex> node_scratch_;  // rate_on's nodes of a multi-node gang
 };
 
 // Convenience: build the engine and run it.

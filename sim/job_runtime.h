@@ -14,17 +14,20 @@ inline constexpr std::uint32_t kNoSlot = UINT32_MAX;  // not in a JobSlotList
 // segment and extrapolated linearly, so a preemption or migration at any
 // instant splits the work with one subtraction per segment, not an
 // accumulation of rounding.
+//
+// 48 bytes (a million jobs touch 48 MB, not 64): a job is pending or running,
+// never both, so one slot serves both lists; the GPU-seconds of earlier
+// allocations are the job's JobRecord::gpu_seconds (the same sums in the same
+// order); whether the job was submitted is the engine's arrival cursor.
 struct JobRuntime {
   JobState state = JobState::not_arrived;
-  bool submitted = false;          // the workload cursor passed its submit time
   std::uint32_t version = 0;       // bumped to invalidate a queued finish event
-  std::uint32_t pending_slot = kNoSlot, running_slot = kNoSlot;  // positions in the engine's JobSlotLists
-  std::uint64_t alloc_offset = 0;  // current GPUs: the engine's allocation arena [offset, offset + num_gpus)
+  std::uint32_t slot = kNoSlot;    // position in the engine's pending or running JobSlotList
+  std::uint32_t alloc_offset = 0;  // current GPUs: the engine's allocation arena [offset, offset + num_gpus)
   Seconds seg_start = 0;           // progress of the current segment starts here
   double seg_remaining = 0;        // remaining work (reference s) at seg_start
   double rate = 0;                 // reference seconds of work per second
   Seconds alloc_since = 0;         // the current allocation began here
-  double attained_before = 0;      // GPU-seconds from earlier allocations
 
   // Remaining work (reference seconds) at time `now`.
   double remaining_at(Seconds now) const {
@@ -33,5 +36,6 @@ struct JobRuntime {
     return std::max(0.0, seg_remaining - done);
   }
 };
+static_assert(sizeof(JobRuntime) == 48);
 
 }  // namespace fastgpu

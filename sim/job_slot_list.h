@@ -11,24 +11,24 @@ namespace fastgpu {
 
 // An unordered set of jobs with O(1) add and remove (the last job fills the
 // removed one's slot), readable as a span for the policies. Each job's slot is
-// kept in its JobRuntime (member `Slot`), next to the state the same
+// kept in its JobRuntime (JobRuntime::slot, shared by the pending and the
+// running list: a job is in at most one), next to the state the same
 // operations touch, which spares a cache miss per add and remove.
-template <std::uint32_t JobRuntime::*Slot>
 class JobSlotList {
  public:
   explicit JobSlotList(std::vector<JobRuntime>& runtimes) : runtimes_(runtimes) {}
 
   void add(JobIndex j) {
-    runtimes_[j].*Slot = static_cast<std::uint32_t>(jobs_.size());
+    runtimes_[j].slot = static_cast<std::uint32_t>(jobs_.size());
     jobs_.push_back(j);
   }
   void remove(JobIndex j) {
-    const std::uint32_t at = runtimes_[j].*Slot;
+    const std::uint32_t at = runtimes_[j].slot;
     const JobIndex last = jobs_.back();
     jobs_[at] = last;
-    runtimes_[last].*Slot = at;
+    runtimes_[last].slot = at;
     jobs_.pop_back();
-    runtimes_[j].*Slot = kNoSlot;
+    runtimes_[j].slot = kNoSlot;
   }
   std::span<const JobIndex> jobs() const { return jobs_; }
   bool empty() const { return jobs_.empty(); }

@@ -18,6 +18,7 @@
 #include "sim/cluster_state.h"
 #include "sim/job_runtime.h"
 #include "sim/job_state.h"
+#include "sim/run_result.h"
 #include "sim/runtime_estimator.h"
 #include "sim/vc_partition.h"
 #include "sim/workload.h"
@@ -72,7 +73,7 @@ class SchedulingContext {
   // GPU-seconds the job has received so far (GPUs x time run, shares counted).
   double attained_service(JobIndex j) const {
     const JobRuntime& rt = runtimes_[j];
-    double attained = rt.attained_before;
+    double attained = held_before(j);
     if (rt.state == JobState::running || rt.state == JobState::suspending) {
       const Job& job = workload_.jobs[j];
       attained += job.num_gpus * (job.milli_per_gpu() * (1.0 / kMilliPerGpu)) * (now_ - rt.alloc_since);
@@ -80,6 +81,8 @@ class SchedulingContext {
     return attained;
   }
   Seconds first_start(JobIndex j) const;        // NaN if never started
+  // GPU-seconds of the job's allocations that have ended (its record's total so far).
+  double held_before(JobIndex j) const { return records_[j].gpu_seconds; }
   std::uint32_t preemptions(JobIndex j) const;
   // Runs of job j that ended in failure so far (its next run is run number
   // failures(j), counted from 0).
@@ -127,6 +130,7 @@ class SchedulingContext {
   const VcPartition& vcs_;
   const RuntimeEstimator& estimator_;
   const std::vector<JobRuntime>& runtimes_;
+  const std::vector<JobRecord>& records_;
   const AttemptPlan& attempts_;
   const Seconds& now_;
 };
