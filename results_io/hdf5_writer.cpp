@@ -30,9 +30,6 @@ namespace {
 // Chunks of about 256 KiB: one chunk for small tables, a few hundred for a
 // million jobs; well inside HDF5's default 1 MiB chunk cache.
 constexpr std::size_t kChunkBytes = 256 * 1024;
-// libdeflate's level 2: faster than its level 1 (a separate, simpler
-// matcher) and 9 % smaller on the per-job table (docs/performance.md).
-constexpr unsigned kDeflateLevel = 2;
 constexpr std::size_t kSlabChunks = 4;  // jobs are converted and written this many chunks at a time
 constexpr int kSchemaVersion = 1;       // bump when the layout changes (docs/hdf5-schema.md)
 
@@ -112,15 +109,16 @@ struct RowSource {
 // from the file's in type (fixed strings of another length) is converted by
 // H5Tconvert first.
 void write_table(hid_t loc, const std::string& name, hid_t file_type, const std::vector<RowSource>& sources,
-                 std::size_t rows, std::size_t slab_rows) {
+                 std::size_t rows, std::size_t slab_rows, int deflate_level) {
   const std::size_t chunk = std::min(chunk_rows(file_type), std::max<std::size_t>(rows, 1));
   const hsize_t dims[1] = {rows}, maxdims[1] = {H5S_UNLIMITED}, chunk_dims[1] = {chunk};
   Handle space = h5::make_space(H5Screate_simple(1, dims, maxdims), "creating dataspace of " + name);
   Handle dcpl = h5::make_plist(H5Pcreate(H5P_DATASET_CREATE), "creating dataset properties");
   check_status(H5Pset_chunk(dcpl, 1, chunk_dims), "chunking " + name);
   check_status(H5Pset_shuffle(dcpl), "adding the shuffle filter to " + name);
-  const bool deflate = H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0;
-  if (deflate) check_status(H5Pset_deflate(dcpl, kDeflateLevel), "adding the deflate filter to " + name);
+  const bool deflate = deflate_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0;
+  if (deflate)
+    check_status(H5Pset_deflate(dcpl, static_cast<unsigned>(deflate_level)), "adding the deflate filter to " + name);
   check_status(H5Pset_obj_track_times(dcpl, false), "disabling object times");
   check_status(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "disabling fill values");
   Handle ds{check(H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
@@ -140,7 +138,7 @@ void write_table(hid_t loc, const std::string& name, hid_t file_type, const std:
   const std::size_t file_bytes = H5Tget_size(file_type);
   std::vector<std::byte> converted, background;  // rows in the file's layout; HDF5's background rows
   std::vector<const void*> slab(sources.size()), at(sources.size());
-  h5::DeflatedChunks chunks(ds, file_bytes, chunk, deflate ? static_cast<int>(kDeflateLevel) : 0);
+  h5::DeflatedChunks chunks(ds, file_bytes, chunk, deflate ? deflate_level : 0);
   for (std::size_t start = 0; start < rows; start += slab_rows) {
     const std::size_t count = std::min(slab_rows, rows - start);
     for (std::size_t s = 0; s < sources.size(); ++s) slab[s] = sources[s].rows_at(start, count);
@@ -165,10 +163,11 @@ void write_table(hid_t loc, const std::string& name, hid_t file_type, const std:
 
 // A table stored contiguously in memory, written in one go.
 template <class T>
-void write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const std::vector<T>& v) {
+void write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const std::vector<T>& v,
+                  int deflate_level) {
   write_table(loc, name, file_type,
               {{mem_type, [&](std::size_t start, std::size_t) { return static_cast<const void*>(v.data() + start); }}},
-              v.size(), v.size());
+              v.size(), v.size(), deflate_level);
 }
 
 void check_run(const RunResult& r) {
@@ -190,7 +189,7 @@ void check_run(const RunResult& r) {
 // jobs: every JobRecord field, then first_gpu, wait, final_wait and
 // reject_reason_text. The JobRecord columns are read from the records where
 // they lie; the derived ones are computed per slab into rows of their own.
-void write_jobs(hid_t group, const RunResult& r) {
+void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
   std::size_t reason_len = 1;
   for (const std::string& s : r.reject_reasons) reason_len = std::max(reason_len, s.size());
   const std::size_t first_gpu_at = 0;
@@ -237,10 +236,11 @@ void write_jobs(hid_t group, const RunResult& r) {
     return static_cast<const void*>(buf.data());
   };
   const auto record_rows = [&](std::size_t start, std::size_t) { return static_cast<const void*>(&r.jobs[start]); };
-  write_table(group, h5::kJobsDataset, file, {{records, record_rows}, {derived, derived_rows}}, r.jobs.size(), slab);
+  write_table(group, h5::kJobsDataset, file, {{records, record_rows}, {derived, derived_rows}}, r.jobs.size(), slab,
+              deflate_level);
 
-  write_vector(group, h5::kJobGpusDataset, H5T_STD_U32LE, H5T_NATIVE_UINT32, r.gpu_arena);
-  write_vector(group, h5::kJobGpusOffsetDataset, H5T_STD_U64LE, H5T_NATIVE_UINT64, r.gpu_offset);
+  write_vector(group, h5::kJobGpusDataset, H5T_STD_U32LE, H5T_NATIVE_UINT32, r.gpu_arena, deflate_level);
+  write_vector(group, h5::kJobGpusOffsetDataset, H5T_STD_U64LE, H5T_NATIVE_UINT64, r.gpu_offset, deflate_level);
 }
 
 struct TypeRow {
@@ -248,8 +248,8 @@ struct TypeRow {
   double busy_gpu_seconds, idle_watts, busy_watts, price_per_hour;
 };
 
-void write_accounting(hid_t group, const RunResult& r) {
-  write_vector(group, h5::kGpuBusyDataset, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r.gpu_busy_seconds);
+void write_accounting(hid_t group, const RunResult& r, int deflate_level) {
+  write_vector(group, h5::kGpuBusyDataset, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r.gpu_busy_seconds, deflate_level);
   std::vector<TypeRow> types(r.type_gpu_count.size());
   for (std::size_t t = 0; t < types.size(); ++t)
     types[t] = {r.type_gpu_count[t], r.type_busy_gpu_seconds[t], r.type_idle_watts[t], r.type_busy_watts[t],
@@ -261,10 +261,10 @@ void write_accounting(hid_t group, const RunResult& r) {
                                                    {"busy_watts", offsetof(TypeRow, busy_watts), f64},
                                                    {"price_per_hour", offsetof(TypeRow, price_per_hour), f64}});
   Handle file = packed_copy(mem);
-  write_vector(group, h5::kGpuTypesDataset, file, mem, types);
+  write_vector(group, h5::kGpuTypesDataset, file, mem, types, deflate_level);
 }
 
-void write_run(hid_t runs_group, const RunResult& r, bool summary_only) {
+void write_run(hid_t runs_group, const RunResult& r, bool summary_only, int deflate_level) {
   Handle policy = open_or_create_group(runs_group, escape_name(r.policy));
   Handle workload = open_or_create_group(policy, escape_name(r.workload));
   const std::string seed_name = fmt::format("seed-{}", r.seed);
@@ -283,26 +283,26 @@ void write_run(hid_t runs_group, const RunResult& r, bool summary_only) {
   for (const auto& [name, value] : r.sweep) h5::write_attribute(g, "sweep." + name, value);
 
   if (!summary_only) {
-    write_jobs(g, r);
+    write_jobs(g, r, deflate_level);
     Handle ts = h5::time_sample_type();
     Handle ts_file = packed_copy(ts);
-    write_vector(g, h5::kTimeseriesDataset, ts_file, ts, r.timeseries);
+    write_vector(g, h5::kTimeseriesDataset, ts_file, ts, r.timeseries, deflate_level);
   }
-  write_accounting(g, r);
+  write_accounting(g, r, deflate_level);
   if (!r.vcs.empty()) {
     std::size_t longest = 1;
     for (const VcSummary& vc : r.vcs) longest = std::max(longest, vc.name.size());
     Handle mem = h5::vc_row_type();
     Handle narrow = h5::vc_row_type(longest);
     Handle file = packed_copy(narrow);
-    write_vector(g, h5::kVcsDataset, file, mem, h5::to_vc_rows(r.vcs));
+    write_vector(g, h5::kVcsDataset, file, mem, h5::to_vc_rows(r.vcs), deflate_level);
   }
 }
 
 // /summary: policy, workload, seed, then every summary field (float64), then
 // one string column "sweep.<key>" per sweep key of any run (sorted; empty
 // where a run has no value). Rows are built directly in the packed file layout.
-void write_summary_table(hid_t file, const std::vector<RunResult>& runs) {
+void write_summary_table(hid_t file, const std::vector<RunResult>& runs, int deflate_level) {
   std::size_t policy_len = 1, workload_len = 1;
   std::map<std::string, std::size_t> sweep_len;  // key -> longest value
   for (const RunResult& r : runs) {
@@ -350,7 +350,7 @@ void write_summary_table(hid_t file, const std::vector<RunResult>& runs) {
   }
   write_table(file, h5::kSummaryDataset, type,
               {{type, [&](std::size_t start, std::size_t) { return static_cast<const void*>(buf.data() + start * row_bytes); }}},
-              runs.size(), runs.size());
+              runs.size(), runs.size(), deflate_level);
 }
 
 // Creates PATH.tmp (and PATH's directory) with the root attributes.
@@ -383,14 +383,18 @@ struct ResultsWriter::File {
   std::unique_ptr<h5::AtomicFile> file;  // declared first: closed and removed last
   Handle runs_group;
   bool summary_only = false;
+  int deflate_level = kDefaultDeflateLevel;
 };
 
 ResultsWriter::ResultsWriter(const std::string& path, const ResultsFileMeta& meta) : path_(path) {
+  if (meta.deflate_level < 0 || meta.deflate_level > kMaxDeflateLevel)
+    throw InputError(fmt::format("the deflate level must be in 0..{}, got {}", kMaxDeflateLevel, meta.deflate_level));
   guarded([&] {
     file_ = std::make_unique<File>();
     file_->file = create_file(path_, meta);
     file_->runs_group = create_group(*file_->file, h5::kRunsGroup);
     file_->summary_only = meta.summary_only;
+    file_->deflate_level = meta.deflate_level;
   });
 }
 
@@ -425,7 +429,7 @@ void ResultsWriter::add(const RunResult& run) {
   if (!file_) throw InternalError("ResultsWriter::add after an error or finish");
   guarded([&] {
     check_run(run);
-    write_run(file_->runs_group, run, file_->summary_only);
+    write_run(file_->runs_group, run, file_->summary_only, file_->deflate_level);
   });
 }
 
@@ -433,7 +437,7 @@ void ResultsWriter::finish(const std::vector<RunResult>& runs, const std::vector
   if (!file_) throw InternalError("ResultsWriter::finish after an error or finish");
   guarded([&] {
     file_->runs_group.close("closing /runs");
-    write_summary_table(*file_->file, runs);
+    write_summary_table(*file_->file, runs, file_->deflate_level);
     h5::write_baseline_verdicts(*file_->file, verdicts);
     file_->file->commit();
   });
