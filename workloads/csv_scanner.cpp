@@ -107,6 +107,7 @@ bool CsvScanner::next() {
     const char* p = begin;
     fields_.clear();
     bool quoted = false;
+    bool ascii = true;  // no byte of the record (or just after it) has its high bit set
 #if defined(__SSE2__)
     // Sixteen bytes at a time: a mask of the separators and one of the line
     // ends and quotes in the block; the separators before the first line end
@@ -114,8 +115,10 @@ bool CsvScanner::next() {
     const __m128i sep_bytes = _mm_set1_epi8(sep_), newline_bytes = _mm_set1_epi8('\n');
     const __m128i quote_bytes = _mm_set1_epi8('"');
     bool stopped = false;  // at a line end or a quote
+    __m128i any = _mm_setzero_si128();  // every byte looked at, or-ed: its high bit says "not ASCII"
     while (!stopped && p + 16 <= file_end) {
       const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      any = _mm_or_si128(any, block);
       unsigned sep_mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, sep_bytes)));
       const unsigned stop_mask = static_cast<unsigned>(
           _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, newline_bytes), _mm_cmpeq_epi8(block, quote_bytes))));
@@ -131,12 +134,14 @@ bool CsvScanner::next() {
       }
       p = stopped ? p + std::countr_zero(stop_mask) : p + 16;
     }
+    ascii = _mm_movemask_epi8(any) == 0;
 #endif
     for (;;) {
       // Eight bytes at a time up to the next separator, line end or quote.
       while (p + 8 <= file_end) {
         std::uint64_t word;
         std::memcpy(&word, p, sizeof word);
+        ascii = ascii && (word & kHighs) == 0;
         const std::uint64_t hit = bytes_equal(word, seps) | bytes_equal(word, newlines) | bytes_equal(word, quotes);
         if (hit) {
           p += std::countr_zero(hit) / 8;
@@ -144,7 +149,7 @@ bool CsvScanner::next() {
         }
         p += 8;
       }
-      while (p < file_end && *p != sep_ && *p != '\n' && *p != '"') ++p;
+      for (; p < file_end && *p != sep_ && *p != '\n' && *p != '"'; ++p) ascii = ascii && (*p & 0x80) == 0;
       if (p == file_end || *p == '\n') break;
       if (*p == '"') {
         quoted = true;
@@ -171,6 +176,7 @@ bool CsvScanner::next() {
       fields_.emplace_back(field, static_cast<std::size_t>(stop - field));
       unterminated_end_ = p == file_end;
       open_quote_ = false;
+      ascii_ = ascii;
       line_ = next_line_;
       ++next_line_;
     }
@@ -199,6 +205,7 @@ std::size_t CsvScanner::quoted_record() {
     scan = nl + 1;
   }
   unterminated_end_ = stop == file_end;
+  ascii_ = false;  // not looked at
   line_ = next_line_;
   open_quote_ = in_quote;
   next_line_ += inner_lines + 1;

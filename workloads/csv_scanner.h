@@ -37,6 +37,9 @@ class CsvScanner {
   std::size_t line() const { return line_; }  // 1-based line where the record starts
   // The record is the last one of the file and has no line end (possibly cut short).
   bool at_unterminated_end() const { return unterminated_end_; }
+  // Every byte of the record is ASCII (so it is valid UTF-8). False means
+  // "not known": a record with quotes is not looked at.
+  bool record_is_ascii() const { return ascii_; }
   // The record ended inside a quoted field (only possible at the end of the file).
   bool open_quote() const { return open_quote_; }
   const std::string& path() const { return path_; }
@@ -69,7 +72,7 @@ class CsvScanner {
   std::vector<char> unquoted_;  // a quoted record's fields, unescaped
   std::size_t pos_ = 0;        // start of the next record, in the buffer
   std::size_t next_line_ = 1, line_ = 0;
-  bool unterminated_end_ = false, open_quote_ = false;
+  bool unterminated_end_ = false, open_quote_ = false, ascii_ = false;
   std::vector<std::string_view> fields_;
 };
 

@@ -299,7 +299,7 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
                                 static_cast<std::size_t>(fields.back().data() + fields.back().size() -
                                                          fields.front().data()));
     std::size_t bad_field = 0, bad_byte = std::string_view::npos;
-    if (trace::find_invalid_utf8(span) != std::string_view::npos)
+    if (!csv.record_is_ascii() && trace::find_invalid_utf8(span) != std::string_view::npos)
       for (; bad_field < fields.size(); ++bad_field)
         if ((bad_byte = trace::find_invalid_utf8(fields[bad_field])) != std::string_view::npos) break;
     if (bad_byte != std::string_view::npos) {
