@@ -1,14 +1,14 @@
 #pragma once
 // The one CSV record scanner: every CSV-based reader (the canonical CSV, and
 // through trace::CsvRows the production traces) reads its rows with it. The
-// file (or pipe) is read a megabyte at a time into one buffer, reused from
+// file (or pipe) is read 64 KiB at a time into one buffer, reused from
 // block to block (a record cut by the buffer's end is moved to its front and
 // the rest read after it): on this kind of machine reading costs half of
 // mapping the file, whose every page is a TLB miss of its own, and the
 // memory held stays one buffer whatever the file's size. Records split on
 // unquoted line ends (\n or \r\n) and fields on
 // unquoted separators. A record without quotes is split in one pass that tests
-// eight bytes at a time; RFC 4180 quoting ("a,b", "say ""hi""", quoted line
+// sixteen bytes at a time (eight without SSE2); RFC 4180 quoting ("a,b", "say ""hi""", quoted line
 // ends) is undone into a scratch buffer reused from record to record: no
 // allocation per record or field. Fields are views, valid until the next call
 // to next(), and lie one after the other with a separator between them (so
