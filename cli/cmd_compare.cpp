@@ -33,11 +33,13 @@ struct Setup {
   std::string output;
   RunnerOptions runner;
   std::string baseline;
+  int deflate_level = 0;
 };
 
 Setup set_up(const CommandLine& cl) {
   Setup s;
   s.config = cl.load_config();
+  s.deflate_level = cl.deflate_level();
   const std::vector<std::string> labels = selected_policies(cl);
   const std::vector<std::uint64_t> seeds = selected_seeds(cl);
   std::vector<std::string> sets;
@@ -109,7 +111,7 @@ int compare(const CommandLine& cl, const MpiWorld& world) {
   // later runs still execute, then keeps only what the tables need.
   std::optional<ResultsWriter> writer;
   if (world.rank() == 0) {
-    ResultsFileMeta meta{s.config.name, s.config.path, s.config.text, {}, cl.summary_only()};
+    ResultsFileMeta meta{s.config.name, s.config.path, s.config.text, {}, cl.summary_only(), s.deflate_level};
     for (const GpuType& t : s.config.cluster.gpu_types) meta.gpu_type_names.push_back(t.name);
     writer.emplace(s.output, meta);
     s.runner.on_result = [&](std::size_t, RunResult& r) {
@@ -144,7 +146,7 @@ int compare_command(const Args& args) {
                  "by mean JCT (ties by makespan) with the 95% confidence interval of every metric over\n"
                  "the seeds, and writes every run to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5). Under mpirun the runs are spread over the ranks.",
-                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly);
+                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly | kDeflate);
   add_run_selection(cl, ShortFlags::plural);
   cl.options().add_options()(
       "baseline,b", po::value<std::string>()->value_name("LABEL"),

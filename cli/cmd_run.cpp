@@ -17,11 +17,12 @@ int run_command(const Args& args) {
                  "Simulates every policy of CONFIG on every seed (or the ones selected with --policy and\n"
                  "--seed), writes all metrics to HDF5 (-o, else experiment.output, else\n"
                  "results/<name>.h5) and prints one row per run.",
-                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly);
+                 kConfigArg | kSet | kOutput | kThreads | kCheck | kQuiet | kPlugin | kSummaryOnly | kDeflate);
   add_run_selection(cl, ShortFlags::singular);
   if (!cl.parse(args)) return 0;
 
   ExperimentConfig config = cl.load_config();
+  const int deflate_level = cl.deflate_level();  // a bad level is refused before the runs
   const std::vector<std::string> labels = selected_policies(cl);
   const std::vector<std::uint64_t> seeds = selected_seeds(cl);
 
@@ -29,7 +30,7 @@ int run_command(const Args& args) {
   const std::string output = cl.output_path(config);
   check_output_path(output);  // a bad -o is refused before the runs, not after them
   const std::vector<RunResult> results = run_experiment(config, runs, cl.runner_options(config));
-  ResultsFileMeta meta{config.name, config.path, config.text, {}, cl.summary_only()};
+  ResultsFileMeta meta{config.name, config.path, config.text, {}, cl.summary_only(), deflate_level};
   for (const GpuType& t : config.cluster.gpu_types) meta.gpu_type_names.push_back(t.name);
   write_results(output, meta, results);
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "experiments/plugin_loader.h"
+#include "results_io/hdf5_writer.h"
 #include "sim/error.h"
 #include "sim/parse_number.h"
 
@@ -34,6 +35,10 @@ CommandLine::CommandLine(std::string name, std::string synopsis, std::string des
     add("summary-only",
         "write only the summaries to HDF5 (/summary, run attributes, GPU accounting): no per-job tables or time "
         "series");
+  }
+  if (shared_ & kDeflate) {
+    add("deflate-level", po::value<std::string>()->value_name("N"),
+        "deflate level of the HDF5 tables, 0..9 (default 2; 0: not deflated, a faster write of a larger file)");
   }
   if (shared_ & kCheck) add("check", "verify the engine invariants after every instant (slow)");
   if (shared_ & kQuiet) add("quiet,q", "no progress or notes on stderr");
@@ -103,6 +108,14 @@ RunnerOptions CommandLine::runner_options(const ExperimentConfig& config) const 
   o.quiet = quiet();
   o.progress = !o.quiet && isatty(fileno(stderr));
   return o;
+}
+
+int CommandLine::deflate_level() const {
+  if (!has("deflate-level")) return kDefaultDeflateLevel;
+  const std::uint64_t level = parse_uint(vm_["deflate-level"].as<std::string>(), "--deflate-level");
+  if (level > static_cast<std::uint64_t>(kMaxDeflateLevel))
+    throw InputError(fmt::format("--deflate-level: at most {}, got {}", kMaxDeflateLevel, level));
+  return static_cast<int>(level);
 }
 
 std::string CommandLine::command_text() const {

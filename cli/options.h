@@ -26,6 +26,7 @@ enum SharedOption : unsigned {
   kQuiet = 1u << 5,      // -q/--quiet
   kPlugin = 1u << 6,     // --plugin PATH.so, repeatable (policies/plugin.h)
   kSummaryOnly = 1u << 7,  // --summary-only: no per-job tables in the HDF5 output
+  kDeflate = 1u << 8,      // --deflate-level N: the HDF5 tables' deflate level
 };
 
 class CommandLine {
@@ -54,6 +55,8 @@ class CommandLine {
   RunnerOptions runner_options(const ExperimentConfig& config) const;
   bool quiet() const { return has("quiet"); }
   bool summary_only() const { return has("summary-only"); }
+  // --deflate-level, else kDefaultDeflateLevel; InputError outside 0..9.
+  int deflate_level() const;
   // "fastgpu run CONFIG --seed 2", for the record kept with the results.
   std::string command_text() const;
 

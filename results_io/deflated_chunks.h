@@ -1,9 +1,10 @@
 #pragma once
 // Writes the chunks of a 1-D chunked dataset directly (H5Dwrite_chunk), each
-// one shuffled and deflated here exactly as HDF5's shuffle and deflate filters
-// store it: any HDF5 reader reads it back through those filters. This skips
-// HDF5's chunk cache and filter pipeline, and deflates with libdeflate, which
-// writes the same zlib format as zlib's deflate in a third of the time.
+// one already in the shuffle filter's layout (ShuffledColumns) and deflated
+// here exactly as HDF5's deflate filter stores it: any HDF5 reader reads it
+// back through those filters. This skips HDF5's chunk cache and filter
+// pipeline, and deflates with libdeflate, which writes the same zlib format
+// as zlib's deflate in a third of the time.
 #include <cstddef>
 #include <vector>
 
@@ -22,19 +23,18 @@ class DeflatedChunks {
   DeflatedChunks(const DeflatedChunks&) = delete;
   DeflatedChunks& operator=(const DeflatedChunks&) = delete;
 
-  // Writes rows [first, first + count) in the file's layout. `first` is a
-  // multiple of chunk_rows; `count` is too, except for the dataset's last
-  // rows (the last chunk is stored whole, padded with zero bytes, as HDF5
-  // stores an edge chunk).
-  void write(std::size_t first, std::size_t count, const void* rows);
+  // The chunk to fill: chunk_rows rows of row_bytes bytes, shuffled (an edge
+  // chunk is stored whole, its missing rows zero, as HDF5 stores it).
+  std::byte* chunk() { return shuffled_.data(); }
+  // Deflates the filled chunk and writes it as the chunk of rows from
+  // `first`, a multiple of chunk_rows.
+  void write(std::size_t first);
 
  private:
-  void write_chunk(std::size_t first, std::size_t count, const std::byte* rows);
-
   hid_t dataset_;
-  std::size_t row_bytes_, chunk_rows_;
+  std::size_t chunk_rows_;
   libdeflate_compressor* compressor_ = nullptr;
-  std::vector<std::byte> padded_, shuffled_, deflated_;  // the edge chunk; a chunk shuffled; deflated
+  std::vector<std::byte> shuffled_, deflated_;
 };
 
 }  // namespace fastgpu::h5

@@ -12,7 +12,7 @@
 #include "sim/error.h"
 #include "results_io/baseline_verdicts_table.h"
 #include "results_io/deflated_chunks.h"
-#include "results_io/packed_rows.h"
+#include "results_io/shuffled_columns.h"
 #include "results_io/hdf5_common.h"
 #include "results_io/vc_table.h"
 #include "results_io/hdf5_file.h"
@@ -30,9 +30,6 @@ namespace {
 // Chunks of about 256 KiB: one chunk for small tables, a few hundred for a
 // million jobs; well inside HDF5's default 1 MiB chunk cache.
 constexpr std::size_t kChunkBytes = 256 * 1024;
-// libdeflate's level 2: faster than its level 1 (a separate, simpler
-// matcher) and 9 % smaller on the per-job table (docs/performance.md).
-constexpr unsigned kDeflateLevel = 2;
 constexpr std::size_t kSlabChunks = 4;  // jobs are converted and written this many chunks at a time
 constexpr int kSchemaVersion = 1;       // bump when the layout changes (docs/hdf5-schema.md)
 
@@ -95,58 +92,82 @@ std::size_t chunk_rows(hid_t file_type) {
   return std::max<std::size_t>(1, kChunkBytes / row_bytes);
 }
 
+// Rows in memory of one source of a table: `rows_at(start, count)` returns
+// rows [start, start + count) as an array of `type` (a compound, or a plain
+// type for a table of one column).
+struct RowSource {
+  hid_t type;
+  std::function<const void*(std::size_t, std::size_t)> rows_at;
+};
+
 // Creates a 1-D chunked, shuffled and deflated dataset of `rows` rows of
-// `file_type` and writes it slab by slab: `rows_at(start, count)` returns
-// `count` rows in `mem_type` layout. Slabs are whole chunks; each chunk is
-// converted to the file's layout (when the layouts differ), shuffled,
-// deflated and written once (DeflatedChunks), with no pass through HDF5's
-// chunk cache and filter pipeline.
-void write_table(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, std::size_t rows,
-                 std::size_t slab_rows, const std::function<const void*(std::size_t, std::size_t)>& rows_at) {
+// `file_type` and writes it slab by slab, each file member taken from the
+// source that has it. Each chunk is built in the shuffle filter's layout
+// straight from the sources' columns (ShuffledColumns: no row is assembled or
+// packed), deflated and written once (DeflatedChunks), with no pass through
+// HDF5's chunk cache and filter pipeline. A single source whose members differ
+// from the file's in type (fixed strings of another length) is converted by
+// H5Tconvert first.
+void write_table(hid_t loc, const std::string& name, hid_t file_type, const std::vector<RowSource>& sources,
+                 std::size_t rows, std::size_t slab_rows, int deflate_level) {
   const std::size_t chunk = std::min(chunk_rows(file_type), std::max<std::size_t>(rows, 1));
   const hsize_t dims[1] = {rows}, maxdims[1] = {H5S_UNLIMITED}, chunk_dims[1] = {chunk};
   Handle space = h5::make_space(H5Screate_simple(1, dims, maxdims), "creating dataspace of " + name);
   Handle dcpl = h5::make_plist(H5Pcreate(H5P_DATASET_CREATE), "creating dataset properties");
   check_status(H5Pset_chunk(dcpl, 1, chunk_dims), "chunking " + name);
   check_status(H5Pset_shuffle(dcpl), "adding the shuffle filter to " + name);
-  const bool deflate = H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0;
-  if (deflate) check_status(H5Pset_deflate(dcpl, kDeflateLevel), "adding the deflate filter to " + name);
+  const bool deflate = deflate_level > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0;
+  if (deflate)
+    check_status(H5Pset_deflate(dcpl, static_cast<unsigned>(deflate_level)), "adding the deflate filter to " + name);
   check_status(H5Pset_obj_track_times(dcpl, false), "disabling object times");
   check_status(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "disabling fill values");
   Handle ds{check(H5Dcreate2(loc, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                   "creating dataset " + name),
             H5Dclose};
   slab_rows = std::max<std::size_t>(chunk, slab_rows / chunk * chunk);
-  const std::size_t file_bytes = H5Tget_size(file_type), mem_bytes = H5Tget_size(mem_type);
-  const bool convert = check_status(H5Tequal(file_type, mem_type), "comparing row types") <= 0;
-  const std::optional<h5::PackedRows> packed = convert ? h5::PackedRows::plan(mem_type, file_type) : std::nullopt;
+  std::vector<hid_t> types;
+  for (const RowSource& s : sources) types.push_back(s.type);
+  std::optional<h5::ShuffledColumns> columns = h5::ShuffledColumns::plan(file_type, types);
+  const bool convert = !columns;
+  if (convert) {
+    if (sources.size() != 1) throw InternalError("write_table: " + name + ": its sources do not make its rows");
+    const hid_t same[1] = {file_type};
+    columns = h5::ShuffledColumns::plan(file_type, same);
+    if (!columns) throw InternalError("write_table: " + name + ": no plan for its row type");
+  }
+  const std::size_t file_bytes = H5Tget_size(file_type);
   std::vector<std::byte> converted, background;  // rows in the file's layout; HDF5's background rows
-  h5::DeflatedChunks chunks(ds, file_bytes, chunk, deflate ? static_cast<int>(kDeflateLevel) : 0);
+  std::vector<const void*> slab(sources.size()), at(sources.size());
+  h5::DeflatedChunks chunks(ds, file_bytes, chunk, deflate ? deflate_level : 0);
   for (std::size_t start = 0; start < rows; start += slab_rows) {
     const std::size_t count = std::min(slab_rows, rows - start);
-    const void* slab = rows_at(start, count);
-    if (packed) {
-      converted.resize(count * file_bytes);
-      packed->pack(static_cast<const std::byte*>(slab), count, converted.data());
-      slab = converted.data();
-    } else if (convert) {
+    for (std::size_t s = 0; s < sources.size(); ++s) slab[s] = sources[s].rows_at(start, count);
+    if (convert) {
+      const std::size_t mem_bytes = H5Tget_size(sources[0].type);
       converted.resize(count * std::max(file_bytes, mem_bytes));
       background.assign(count * file_bytes, std::byte{0});
-      std::memcpy(converted.data(), slab, count * mem_bytes);
-      check_status(H5Tconvert(mem_type, file_type, count, converted.data(), background.data(), H5P_DEFAULT),
+      std::memcpy(converted.data(), slab[0], count * mem_bytes);
+      check_status(H5Tconvert(sources[0].type, file_type, count, converted.data(), background.data(), H5P_DEFAULT),
                    "converting rows of " + name);
-      slab = converted.data();
+      slab[0] = converted.data();
     }
-    chunks.write(start, count, slab);
+    for (std::size_t done = 0; done < count; done += chunk) {
+      for (std::size_t s = 0; s < slab.size(); ++s)
+        at[s] = static_cast<const std::byte*>(slab[s]) + done * (convert ? file_bytes : H5Tget_size(types[s]));
+      columns->shuffle(at, std::min(chunk, count - done), chunk, chunks.chunk());
+      chunks.write(start + done);
+    }
   }
   ds.close("closing dataset " + name);
 }
 
 // A table stored contiguously in memory, written in one go.
 template <class T>
-void write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const std::vector<T>& v) {
-  write_table(loc, name, file_type, mem_type, v.size(), v.size(),
-              [&](std::size_t start, std::size_t) { return static_cast<const void*>(v.data() + start); });
+void write_vector(hid_t loc, const std::string& name, hid_t file_type, hid_t mem_type, const std::vector<T>& v,
+                  int deflate_level) {
+  write_table(loc, name, file_type,
+              {{mem_type, [&](std::size_t start, std::size_t) { return static_cast<const void*>(v.data() + start); }}},
+              v.size(), v.size(), deflate_level);
 }
 
 void check_run(const RunResult& r) {
@@ -165,31 +186,43 @@ void check_run(const RunResult& r) {
     fail("per-type accounting vectors differ in length");
 }
 
-// jobs: every JobRecord field, then first_gpu, wait, final_wait and reject_reason_text.
-void write_jobs(hid_t group, const RunResult& r) {
+// jobs: every JobRecord field, then first_gpu, wait, final_wait and
+// reject_reason_text. The JobRecord columns are read from the records where
+// they lie; the derived ones are computed per slab into rows of their own.
+void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
   std::size_t reason_len = 1;
   for (const std::string& s : r.reject_reasons) reason_len = std::max(reason_len, s.size());
-  const std::size_t first_gpu_at = sizeof(JobRecord);  // a multiple of 8: JobRecord holds doubles
+  const std::size_t first_gpu_at = 0;
   const std::size_t wait_at = first_gpu_at + sizeof(std::int64_t);
   const std::size_t final_wait_at = wait_at + sizeof(double);
   const std::size_t text_at = final_wait_at + sizeof(double);
-  const std::size_t row_bytes = (text_at + reason_len + 7) / 8 * 8;
-  Handle mem = h5::job_record_type(row_bytes);
-  check_status(H5Tinsert(mem, h5::kFirstGpuColumn, first_gpu_at, H5T_NATIVE_INT64), "adding column first_gpu");
-  check_status(H5Tinsert(mem, h5::kWaitColumn, wait_at, H5T_NATIVE_DOUBLE), "adding column wait");
-  check_status(H5Tinsert(mem, h5::kFinalWaitColumn, final_wait_at, H5T_NATIVE_DOUBLE), "adding column final_wait");
+  const std::size_t derived_bytes = text_at + reason_len;
+  Handle records = h5::job_record_type(sizeof(JobRecord));
+  Handle derived = h5::make_type(H5Tcreate(H5T_COMPOUND, derived_bytes), "creating the derived job columns");
+  check_status(H5Tinsert(derived, h5::kFirstGpuColumn, first_gpu_at, H5T_NATIVE_INT64), "adding column first_gpu");
+  check_status(H5Tinsert(derived, h5::kWaitColumn, wait_at, H5T_NATIVE_DOUBLE), "adding column wait");
+  check_status(H5Tinsert(derived, h5::kFinalWaitColumn, final_wait_at, H5T_NATIVE_DOUBLE),
+               "adding column final_wait");
   Handle text = h5::fixed_string_type(reason_len);
-  check_status(H5Tinsert(mem, h5::kRejectReasonTextColumn, text_at, text), "adding column reject_reason_text");
+  check_status(H5Tinsert(derived, h5::kRejectReasonTextColumn, text_at, text), "adding column reject_reason_text");
+  // The file's row: the JobRecord columns, then the derived ones, packed.
+  Handle mem = h5::job_record_type(sizeof(JobRecord) + derived_bytes);
+  check_status(H5Tinsert(mem, h5::kFirstGpuColumn, sizeof(JobRecord) + first_gpu_at, H5T_NATIVE_INT64),
+               "adding column first_gpu");
+  check_status(H5Tinsert(mem, h5::kWaitColumn, sizeof(JobRecord) + wait_at, H5T_NATIVE_DOUBLE), "adding column wait");
+  check_status(H5Tinsert(mem, h5::kFinalWaitColumn, sizeof(JobRecord) + final_wait_at, H5T_NATIVE_DOUBLE),
+               "adding column final_wait");
+  check_status(H5Tinsert(mem, h5::kRejectReasonTextColumn, sizeof(JobRecord) + text_at, text),
+               "adding column reject_reason_text");
   Handle file = packed_copy(mem);
 
   const std::size_t slab = chunk_rows(file) * kSlabChunks;
-  std::vector<std::byte> buf(std::min(slab, r.jobs.size()) * row_bytes);
-  write_table(group, h5::kJobsDataset, file, mem, r.jobs.size(), slab, [&](std::size_t start, std::size_t count) {
+  std::vector<std::byte> buf(std::min(slab, r.jobs.size()) * derived_bytes);
+  const auto derived_rows = [&](std::size_t start, std::size_t count) {
     std::fill(buf.begin(), buf.end(), std::byte{0});  // null-pads the strings
     for (std::size_t k = 0; k < count; ++k) {
       const JobIndex j = static_cast<JobIndex>(start + k);
-      std::byte* row = buf.data() + k * row_bytes;
-      std::memcpy(row, &r.jobs[j], sizeof(JobRecord));
+      std::byte* row = buf.data() + k * derived_bytes;
       const std::int64_t first_gpu =
           r.gpu_offset[j] < r.gpu_offset[j + 1] ? static_cast<std::int64_t>(r.gpu_arena[r.gpu_offset[j]]) : -1;
       std::memcpy(row + first_gpu_at, &first_gpu, sizeof first_gpu);
@@ -197,14 +230,17 @@ void write_jobs(hid_t group, const RunResult& r) {
       const double wait = rec.first_start - rec.submit, final_wait = rec.final_start - rec.submit;
       std::memcpy(row + wait_at, &wait, sizeof wait);
       std::memcpy(row + final_wait_at, &final_wait, sizeof final_wait);
-      const std::string& reason = r.reject_reasons[r.jobs[j].reject_reason];
+      const std::string& reason = r.reject_reasons[rec.reject_reason];
       std::memcpy(row + text_at, reason.data(), reason.size());
     }
     return static_cast<const void*>(buf.data());
-  });
+  };
+  const auto record_rows = [&](std::size_t start, std::size_t) { return static_cast<const void*>(&r.jobs[start]); };
+  write_table(group, h5::kJobsDataset, file, {{records, record_rows}, {derived, derived_rows}}, r.jobs.size(), slab,
+              deflate_level);
 
-  write_vector(group, h5::kJobGpusDataset, H5T_STD_U32LE, H5T_NATIVE_UINT32, r.gpu_arena);
-  write_vector(group, h5::kJobGpusOffsetDataset, H5T_STD_U64LE, H5T_NATIVE_UINT64, r.gpu_offset);
+  write_vector(group, h5::kJobGpusDataset, H5T_STD_U32LE, H5T_NATIVE_UINT32, r.gpu_arena, deflate_level);
+  write_vector(group, h5::kJobGpusOffsetDataset, H5T_STD_U64LE, H5T_NATIVE_UINT64, r.gpu_offset, deflate_level);
 }
 
 struct TypeRow {
@@ -212,8 +248,8 @@ struct TypeRow {
   double busy_gpu_seconds, idle_watts, busy_watts, price_per_hour;
 };
 
-void write_accounting(hid_t group, const RunResult& r) {
-  write_vector(group, h5::kGpuBusyDataset, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r.gpu_busy_seconds);
+void write_accounting(hid_t group, const RunResult& r, int deflate_level) {
+  write_vector(group, h5::kGpuBusyDataset, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r.gpu_busy_seconds, deflate_level);
   std::vector<TypeRow> types(r.type_gpu_count.size());
   for (std::size_t t = 0; t < types.size(); ++t)
     types[t] = {r.type_gpu_count[t], r.type_busy_gpu_seconds[t], r.type_idle_watts[t], r.type_busy_watts[t],
@@ -225,10 +261,10 @@ void write_accounting(hid_t group, const RunResult& r) {
                                                    {"busy_watts", offsetof(TypeRow, busy_watts), f64},
                                                    {"price_per_hour", offsetof(TypeRow, price_per_hour), f64}});
   Handle file = packed_copy(mem);
-  write_vector(group, h5::kGpuTypesDataset, file, mem, types);
+  write_vector(group, h5::kGpuTypesDataset, file, mem, types, deflate_level);
 }
 
-void write_run(hid_t runs_group, const RunResult& r, bool summary_only) {
+void write_run(hid_t runs_group, const RunResult& r, bool summary_only, int deflate_level) {
   Handle policy = open_or_create_group(runs_group, escape_name(r.policy));
   Handle workload = open_or_create_group(policy, escape_name(r.workload));
   const std::string seed_name = fmt::format("seed-{}", r.seed);
@@ -247,26 +283,26 @@ void write_run(hid_t runs_group, const RunResult& r, bool summary_only) {
   for (const auto& [name, value] : r.sweep) h5::write_attribute(g, "sweep." + name, value);
 
   if (!summary_only) {
-    write_jobs(g, r);
+    write_jobs(g, r, deflate_level);
     Handle ts = h5::time_sample_type();
     Handle ts_file = packed_copy(ts);
-    write_vector(g, h5::kTimeseriesDataset, ts_file, ts, r.timeseries);
+    write_vector(g, h5::kTimeseriesDataset, ts_file, ts, r.timeseries, deflate_level);
   }
-  write_accounting(g, r);
+  write_accounting(g, r, deflate_level);
   if (!r.vcs.empty()) {
     std::size_t longest = 1;
     for (const VcSummary& vc : r.vcs) longest = std::max(longest, vc.name.size());
     Handle mem = h5::vc_row_type();
     Handle narrow = h5::vc_row_type(longest);
     Handle file = packed_copy(narrow);
-    write_vector(g, h5::kVcsDataset, file, mem, h5::to_vc_rows(r.vcs));
+    write_vector(g, h5::kVcsDataset, file, mem, h5::to_vc_rows(r.vcs), deflate_level);
   }
 }
 
 // /summary: policy, workload, seed, then every summary field (float64), then
 // one string column "sweep.<key>" per sweep key of any run (sorted; empty
 // where a run has no value). Rows are built directly in the packed file layout.
-void write_summary_table(hid_t file, const std::vector<RunResult>& runs) {
+void write_summary_table(hid_t file, const std::vector<RunResult>& runs, int deflate_level) {
   std::size_t policy_len = 1, workload_len = 1;
   std::map<std::string, std::size_t> sweep_len;  // key -> longest value
   for (const RunResult& r : runs) {
@@ -312,8 +348,9 @@ void write_summary_table(hid_t file, const std::vector<RunResult>& runs) {
       if (it != r.sweep.end()) std::memcpy(row + at, it->second.data(), it->second.size());
     }
   }
-  write_table(file, h5::kSummaryDataset, type, type, runs.size(), runs.size(),
-              [&](std::size_t start, std::size_t) { return static_cast<const void*>(buf.data() + start * row_bytes); });
+  write_table(file, h5::kSummaryDataset, type,
+              {{type, [&](std::size_t start, std::size_t) { return static_cast<const void*>(buf.data() + start * row_bytes); }}},
+              runs.size(), runs.size(), deflate_level);
 }
 
 // Creates PATH.tmp (and PATH's directory) with the root attributes.
@@ -346,14 +383,18 @@ struct ResultsWriter::File {
   std::unique_ptr<h5::AtomicFile> file;  // declared first: closed and removed last
   Handle runs_group;
   bool summary_only = false;
+  int deflate_level = kDefaultDeflateLevel;
 };
 
 ResultsWriter::ResultsWriter(const std::string& path, const ResultsFileMeta& meta) : path_(path) {
+  if (meta.deflate_level < 0 || meta.deflate_level > kMaxDeflateLevel)
+    throw InputError(fmt::format("the deflate level must be in 0..{}, got {}", kMaxDeflateLevel, meta.deflate_level));
   guarded([&] {
     file_ = std::make_unique<File>();
     file_->file = create_file(path_, meta);
     file_->runs_group = create_group(*file_->file, h5::kRunsGroup);
     file_->summary_only = meta.summary_only;
+    file_->deflate_level = meta.deflate_level;
   });
 }
 
@@ -388,7 +429,7 @@ void ResultsWriter::add(const RunResult& run) {
   if (!file_) throw InternalError("ResultsWriter::add after an error or finish");
   guarded([&] {
     check_run(run);
-    write_run(file_->runs_group, run, file_->summary_only);
+    write_run(file_->runs_group, run, file_->summary_only, file_->deflate_level);
   });
 }
 
@@ -396,7 +437,7 @@ void ResultsWriter::finish(const std::vector<RunResult>& runs, const std::vector
   if (!file_) throw InternalError("ResultsWriter::finish after an error or finish");
   guarded([&] {
     file_->runs_group.close("closing /runs");
-    write_summary_table(*file_->file, runs);
+    write_summary_table(*file_->file, runs, file_->deflate_level);
     h5::write_baseline_verdicts(*file_->file, verdicts);
     file_->file->commit();
   });

@@ -14,7 +14,15 @@
 
 namespace fastgpu {
 
-// Root attributes describing the experiment.
+// The deflate level of the tables (HDF5's deflate filter, written by
+// libdeflate): 0 stores the chunks shuffled but not deflated; 1..9. Level 2
+// is libdeflate's fastest on the per-job tables (faster than its level 1, a
+// separate matcher) and about 14 times smaller than no deflate; level 0 saves
+// about 0.3 us per job (docs/performance.md, "HDF5 output").
+constexpr int kDefaultDeflateLevel = 2;
+constexpr int kMaxDeflateLevel = 9;  // the most HDF5's deflate filter records
+
+// Root attributes describing the experiment, and how the tables are stored.
 struct ResultsFileMeta {
   std::string experiment;   // experiment name (config's name, or the CLI's)
   std::string config_path;  // path of the config file as given; may be empty
@@ -26,6 +34,7 @@ struct ResultsFileMeta {
   // most of the bytes and of the writing time of a large run. The root
   // attribute summary_only = 1 marks such a file.
   bool summary_only = false;
+  int deflate_level = kDefaultDeflateLevel;  // 0..kMaxDeflateLevel; anything else is an InputError
 };
 
 // Writes `runs` (in the given order; the caller sorts) to `path`, creating its

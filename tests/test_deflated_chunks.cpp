@@ -1,10 +1,11 @@
 // The results writer's own chunk path (results_io/deflated_chunks.*,
-// results_io/packed_rows.*), checked against HDF5's: what it writes is read
-// back through HDF5's shuffle and deflate filters, and its packing equals
-// H5Tconvert's.
+// results_io/shuffled_columns.*), checked against HDF5's: what it writes is
+// read back through HDF5's shuffle and deflate filters, and its chunks equal
+// H5Tconvert's packing followed by the shuffle done by hand.
 #include <doctest/doctest.h>
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -14,7 +15,7 @@
 #include "results_io/deflated_chunks.h"
 #include "results_io/hdf5_common.h"
 #include "results_io/hdf5_file.h"
-#include "results_io/packed_rows.h"
+#include "results_io/shuffled_columns.h"
 #include "tests/scratch_dir.h"
 
 using namespace fastgpu;
@@ -49,37 +50,92 @@ std::vector<Row> rows(std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("packed rows: the plan packs a padded compound exactly as H5Tconvert does") {
+// HDF5's shuffle filter by hand: byte k of every row, then byte k + 1.
+std::vector<std::byte> shuffled_by_hand(const std::vector<std::byte>& packed_rows, std::size_t row_bytes,
+                                        std::size_t chunk_rows) {
+  std::vector<std::byte> out(row_bytes * chunk_rows, std::byte{0});
+  const std::size_t rows = packed_rows.size() / row_bytes;
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t k = 0; k < row_bytes; ++k) out[k * chunk_rows + r] = packed_rows[r * row_bytes + k];
+  return out;
+}
+
+TEST_CASE("shuffled columns: a padded compound's chunk is H5Tconvert's packed rows, shuffled") {
   const h5::QuietErrors quiet;
   const h5::Handle mem = row_type();
   const h5::Handle file = packed(mem);
   REQUIRE(H5Tget_size(file) == 1 + 8 + 4);  // no padding
-  const auto plan = h5::PackedRows::plan(mem, file);
+  const hid_t sources[1] = {mem};
+  const auto plan = h5::ShuffledColumns::plan(file, sources);
   REQUIRE(plan.has_value());
-  const std::vector<Row> in = rows(7);
-  std::vector<std::byte> ours(7 * H5Tget_size(file));
-  plan->pack(reinterpret_cast<const std::byte*>(in.data()), in.size(), ours.data());
-  std::vector<std::byte> theirs(7 * sizeof(Row)), background(7 * H5Tget_size(file));
-  std::memcpy(theirs.data(), in.data(), theirs.size());
-  REQUIRE(H5Tconvert(mem, file, in.size(), theirs.data(), background.data(), H5P_DEFAULT) >= 0);
-  theirs.resize(ours.size());
-  CHECK(ours == theirs);
-  // Row 3 by hand: 'd', then 1.5 - 3 = -1.5, then 9, each right after the other.
-  const std::byte* r3 = ours.data() + 3 * 13;
+  CHECK(plan->row_bytes() == 13);
+  // 37 rows in a chunk of 40: two blocks of sixteen rows, five more, three
+  // rows of zeros (an edge chunk).
+  const std::size_t n = 37, chunk = 40;
+  const std::vector<Row> in = rows(n);
+  std::vector<std::byte> ours(13 * chunk, std::byte{0x5a});
+  const void* at[1] = {in.data()};
+  plan->shuffle(at, n, chunk, ours.data());
+  std::vector<std::byte> converted(n * sizeof(Row)), background(n * 13);
+  std::memcpy(converted.data(), in.data(), converted.size());
+  REQUIRE(H5Tconvert(mem, file, n, converted.data(), background.data(), H5P_DEFAULT) >= 0);
+  converted.resize(n * 13);
+  CHECK(ours == shuffled_by_hand(converted, 13, chunk));
+  // By hand: row 3 is 'd', 1.5 - 3 = -1.5, 9; its bytes lie one plane apart.
+  CHECK(static_cast<char>(ours[3]) == 'd');
+  std::byte value[8], count[4];
+  for (std::size_t b = 0; b < 8; ++b) value[b] = ours[(1 + b) * chunk + 3];
+  for (std::size_t b = 0; b < 4; ++b) count[b] = ours[(9 + b) * chunk + 3];
   double v = 0;
   std::int32_t c = 0;
-  std::memcpy(&v, r3 + 1, sizeof v);
-  std::memcpy(&c, r3 + 9, sizeof c);
-  CHECK(static_cast<char>(r3[0]) == 'd');
+  std::memcpy(&v, value, sizeof v);
+  std::memcpy(&c, count, sizeof c);
   CHECK(v == -1.5);
   CHECK(c == 9);
+  CHECK(ours[12 * chunk + 39] == std::byte{0});  // the edge chunk's padding
 }
 
-TEST_CASE("packed rows: no plan for types whose members differ") {
+TEST_CASE("shuffled columns: a file row taken from two sources") {
+  const h5::QuietErrors quiet;
+  struct Extra {
+    double twice;
+  };
+  const std::size_t n = 21;
+  const std::vector<Row> in = rows(n);
+  std::vector<Extra> extra(n);
+  for (std::size_t i = 0; i < n; ++i) extra[i].twice = 2.0 * in[i].value;
   const h5::Handle mem = row_type();
-  const h5::Handle other = h5::compound_type(sizeof(double), {{"value", 0, H5T_NATIVE_DOUBLE}});
-  CHECK_FALSE(h5::PackedRows::plan(mem, other).has_value());
-  CHECK_FALSE(h5::PackedRows::plan(H5T_NATIVE_DOUBLE, H5T_NATIVE_DOUBLE).has_value());
+  const h5::Handle extra_type = h5::compound_type(sizeof(Extra), {{"twice", 0, H5T_NATIVE_DOUBLE}});
+  // The file row: value, twice, count (count after a member of the other source).
+  const h5::Handle file = h5::compound_type(20, {{"value", 0, H5T_NATIVE_DOUBLE},
+                                                 {"twice", 8, H5T_NATIVE_DOUBLE},
+                                                 {"count", 16, H5T_NATIVE_INT32}});
+  const hid_t sources[2] = {mem, extra_type};
+  const auto plan = h5::ShuffledColumns::plan(file, sources);
+  REQUIRE(plan.has_value());
+  std::vector<std::byte> ours(20 * n);
+  const void* at[2] = {in.data(), extra.data()};
+  plan->shuffle(at, n, n, ours.data());
+  std::vector<std::byte> packed_rows(20 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::memcpy(&packed_rows[i * 20], &in[i].value, 8);
+    std::memcpy(&packed_rows[i * 20 + 8], &extra[i].twice, 8);
+    std::memcpy(&packed_rows[i * 20 + 16], &in[i].count, 4);
+  }
+  CHECK(ours == shuffled_by_hand(packed_rows, 20, n));
+}
+
+TEST_CASE("shuffled columns: no plan when a member is missing or differs") {
+  const h5::QuietErrors quiet;
+  const h5::Handle mem = row_type();
+  const h5::Handle other = h5::compound_type(sizeof(float), {{"value", 0, H5T_NATIVE_FLOAT}});
+  const hid_t sources[1] = {mem};
+  CHECK_FALSE(h5::ShuffledColumns::plan(other, sources).has_value());
+  const h5::Handle missing = h5::compound_type(sizeof(double), {{"absent", 0, H5T_NATIVE_DOUBLE}});
+  CHECK_FALSE(h5::ShuffledColumns::plan(missing, sources).has_value());
+  const hid_t doubles[1] = {H5T_NATIVE_DOUBLE};
+  CHECK(h5::ShuffledColumns::plan(H5T_NATIVE_DOUBLE, doubles).has_value());
+  CHECK_FALSE(h5::ShuffledColumns::plan(H5T_NATIVE_INT32, doubles).has_value());
 }
 
 TEST_CASE("deflated chunks: HDF5's shuffle and deflate filters read back what was written, edge chunk included") {
@@ -90,10 +146,9 @@ TEST_CASE("deflated chunks: HDF5's shuffle and deflate filters read back what wa
   const h5::Handle file_type = packed(mem);
   const std::size_t n = 10, chunk = 4;  // chunks of 4, 4 and an edge chunk of 2
   const std::vector<Row> in = rows(n);
-  const auto plan = h5::PackedRows::plan(mem, file_type);
+  const hid_t sources[1] = {mem};
+  const auto plan = h5::ShuffledColumns::plan(file_type, sources);
   REQUIRE(plan.has_value());
-  std::vector<std::byte> file_rows(n * H5Tget_size(file_type));
-  plan->pack(reinterpret_cast<const std::byte*>(in.data()), n, file_rows.data());
   {
     h5::AtomicFile f(path);
     const hsize_t dims[1] = {n}, chunk_dims[1] = {chunk};
@@ -105,8 +160,11 @@ TEST_CASE("deflated chunks: HDF5's shuffle and deflate filters read back what wa
     h5::Handle ds{H5Dcreate2(f, "rows", file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose};
     REQUIRE(ds.get() >= 0);
     h5::DeflatedChunks chunks(ds, H5Tget_size(file_type), chunk, 2);
-    chunks.write(0, 8, file_rows.data());  // two whole chunks in one call
-    chunks.write(8, 2, file_rows.data() + 8 * H5Tget_size(file_type));
+    for (std::size_t first = 0; first < n; first += chunk) {
+      const void* at[1] = {&in[first]};
+      plan->shuffle(at, std::min(chunk, n - first), chunk, chunks.chunk());
+      chunks.write(first);
+    }
     ds.close("closing");
     f.commit();
   }

@@ -485,3 +485,45 @@ TEST_CASE("hdf5: --summary-only keeps /summary and the run attributes, and drops
   }
   CHECK_THROWS_AS(read_job_records(brief, "las", "traces/philly.csv", 1), InputError);
 }
+
+namespace {
+
+// The bytes of a dataset in its file type, and the number of its filters.
+std::pair<std::vector<unsigned char>, int> raw_dataset(const std::string& path, const std::string& name) {
+  const h5::QuietErrors quiet;
+  h5::Handle file{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  h5::Handle ds{H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose};
+  REQUIRE(ds.get() >= 0);
+  h5::Handle type{H5Dget_type(ds), H5Tclose};
+  h5::Handle space{H5Dget_space(ds), H5Sclose};
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)) * H5Tget_size(type));
+  REQUIRE(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) >= 0);
+  h5::Handle dcpl{H5Dget_create_plist(ds), H5Pclose};
+  return {bytes, H5Pget_nfilters(dcpl)};
+}
+
+}  // namespace
+
+TEST_CASE("hdf5: a deflate level of 0 stores the same tables shuffled only; a level above 9 is refused") {
+  ScratchDir dir("hdf5");
+  const std::string deflated = dir / "deflated.h5", plain = dir / "plain.h5", refused = dir / "refused.h5";
+  const auto runs = three_runs();
+  write_results(deflated, meta("exp", "", ""), runs);
+  ResultsFileMeta plain_meta = meta("exp", "", "");
+  plain_meta.deflate_level = 0;
+  write_results(plain, plain_meta, runs);
+  const std::string group = run_group_path(runs[0].policy, runs[0].workload, runs[0].seed);
+  for (const char* table : {"jobs", "job_gpus", "job_gpus_offset"}) {
+    INFO(table);
+    const auto [want, want_filters] = raw_dataset(deflated, group + "/" + table);
+    const auto [got, got_filters] = raw_dataset(plain, group + "/" + table);
+    CHECK(got == want);
+    CHECK(want_filters == 2);  // shuffle, deflate
+    CHECK(got_filters == 1);   // shuffle
+  }
+  ResultsFileMeta bad_meta = meta("exp", "", "");
+  bad_meta.deflate_level = 10;
+  CHECK_THROWS_AS(write_results(refused, bad_meta, runs), InputError);
+  CHECK_FALSE(fs::exists(refused));
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}) == 2);  // no temporary left
+}

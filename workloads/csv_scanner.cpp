@@ -1,7 +1,6 @@
 #include "workloads/csv_scanner.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,17 +17,15 @@
 #include <fmt/format.h>
 
 #include "sim/error.h"
-#include "workloads/read_to_end.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
 
 namespace {
 
-constexpr std::size_t kReadChunk = std::size_t{1} << 20;
-// Smaller files are read, not mapped: mmap and munmap cost more than copying
-// a few pages (munmap flushes the TLB of every CPU the process ran on).
-constexpr std::size_t kMapFrom = std::size_t{1} << 20;
+// The buffer: 64 KiB, sixteen pages to fault in (a megabyte cost more in page
+// faults than it saved in reads); a record longer than that doubles it.
+constexpr std::size_t kBufferBytes = std::size_t{1} << 16;
 constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
 
 // A word whose high bit is set in each byte of `word` that equals `c` (and
@@ -44,84 +41,108 @@ const char* find(const char* from, const char* to, char c) {
 
 }  // namespace
 
-std::string_view trim_blanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 CsvScanner::CsvScanner(const std::string& path, char separator) : path_(path), sep_(separator) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) trace::throw_cannot_open(path);
-  const std::unique_ptr<const int, void (*)(const int*)> closer(&fd, [](const int* f) { ::close(*f); });
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) trace::throw_cannot_open(path);
   struct stat st {};
-  const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (regular && static_cast<std::size_t>(st.st_size) >= kMapFrom) {
-    size_ = static_cast<std::size_t>(st.st_size);
-    void* base = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (base != MAP_FAILED) {
-      map_ = base;
-      map_bytes_ = size_;
-      data_ = static_cast<const char*>(base);
-      ::madvise(base, size_, MADV_SEQUENTIAL);
-    }
+  const bool regular = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+  file_size_ = regular ? static_cast<std::uint64_t>(st.st_size) : 0;
+  // A small file in one read, with a byte to spare to see its end.
+  capacity_ = regular && file_size_ < kBufferBytes ? static_cast<std::size_t>(file_size_) + 1 : kBufferBytes;
+  buffer_.reset(new char[capacity_]);
+  data_ = buffer_.get();
+  try {
+    fill();
+  } catch (...) {
+    ::close(fd_);
+    throw;
   }
-  if (!map_) read_whole(fd, regular ? static_cast<std::size_t>(st.st_size) : 0);
   if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) pos_ = 3;  // UTF-8 byte order mark
-  trace::reject_cr_only_line_ends(path_, std::string_view(data_ + pos_, std::min(size_ - pos_, kReadChunk)));
+  trace::reject_cr_only_line_ends(path_, std::string_view(data_ + pos_, size_ - pos_));
 }
 
 CsvScanner::~CsvScanner() {
-  if (map_) ::munmap(map_, map_bytes_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
-void CsvScanner::read_whole(int fd, std::size_t expected) {
-  // Room for the expected size and a byte to see the end.
-  size_ = trace::read_to_end(fd, buffer_, expected > 0 ? expected + 1 : 4096, path_);
-  data_ = buffer_.data();
+void CsvScanner::fill() {
+  while (!eof_ && size_ < capacity_) {
+    const ssize_t got = ::read(fd_, buffer_.get() + size_, capacity_ - size_);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw InputError({path_, 0, ""}, fmt::format("read error: {}", std::strerror(errno)));
+    if (got == 0) eof_ = true;
+    size_ += static_cast<std::size_t>(got);
+  }
+}
+
+void CsvScanner::refill() {
+  const std::size_t kept = size_ - pos_;
+  if (kept == capacity_) {  // one record fills the buffer: a larger one
+    std::unique_ptr<char[]> larger(new char[2 * capacity_]);
+    std::memcpy(larger.get(), buffer_.get(), size_);
+    buffer_ = std::move(larger);
+    capacity_ *= 2;
+  } else if (pos_ > 0) {
+    std::memmove(buffer_.get(), buffer_.get() + pos_, kept);
+  }
+  base_ += pos_;
+  size_ = kept;
+  pos_ = 0;
+  data_ = buffer_.get();
+  fill();
 }
 
 bool CsvScanner::next() {
-  const char* const file_end = data_ + size_;
   const std::uint64_t seps = kOnes * static_cast<unsigned char>(sep_);
   const std::uint64_t newlines = kOnes * static_cast<unsigned char>('\n');
   const std::uint64_t quotes = kOnes * static_cast<unsigned char>('"');
-  while (pos_ < size_) {
+  for (;;) {
+    if (pos_ >= size_) {
+      if (eof_) return false;
+      refill();
+      continue;
+    }
+    const char* const file_end = data_ + size_;  // the buffer's end
     const char* const begin = data_ + pos_;
     const char* field = begin;
     const char* p = begin;
     fields_.clear();
     bool quoted = false;
+    bool ascii = true;  // no byte of the record (or just after it) has its high bit set
 #if defined(__SSE2__)
-    // Sixteen bytes at a time: a mask of the separators, line ends and quotes
-    // in the block, walked bit by bit; each block is looked at once.
+    // Sixteen bytes at a time: a mask of the separators and one of the line
+    // ends and quotes in the block; the separators before the first line end
+    // or quote are the fields' ends. Each block is looked at once.
     const __m128i sep_bytes = _mm_set1_epi8(sep_), newline_bytes = _mm_set1_epi8('\n');
     const __m128i quote_bytes = _mm_set1_epi8('"');
     bool stopped = false;  // at a line end or a quote
+    __m128i any = _mm_setzero_si128();  // every byte looked at, or-ed: its high bit says "not ASCII"
     while (!stopped && p + 16 <= file_end) {
       const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, sep_bytes), _mm_cmpeq_epi8(block, newline_bytes)),
-                       _mm_cmpeq_epi8(block, quote_bytes))));
-      while (mask) {
-        const char* at = p + std::countr_zero(mask);
-        mask &= mask - 1;
-        if (*at != sep_) {
-          p = at;
-          stopped = true;
-          break;
-        }
+      any = _mm_or_si128(any, block);
+      unsigned sep_mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, sep_bytes)));
+      const unsigned stop_mask = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, newline_bytes), _mm_cmpeq_epi8(block, quote_bytes))));
+      if (stop_mask) {
+        sep_mask &= (stop_mask & (0u - stop_mask)) - 1;  // the separators before the first stop
+        stopped = true;
+      }
+      while (sep_mask) {
+        const char* at = p + std::countr_zero(sep_mask);
+        sep_mask &= sep_mask - 1;
         fields_.emplace_back(field, static_cast<std::size_t>(at - field));
         field = at + 1;
       }
-      if (!stopped) p += 16;
+      p = stopped ? p + std::countr_zero(stop_mask) : p + 16;
     }
+    ascii = _mm_movemask_epi8(any) == 0;
 #endif
     for (;;) {
       // Eight bytes at a time up to the next separator, line end or quote.
       while (p + 8 <= file_end) {
         std::uint64_t word;
         std::memcpy(&word, p, sizeof word);
+        ascii = ascii && (word & kHighs) == 0;
         const std::uint64_t hit = bytes_equal(word, seps) | bytes_equal(word, newlines) | bytes_equal(word, quotes);
         if (hit) {
           p += std::countr_zero(hit) / 8;
@@ -129,7 +150,7 @@ bool CsvScanner::next() {
         }
         p += 8;
       }
-      while (p < file_end && *p != sep_ && *p != '\n' && *p != '"') ++p;
+      for (; p < file_end && *p != sep_ && *p != '\n' && *p != '"'; ++p) ascii = ascii && (*p & 0x80) == 0;
       if (p == file_end || *p == '\n') break;
       if (*p == '"') {
         quoted = true;
@@ -138,17 +159,26 @@ bool CsvScanner::next() {
       fields_.emplace_back(field, static_cast<std::size_t>(p - field));
       field = ++p;
     }
-    line_ = next_line_;
     std::size_t end;
     if (quoted) {
       end = quoted_record();
+      if (end == std::string_view::npos) {  // the buffer ends inside the record
+        refill();
+        continue;
+      }
     } else {
+      if (p == file_end && !eof_) {  // the buffer ends inside the record
+        refill();
+        continue;
+      }
       end = static_cast<std::size_t>(p - data_);
       const char* stop = p;
       if (stop > field && stop[-1] == '\r') --stop;
       fields_.emplace_back(field, static_cast<std::size_t>(stop - field));
       unterminated_end_ = p == file_end;
       open_quote_ = false;
+      ascii_ = ascii;
+      line_ = next_line_;
       ++next_line_;
     }
     pos_ = end < size_ ? end + 1 : size_;
@@ -156,7 +186,6 @@ bool CsvScanner::next() {
     if (!quoted && fields_.size() == 1 && trim_blanks(fields_[0]).empty()) continue;
     return true;
   }
-  return false;
 }
 
 std::size_t CsvScanner::quoted_record() {
@@ -171,11 +200,14 @@ std::size_t CsvScanner::quoted_record() {
     const char* nl = find(scan, file_end, '\n');
     stop = nl ? nl : file_end;
     for (const char* q = find(scan, stop, '"'); q; q = find(q + 1, stop, '"')) in_quote = !in_quote;
+    if (!nl && !eof_) return std::string_view::npos;  // the record goes on after the buffer
     if (!nl || !in_quote) break;
     ++inner_lines;  // a line end inside a quoted field
     scan = nl + 1;
   }
   unterminated_end_ = stop == file_end;
+  ascii_ = false;  // not looked at
+  line_ = next_line_;
   open_quote_ = in_quote;
   next_line_ += inner_lines + 1;
   const char* end = stop;

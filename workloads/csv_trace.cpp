@@ -43,8 +43,11 @@ struct BadCell {
 
 [[noreturn]] void bad(Column c, std::string message) { throw BadCell{c, std::move(message)}; }
 
-// Numbers: blanks around them and a leading '+' are tolerated.
+// Numbers: blanks around them and a leading '+' are tolerated. The cells
+// reach the number parser trimmed (each cell is trimmed once), so only the
+// '+' is left to it.
 constexpr NumberSyntax kNumberSyntax{.blanks = true, .plus = true};
+constexpr NumberSyntax kTrimmedSyntax{.blanks = false, .plus = true};
 
 // A cell of 1 to 7 digits and nothing else (most counts, flags and whole
 // seconds), read without the general parser. The value is exact in a float
@@ -61,15 +64,15 @@ bool small_whole_number(std::string_view cell, std::uint32_t& value) {
   return true;
 }
 
+// `cell` is trimmed and not empty.
 template <class T>
 T need(std::string_view cell, Column c, const char* what) {
   if (std::uint32_t small = 0; small_whole_number(cell, small)) return static_cast<T>(small);
   T v{};
-  if (parse_number(cell, v, kNumberSyntax) != NumberError::none) bad(c, fmt::format("'{}' is not {}", trace::excerpt(cell), what));
+  if (parse_number(cell, v, kTrimmedSyntax) != NumberError::none)
+    bad(c, fmt::format("'{}' is not {}", trace::excerpt(cell), what));
   return v;
 }
-
-bool blank(std::string_view cell) { return trim_blanks(cell).empty(); }
 
 // Hashes std::string and std::string_view alike, for lookups by a view.
 struct NameHash {
@@ -77,8 +80,8 @@ struct NameHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// `s` is trimmed.
 bool parse_bool(std::string_view s, Column c) {
-  s = trim_blanks(s);
   auto is = [&](std::string_view word) {
     if (s.size() != word.size()) return false;
     for (std::size_t i = 0; i < s.size(); ++i)
@@ -104,16 +107,16 @@ struct Row {
 void parse_failed_attempts(std::string_view rest, std::vector<FailedAttempt>& out) {
   while (!rest.empty()) {
     const std::size_t semi = rest.find(';');
-    const std::string_view part = rest.substr(0, semi);
+    const std::string_view part = trim_blanks(rest.substr(0, semi));
     rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
-    if (blank(part)) continue;
+    if (part.empty()) continue;
     const std::size_t at = part.find('@');
     FailedAttempt a;
-    a.length = need<double>(part.substr(0, at), kFailedAttempts, "a length in seconds");
+    a.length = need<double>(trim_blanks(part.substr(0, at)), kFailedAttempts, "a length in seconds");
     if (!std::isfinite(a.length) || a.length < 0)
       bad(kFailedAttempts, fmt::format("a failed attempt's length must be >= 0 seconds, got {}", a.length));
     if (at != std::string_view::npos) {
-      a.recorded_start = need<double>(part.substr(at + 1), kFailedAttempts, "a start in seconds");
+      a.recorded_start = need<double>(trim_blanks(part.substr(at + 1)), kFailedAttempts, "a start in seconds");
       if (!std::isfinite(a.recorded_start)) bad(kFailedAttempts, "a failed attempt's start must be finite");
     }
     out.push_back(a);
@@ -128,17 +131,19 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
   row.failed.clear();
   bool has_id = false, has_submit = false, has_gpus = false, has_work = false;
   for (std::size_t k = 0; k < layout.size(); ++k) {
-    const std::string_view cell = fields[k];
+    const std::string_view raw = fields[k];
+    const std::string_view cell = trim_blanks(raw);  // the one trimming of the cell
+    const bool blank = cell.empty();
     const Column c = layout[k];
     switch (c) {
       case kId:
-        if (!blank(cell)) j.id = need<std::int64_t>(cell, c, "an integer id"), has_id = true;
+        if (!blank) j.id = need<std::int64_t>(cell, c, "an integer id"), has_id = true;
         break;
       case kSubmit:
-        if (!blank(cell)) j.submit = need<double>(cell, c, "a number of seconds"), has_submit = true;
+        if (!blank) j.submit = need<double>(cell, c, "a number of seconds"), has_submit = true;
         break;
       case kNumGpus:
-        if (!blank(cell)) {
+        if (!blank) {
           const auto g = need<std::int64_t>(cell, c, "an integer GPU count");
           if (g < 1) bad(c, fmt::format("num_gpus must be >= 1, got {}", g));
           if (!trace::to_gpu_count(static_cast<double>(g), j.num_gpus))
@@ -147,47 +152,47 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
         }
         break;
       case kWork:
-        if (!blank(cell)) j.work = need<double>(cell, c, "a number of seconds"), has_work = true;
+        if (!blank) j.work = need<double>(cell, c, "a number of seconds"), has_work = true;
         break;
       case kPriority:
-        if (!blank(cell)) j.priority = need<std::int32_t>(cell, c, "a 32-bit integer priority");
+        if (!blank) j.priority = need<std::int32_t>(cell, c, "a 32-bit integer priority");
         break;
-      case kUser: row.user = cell; break;
+      case kUser: row.user = raw; break;
       case kDeadline:
-        if (!blank(cell)) j.deadline = need<double>(cell, c, "a number of seconds");
+        if (!blank) j.deadline = need<double>(cell, c, "a number of seconds");
         break;
       case kEarliestStart:
-        if (!blank(cell)) j.earliest_start = need<double>(cell, c, "a number of seconds");
+        if (!blank) j.earliest_start = need<double>(cell, c, "a number of seconds");
         break;
-      case kGpuType: row.gpu_type = trim_blanks(cell); break;
+      case kGpuType: row.gpu_type = cell; break;
       case kGpuMemory:
-        if (!blank(cell)) j.gpu_memory_gb = need<float>(cell, c, "a number of GB");
+        if (!blank) j.gpu_memory_gb = need<float>(cell, c, "a number of GB");
         break;
       case kGpuShare:
-        if (!blank(cell)) j.gpu_share = need<float>(cell, c, "a fraction of a GPU");
+        if (!blank) j.gpu_share = need<float>(cell, c, "a fraction of a GPU");
         break;
       case kPreemptible:
-        if (!blank(cell)) j.preemptible = parse_bool(cell, c);
+        if (!blank) j.preemptible = parse_bool(cell, c);
         break;
       case kRequestedTime:
-        if (!blank(cell)) j.requested_time = need<double>(cell, c, "a number of seconds");
+        if (!blank) j.requested_time = need<double>(cell, c, "a number of seconds");
         break;
       case kRecordedStart:
-        if (!blank(cell)) j.recorded_start = need<double>(cell, c, "a number of seconds");
+        if (!blank) j.recorded_start = need<double>(cell, c, "a number of seconds");
         break;
       case kFailedAttempts: parse_failed_attempts(cell, row.failed); break;
       case kDependsOn: {
         std::string_view rest = cell;
         while (!rest.empty()) {
           const std::size_t semi = rest.find(';');
-          const std::string_view part = rest.substr(0, semi);
-          if (!blank(part)) row.depends_on.push_back(need<std::int64_t>(part, c, "a job id"));
+          const std::string_view part = trim_blanks(rest.substr(0, semi));
+          if (!part.empty()) row.depends_on.push_back(need<std::int64_t>(part, c, "a job id"));
           rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
         }
         break;
       }
-      case kName: row.name = cell; break;
-      case kVc: row.vc = trim_blanks(cell); break;
+      case kName: row.name = raw; break;
+      case kVc: row.vc = cell; break;
       case kColumnCount: break;
     }
   }
@@ -294,7 +299,7 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
                                 static_cast<std::size_t>(fields.back().data() + fields.back().size() -
                                                          fields.front().data()));
     std::size_t bad_field = 0, bad_byte = std::string_view::npos;
-    if (trace::find_invalid_utf8(span) != std::string_view::npos)
+    if (!csv.record_is_ascii() && trace::find_invalid_utf8(span) != std::string_view::npos)
       for (; bad_field < fields.size(); ++bad_field)
         if ((bad_byte = trace::find_invalid_utf8(fields[bad_field])) != std::string_view::npos) break;
     if (bad_byte != std::string_view::npos) {
