@@ -18,7 +18,6 @@
 #include "experiments/progress.h"
 #include "sim/engine.h"
 #include "sim/error.h"
-#include "sim/metrics.h"
 #include "sim/nearest_name.h"
 #include "sim/run_progress.h"
 #include "workloads/workload_loader.h"
@@ -188,8 +187,7 @@ RunResult simulate_run(const ExperimentConfig& experiment, const RunSpec& run, c
   EngineOptions engine = config.engine;
   engine.seed = run.seed;
   const ScopedProgressHook progress(std::move(on_progress));
-  RunResult r = simulate(workload, config.cluster, *policy, engine, run.label);
-  compute_summary(r, config.engine.responsiveness_alpha);
+  RunResult r = simulate(workload, config.cluster, *policy, engine, run.label);  // summary included
   r.policy = run.label;
   r.workload = workload.name;
   r.seed = run.seed;
