@@ -315,7 +315,7 @@ class Las final : public Policy {
       }
       return kNoJob;
     };
-    if (!choose_victims(ctx, j, have_, max_scan_, next, victims_)) return false;
+    if (!choose_victims(ctx, j, have_, max_scan_, next, victims_, victim_scratch_)) return false;
     const TypeIndex t = running_type(ctx, victims_.front());
     std::int64_t freed = 0;
     for (JobIndex v : victims_) {
@@ -356,6 +356,7 @@ class Las final : public Policy {
   std::uint64_t demotions_ = 0, promotions_ = 0;
   std::vector<std::int64_t> free_, pool_, have_;
   std::vector<JobIndex> victims_;
+  VictimScratch victim_scratch_;
   std::vector<GpuIndex> gpus_;
 };
 
