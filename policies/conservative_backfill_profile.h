@@ -27,16 +27,42 @@ class BackfillProfile {
   }
 
   // Earliest s >= now at which `need` GPUs are free throughout [s, s + duration);
-  // kNever if no such time is known.
+  // kNever if no such time is known. One sweep over the steps of the free
+  // count in time order: the count rises only at a release or at the end of
+  // a reservation (the candidate starts), so the answer is the start of the
+  // first stretch of >= `need` free GPUs that lasts `duration` (a later
+  // candidate inside a shorter stretch ends with it). O(steps + reservations).
   Seconds earliest(std::int64_t need, Seconds duration) {
-    Seconds s = now_;
-    while (s != kNever) {
-      if (feasible(s, s + duration, need)) return s;
-      s = next_candidate(s);
+    std::size_t i = 0;  // reservation events at or before t
+    std::size_t k = 0;  // the base's last step at or before t
+    std::int64_t used = 0;
+    Seconds t = now_, stretch = kNever;
+    while (true) {
+      for (; i < events_.size() && events_[i].first <= t; ++i) used += events_[i].second;
+      extend(t);
+      while (k + 1 < time_.size() && time_[k + 1] <= t) ++k;
+      if (value_[k] - used < need) stretch = kNever;
+      else if (stretch == kNever) stretch = t;
+      // The next step: the next reservation event, or, outside a stretch, a
+      // release not yet reached (inside one, releases only add to it).
+      Seconds next = kNever;
+      if (stretch == kNever) {
+        if (k + 1 < time_.size()) {
+          next = time_[k + 1];
+        } else if (next_ != end_ && next_->time != kNever) {
+          next = std::max(now_, next_->time);
+        }
+      }
+      if (i < events_.size()) next = std::min(next, events_[i].first);
+      if (stretch != kNever && (next == kNever || next >= stretch + duration)) return stretch;
+      if (next == kNever) return kNever;
+      t = next;
     }
-    return kNever;
   }
 
+  // Whether `need` GPUs are free throughout [s, e): the free count only drops
+  // at s or where a reservation starts (the base never decreases), so those
+  // are the times checked.
   bool feasible(Seconds s, Seconds e, std::int64_t need) {
     std::int64_t used = 0;
     std::size_t i = 0;
@@ -75,23 +101,6 @@ class BackfillProfile {
       value_.push_back(value_.back() + next_->gpus);
     }
     ++next_;
-  }
-  // The next time after s at which more GPUs may be free: a release or the end of a reservation.
-  Seconds next_candidate(Seconds s) {
-    extend(s);
-    Seconds next = kNever;
-    if (const auto it = std::upper_bound(time_.begin(), time_.end(), s); it != time_.end()) {
-      next = *it;
-    } else if (next_ != end_ && next_->time != kNever) {
-      next = std::max(now_, next_->time);
-    }
-    for (const auto& [at, delta] : events_) {
-      if (delta < 0 && at > s) {
-        next = std::min(next, at);
-        break;
-      }
-    }
-    return next;
   }
   void insert(Seconds at, std::int64_t delta) {
     const auto it = std::upper_bound(events_.begin(), events_.end(), at,

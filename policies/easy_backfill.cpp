@@ -131,7 +131,25 @@ class EasyBackfill final : public Policy {
     cached_head_ = head;
   }
 
+  // Whether j fails the reservation test on whatever GPUs it would get, so
+  // that placing it is wasted work: it may use only the reserved type, needs
+  // more than the extra GPUs, and would end after the shadow time even at
+  // that type's fastest rate (the smallest topology factor; rounding is
+  // monotone, so the bound never exceeds the end computed on real GPUs).
+  bool cannot_backfill(const SchedulingContext& ctx, JobIndex j) const {
+    const ClusterState& cluster = ctx.cluster();
+    const TypeIndex reserved = reservation_.type;
+    for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
+      if (ctx.type_allowed(j, t) != (t == reserved)) return false;
+    }
+    if (static_cast<std::int64_t>(whole_gpus(ctx.job(j))) <= reservation_.extra) return false;
+    const PlacementSlowdown& f = cluster.spec().slowdown;
+    const double fastest = cluster.gpu_type(reserved).speed / std::min({f.same_node, f.same_switch, f.cross_switch});
+    return ctx.now() + ctx.estimated_remaining_work(j) / fastest > reservation_.time;  // NaN: false
+  }
+
   void try_backfill(SchedulingContext& ctx, JobIndex j) {
+    if (cannot_backfill(ctx, j)) return;
     if (!placement_->place(ctx, j, gpus_)) return;
     const ClusterState& cluster = ctx.cluster();
     // Another GPU type than the head's reservation cannot delay it.

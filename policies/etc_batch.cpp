@@ -15,8 +15,10 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t kNone = EtcBatchMapping::kUnmapped;
 
+}  // namespace
+
 // The pools' ready times while a mapping is built.
-struct Pools {
+struct EtcBatchWorkspace::Pools {
   std::vector<std::vector<double>> ready;
 
   // When a gang of `w` GPUs of type t could start: its w-th earliest GPU.
@@ -29,10 +31,15 @@ struct Pools {
   }
 };
 
-struct Choice {
+struct EtcBatchWorkspace::Choice {
   double best_ct = kInf, second_ct = kInf;
   std::uint32_t best = kNone;
 };
+
+namespace {
+
+using Pools = EtcBatchWorkspace::Pools;
+using Choice = EtcBatchWorkspace::Choice;
 
 Choice best_types(const EtcBatchProblem& p, const Pools& pools, std::uint32_t task) {
   Choice c;
@@ -78,13 +85,26 @@ const char* to_string(EtcHeuristic h) {
   return "?";
 }
 
+EtcBatchWorkspace::EtcBatchWorkspace() : pools_(std::make_unique<Pools>()) {}
+EtcBatchWorkspace::~EtcBatchWorkspace() = default;
+
 EtcBatchMapping map_batch(EtcHeuristic h, const EtcBatchProblem& p) {
+  EtcBatchWorkspace workspace;
   EtcBatchMapping m;
+  map_batch(h, p, workspace, m);
+  return m;
+}
+
+// The vectors are assigned, not rebuilt, so a policy that maps at every
+// scheduling point reuses their storage.
+void map_batch(EtcHeuristic h, const EtcBatchProblem& p, EtcBatchWorkspace& workspace, EtcBatchMapping& m) {
   m.type.assign(p.tasks, kNone);
   m.start.assign(p.tasks, NAN);
   m.finish.assign(p.tasks, NAN);
-  m.sequence.reserve(p.tasks);
-  Pools pools{p.ready};
+  m.sequence.clear();
+  Pools& pools = *workspace.pools_;
+  pools.ready.resize(p.ready.size());
+  for (std::size_t t = 0; t < p.ready.size(); ++t) pools.ready[t].assign(p.ready[t].begin(), p.ready[t].end());
 
   if (h == EtcHeuristic::met || h == EtcHeuristic::mct) {
     // Immediate modes: one task at a time, in arrival order.
@@ -102,13 +122,15 @@ EtcBatchMapping map_batch(EtcHeuristic h, const EtcBatchProblem& p) {
       }
       if (best != kNone) assign(p, pools, m, task, best);
     }
-    return m;
+    return;
   }
 
   // Batch modes: one task per iteration, chosen over all unmapped tasks.
-  std::vector<std::uint32_t> left;
+  std::vector<std::uint32_t>& left = workspace.left_;
+  left.clear();
   for (std::uint32_t task = 0; task < p.tasks; ++task) left.push_back(task);
-  std::vector<Choice> choice(p.tasks);
+  std::vector<Choice>& choice = workspace.choice_;
+  choice.resize(p.tasks);
   while (!left.empty()) {
     std::size_t pick = SIZE_MAX;
     double pick_key = 0;
@@ -140,7 +162,6 @@ EtcBatchMapping map_batch(EtcHeuristic h, const EtcBatchProblem& p) {
     assign(p, pools, m, task, choice[task].best);
     left.erase(left.begin() + static_cast<std::ptrdiff_t>(pick));
   }
-  return m;
 }
 
 // --- the online policy -----------------------------------------------------
@@ -168,7 +189,8 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
 
   // The batch: the oldest pending jobs.
   batch_jobs_.clear();
-  std::vector<std::map<std::uint64_t, JobIndex>::iterator> where;
+  std::vector<std::map<std::uint64_t, JobIndex>::iterator>& where = where_;
+  where.clear();
   bool any_shared = false;
   for (auto it = queue_.begin(); it != queue_.end() && batch_jobs_.size() < batch_; ++it) {
     batch_jobs_.push_back(it->second);
@@ -186,7 +208,8 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
   p.etc.assign(std::size_t(T) * types, kInf);
   p.width.resize(T);
   p.ready.resize(types);
-  std::vector<std::uint64_t> want(types, 0);
+  std::vector<std::uint64_t>& want = want_;
+  want.assign(types, 0);
   for (std::uint32_t i = 0; i < T; ++i) {
     const JobIndex j = batch_jobs_[i];
     const Job& job = ctx.job(j);
@@ -213,7 +236,8 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     }
   }
 
-  const EtcBatchMapping m = map_batch(heuristic_, p);
+  map_batch(heuristic_, p, workspace_, mapping_);
+  const EtcBatchMapping& m = mapping_;
   ++mappings_;
   for (std::uint32_t task : m.sequence) {
     if (m.start[task] > now) continue;

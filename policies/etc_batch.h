@@ -19,6 +19,7 @@
 // two be merged (see docs/policies.md).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <span>
 #include <string>
@@ -65,6 +66,24 @@ struct EtcBatchMapping {
 // length (bounded by the batch's total width).
 EtcBatchMapping map_batch(EtcHeuristic h, const EtcBatchProblem& problem);
 
+// The scratch a mapping needs, kept between mappings.
+class EtcBatchWorkspace {
+ public:
+  EtcBatchWorkspace();
+  ~EtcBatchWorkspace();
+  struct Pools;
+  struct Choice;
+
+ private:
+  friend void map_batch(EtcHeuristic, const EtcBatchProblem&, EtcBatchWorkspace&, EtcBatchMapping&);
+  std::unique_ptr<Pools> pools_;
+  std::vector<std::uint32_t> left_;
+  std::vector<Choice> choice_;
+};
+
+// The same into `m`, reusing the storage of `workspace` and `m`.
+void map_batch(EtcHeuristic h, const EtcBatchProblem& problem, EtcBatchWorkspace& workspace, EtcBatchMapping& m);
+
 // The online policy.
 class EtcBatchPolicy : public Policy {
  public:
@@ -91,6 +110,10 @@ class EtcBatchPolicy : public Policy {
   std::uint64_t mappings_ = 0;  // heuristic runs (for the attributes)
   // scratch, reused between calls
   EtcBatchProblem problem_;
+  EtcBatchWorkspace workspace_;
+  EtcBatchMapping mapping_;
+  std::vector<std::map<std::uint64_t, JobIndex>::iterator> where_;
+  std::vector<std::uint64_t> want_;
   std::vector<JobIndex> batch_jobs_;
   std::vector<GpuIndex> gpus_;
 };

@@ -41,6 +41,7 @@
 // (policies/preemption.h) and the level thresholds (policies/parts/ordering.h).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <queue>
 #include <string>
@@ -227,29 +228,49 @@ class Las final : public Policy {
       free_[t] = cluster.free_gpus_of_type(t);
       pool_[t] = tracker_.in_flight(t);
     }
+    // A whole-GPU job that may use every type and found nothing (no free or
+    // in-flight GPUs, no victims) leaves the state as it was; while nothing
+    // changes, a later job of the same or a lower queue that needs at least
+    // as many GPUs finds nothing either (fewer victims lie below a lower
+    // queue, and they are a prefix of the same walk), so it is passed over
+    // without the search. Any start, claim or preemption resets this.
+    std::int64_t failed_need = std::numeric_limits<std::int64_t>::max();
+    const std::uint64_t every_type = types >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << types) - 1;
     std::size_t examined = 0;
     for (std::uint32_t q = 0; q < levels_ && examined < scan_depth_; ++q) {
       for (JobIndex j = pending_[q].head; j != kNoJob && examined < scan_depth_; ++examined) {
         const JobIndex next = links_.next(j);
-        consider(ctx, j, q);
+        const Job& job = ctx.job(j);
+        const bool comparable = whole_gpu_job(job) && allowed_mask(ctx, j, types) == every_type;
+        if (!comparable || job.num_gpus < failed_need) {
+          if (consider(ctx, j, q)) failed_need = std::numeric_limits<std::int64_t>::max();
+          else if (comparable) failed_need = job.num_gpus;
+        }
         j = next;
       }
     }
   }
 
-  void consider(SchedulingContext& ctx, JobIndex j, std::uint32_t q) {
+  static std::uint64_t allowed_mask(const SchedulingContext& ctx, JobIndex j, std::uint32_t types) {
+    std::uint64_t mask = 0;
+    for (TypeIndex t = 0; t < types; ++t) mask |= std::uint64_t{ctx.type_allowed(j, t)} << t;
+    return mask;
+  }
+
+  // Returns whether it changed anything (started, claimed or preempted).
+  bool consider(SchedulingContext& ctx, JobIndex j, std::uint32_t q) {
     const ClusterState& cluster = ctx.cluster();
     const Job& job = ctx.job(j);
     if (!whole_gpu_job(job)) {
       // A fractional job on a partly used GPU takes no whole GPU from anyone.
-      if (!placement_->place(ctx, j, gpus_)) return;
+      if (!placement_->place(ctx, j, gpus_)) return false;
       const GpuIndex g = gpus_.front();
       if (cluster.is_free(g)) {
-        if (free_[cluster.type_of(g)] < 1) return;
+        if (free_[cluster.type_of(g)] < 1) return false;
         --free_[cluster.type_of(g)];
       }
       start(ctx, j);
-      return;
+      return true;
     }
     const std::int64_t need = job.num_gpus;
     // Start now on GPUs not claimed by a waiting job of a higher queue.
@@ -263,7 +284,7 @@ class Las final : public Policy {
       if (ok) {
         free_[cluster.type_of(gpus_.front())] -= need;
         start(ctx, j);
-        return;
+        return true;
       }
     }
     // Waiting for GPUs being checkpointed: claim them.
@@ -273,13 +294,13 @@ class Las final : public Policy {
       have_[t] = free_[t] + pool_[t];
       if (have_[t] >= need) {
         claim(t, need, 0);
-        return;
+        return true;
       }
     }
     // Preempt jobs of lower queues, if they hold enough.
     std::int64_t lower = 0;
     for (std::uint32_t r = q + 1; r < levels_; ++r) lower += preemptible_gpus_[r];
-    if (lower == 0 || lower + *std::max_element(have_.begin(), have_.end()) < need) return;
+    if (lower == 0 || lower + *std::max_element(have_.begin(), have_.end()) < need) return false;
     std::uint32_t r = levels_ - 1;
     JobIndex cursor = running_[r].tail;
     std::size_t visited = 0;
@@ -294,7 +315,7 @@ class Las final : public Policy {
       }
       return kNoJob;
     };
-    if (!choose_victims(ctx, j, have_, max_scan_, next, victims_)) return;
+    if (!choose_victims(ctx, j, have_, max_scan_, next, victims_, victim_scratch_)) return false;
     const TypeIndex t = running_type(ctx, victims_.front());
     std::int64_t freed = 0;
     for (JobIndex v : victims_) {
@@ -302,6 +323,7 @@ class Las final : public Policy {
       preempt(ctx, v);
     }
     claim(t, need, freed);
+    return true;
   }
 
   // Job needs `need` GPUs of type t from the free ones, then from those in
@@ -334,6 +356,7 @@ class Las final : public Policy {
   std::uint64_t demotions_ = 0, promotions_ = 0;
   std::vector<std::int64_t> free_, pool_, have_;
   std::vector<JobIndex> victims_;
+  VictimScratch victim_scratch_;
   std::vector<GpuIndex> gpus_;
 };
 

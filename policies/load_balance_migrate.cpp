@@ -51,14 +51,9 @@ class LoadBalanceMigratePolicy : public Policy {
     last_migrated_.assign(n, -kNever);
     node_loads_.init(ctx);
     cold_.resize(cluster.num_types());
-    reorder_cold(ctx);
-    for (auto& index : cold_) cluster.attach(&index);
   }
 
-  void finish(SchedulingContext& ctx) override {
-    placement_.finish(ctx);
-    for (auto& index : cold_) ctx.cluster().detach(&index);
-  }
+  void finish(SchedulingContext& ctx) override { placement_.finish(ctx); }
 
   void on_arrival(SchedulingContext& ctx, JobIndex j) override { queue_.push({ctx.job(j).submit, j}); }
   void on_requeue(SchedulingContext& ctx, JobIndex j) override { queue_.push({ctx.job(j).submit, j}); }
@@ -87,12 +82,17 @@ class LoadBalanceMigratePolicy : public Policy {
       active_ = false;
     if (!active_) return;
     ++active_samples_;
+    // The cold indexes are read only by this sample's moves: built here and
+    // kept current (the moves free and take GPUs) only while they are made,
+    // so no allocation between samples pays for their updates.
     reorder_cold(ctx);
+    for (auto& index : cold_) cluster.attach(&index);
     proj_ = node_load;
     touched_.assign(cluster.num_nodes(), 0);
     for (std::uint32_t moves = 0; moves < p_.max_migrations && measure(proj_) > p_.threshold_low; ++moves) {
       if (!migrate_one(ctx)) break;
     }
+    for (auto& index : cold_) cluster.detach(&index);
   }
 
   std::map<std::string, std::string> attributes() const override {

@@ -187,7 +187,8 @@ NodeIndex FitPlacement::find_node(const SchedulingContext& ctx, std::uint64_t ty
 
 void LeastLoadedPlacement::init(SchedulingContext& ctx) {
   const ClusterState& cluster = ctx.cluster();
-  by_type_.resize(cluster.num_types());
+  // With one type the per-type order is the order over all nodes: kept once.
+  by_type_.resize(cluster.num_types() > 1 ? cluster.num_types() : 0);
   node_loads_.init(ctx);
   reorder(ctx);
   cluster.attach(&all_);
@@ -209,13 +210,22 @@ void LeastLoadedPlacement::on_monitor(SchedulingContext& ctx) {
 void LeastLoadedPlacement::reorder(const SchedulingContext& ctx) {
   const ClusterState& cluster = ctx.cluster();
   const std::vector<double>& node_load = node_loads_.values();
+  auto before = [&](NodeIndex a, NodeIndex b) { return node_load[a] < node_load[b] || (node_load[a] == node_load[b] && a < b); };
+  // The order the sort would give is the current one: the indexes stay as
+  // they are (the cluster kept their free counts current).
+  if (all_.size() == cluster.num_nodes()) {
+    bool sorted = true;
+    for (std::uint32_t pos = 1; sorted && pos < all_.size(); ++pos) sorted = before(all_.node_at(pos - 1), all_.node_at(pos));
+    if (sorted) return;
+  }
   std::vector<NodeIndex> order(cluster.num_nodes());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](NodeIndex a, NodeIndex b) { return node_load[a] < node_load[b]; });
-  std::vector<std::vector<NodeIndex>> typed(cluster.num_types());
-  for (NodeIndex n : order) typed[cluster.type_of_node(n)].push_back(n);
+  std::vector<std::vector<NodeIndex>> typed(by_type_.size());
+  if (!by_type_.empty())
+    for (NodeIndex n : order) typed[cluster.type_of_node(n)].push_back(n);
   all_.reorder(std::move(order), cluster.node_free_counts());
-  for (TypeIndex t = 0; t < cluster.num_types(); ++t) by_type_[t].reorder(std::move(typed[t]), cluster.node_free_counts());
+  for (TypeIndex t = 0; t < by_type_.size(); ++t) by_type_[t].reorder(std::move(typed[t]), cluster.node_free_counts());
 }
 
 void LeastLoadedPlacement::pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,

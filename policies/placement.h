@@ -121,7 +121,7 @@ class LeastLoadedPlacement : public Placement {
  protected:
   const NodeFreeIndex& index_all(const SchedulingContext& ctx) const override { return all_; }
   const NodeFreeIndex& index_of_type(const SchedulingContext& ctx, TypeIndex t) const override {
-    return by_type_[t];
+    return by_type_.empty() ? all_ : by_type_[t];
   }
   void pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
                     std::vector<GpuIndex>& gpus) const override;
@@ -129,7 +129,7 @@ class LeastLoadedPlacement : public Placement {
  private:
   void reorder(const SchedulingContext& ctx);
   NodeFreeIndex all_;
-  std::vector<NodeFreeIndex> by_type_;
+  std::vector<NodeFreeIndex> by_type_;  // empty with one type: all_ serves it
   NodeLoads node_loads_;
   mutable std::vector<GpuIndex> scratch_;
 };

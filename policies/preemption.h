@@ -53,13 +53,21 @@ bool enough_without_preemption(const SchedulingContext& ctx, const PreemptionTra
 // on one allowed GPU type plus have[type] cover j's GPUs. Fills `victims`
 // (only those on that type) and returns true, or returns false and leaves
 // `victims` empty when the candidates do not suffice.
+// `scratch` keeps the search's lists between calls (no allocation per call).
+struct VictimScratch {
+  std::vector<std::int64_t> got;                     // per type: have + the candidates' GPUs so far
+  std::vector<std::pair<JobIndex, TypeIndex>> seen;  // candidates so far, with their type
+};
+
 template <class Next>
 bool choose_victims(const SchedulingContext& ctx, JobIndex j, const std::vector<std::int64_t>& have,
-                    std::size_t max_scan, Next&& next, std::vector<JobIndex>& victims) {
+                    std::size_t max_scan, Next&& next, std::vector<JobIndex>& victims, VictimScratch& scratch) {
   victims.clear();
   const std::int64_t need = ctx.job(j).num_gpus;
-  std::vector<std::int64_t> got = have;
-  std::vector<std::pair<JobIndex, TypeIndex>> seen;
+  std::vector<std::int64_t>& got = scratch.got;
+  got.assign(have.begin(), have.end());
+  std::vector<std::pair<JobIndex, TypeIndex>>& seen = scratch.seen;
+  seen.clear();
   for (std::size_t n = 0; n < max_scan; ++n) {
     const JobIndex v = next();
     if (v == kNoJob) break;

@@ -115,7 +115,7 @@ void QueuePolicy::preempt_for(SchedulingContext& ctx, JobIndex head) {
     }
     return kNoJob;
   };
-  if (!choose_victims(ctx, head, have_, parts_.max_scan, next, victims_)) return;
+  if (!choose_victims(ctx, head, have_, parts_.max_scan, next, victims_, victim_scratch_)) return;
   for (JobIndex v : victims_) {
     forget(v);
     tracker_.preempt(ctx, v);

@@ -74,6 +74,7 @@ class QueuePolicy final : public Policy {
   std::vector<std::optional<VictimRank>> victim_rank_; // per job: its key in running_
   std::vector<std::int64_t> have_;
   std::vector<JobIndex> victims_;
+  VictimScratch victim_scratch_;
   std::vector<GpuIndex> gpus_;
   std::vector<Entry> set_aside_;             // schedule_per_vc: entries of blocked VCs, pushed back after
   std::vector<std::uint8_t> blocked_;        // schedule_per_vc: per VC (+1 for jobs without one)
