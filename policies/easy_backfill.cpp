@@ -139,9 +139,7 @@ class EasyBackfill final : public Policy {
   bool cannot_backfill(const SchedulingContext& ctx, JobIndex j) const {
     const ClusterState& cluster = ctx.cluster();
     const TypeIndex reserved = reservation_.type;
-    for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
-      if (ctx.type_allowed(j, t) != (t == reserved)) return false;
-    }
+    if (ctx.allowed_type_mask(j) != std::uint64_t{1} << reserved) return false;
     if (static_cast<std::int64_t>(whole_gpus(ctx.job(j))) <= reservation_.extra) return false;
     const PlacementSlowdown& f = cluster.spec().slowdown;
     const double fastest = cluster.gpu_type(reserved).speed / std::min({f.same_node, f.same_switch, f.cross_switch});

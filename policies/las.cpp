@@ -235,13 +235,13 @@ class Las final : public Policy {
     // queue, and they are a prefix of the same walk), so it is passed over
     // without the search. Any start, claim or preemption resets this.
     std::int64_t failed_need = std::numeric_limits<std::int64_t>::max();
-    const std::uint64_t every_type = types >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << types) - 1;
+    const std::uint64_t every_type = ctx.all_types_mask();
     std::size_t examined = 0;
     for (std::uint32_t q = 0; q < levels_ && examined < scan_depth_; ++q) {
       for (JobIndex j = pending_[q].head; j != kNoJob && examined < scan_depth_; ++examined) {
         const JobIndex next = links_.next(j);
         const Job& job = ctx.job(j);
-        const bool comparable = whole_gpu_job(job) && allowed_mask(ctx, j, types) == every_type;
+        const bool comparable = whole_gpu_job(job) && ctx.allowed_type_mask(j) == every_type;
         if (!comparable || job.num_gpus < failed_need) {
           if (consider(ctx, j, q)) failed_need = std::numeric_limits<std::int64_t>::max();
           else if (comparable) failed_need = job.num_gpus;
@@ -249,12 +249,6 @@ class Las final : public Policy {
         j = next;
       }
     }
-  }
-
-  static std::uint64_t allowed_mask(const SchedulingContext& ctx, JobIndex j, std::uint32_t types) {
-    std::uint64_t mask = 0;
-    for (TypeIndex t = 0; t < types; ++t) mask |= std::uint64_t{ctx.type_allowed(j, t)} << t;
-    return mask;
   }
 
   // Returns whether it changed anything (started, claimed or preempted).

@@ -119,9 +119,7 @@ NodeIndex Placement::find_node(const SchedulingContext& ctx, std::uint64_t types
       while (pos != NodeFreeIndex::npos && !(*allowed)(index.node_at(pos))) pos = index.find_first(k, pos + 1);
     return pos == NodeFreeIndex::npos ? kNoNode : index.node_at(pos);
   };
-  bool all_types = true;
-  for (TypeIndex t = 0; t < cluster.num_types(); ++t) all_types &= (types >> t & 1) != 0;
-  if (all_types) return first_in(index_all(ctx));
+  if ((types & ctx.all_types_mask()) == ctx.all_types_mask()) return first_in(index_all(ctx));
   for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
     if (!(types >> t & 1)) continue;
     if (const NodeIndex n = first_in(index_of_type(ctx, t)); n != kNoNode) return n;
@@ -220,7 +218,7 @@ void LeastLoadedPlacement::reorder(const SchedulingContext& ctx) {
   }
   std::vector<NodeIndex> order(cluster.num_nodes());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](NodeIndex a, NodeIndex b) { return node_load[a] < node_load[b]; });
+  std::sort(order.begin(), order.end(), before);  // a total order: the same as a stable sort by load
   std::vector<std::vector<NodeIndex>> typed(by_type_.size());
   if (!by_type_.empty())
     for (NodeIndex n : order) typed[cluster.type_of_node(n)].push_back(n);

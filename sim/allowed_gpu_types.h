@@ -18,6 +18,7 @@ class AllowedGpuTypes {
   bool allowed(JobIndex j, TypeIndex t) const { return mask(j) >> t & 1; }
   // bit t = type t allowed
   std::uint64_t mask(JobIndex j) const { return mask_.empty() ? all_types_ : mask_[j]; }
+  std::uint64_t all_types() const { return all_types_; }  // every type of the cluster
 
   // Why no placement could ever satisfy job j (empty if one could), so the
   // engine rejects it on arrival instead of leaving it pending forever.

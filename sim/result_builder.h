@@ -33,8 +33,7 @@ class ResultBuilder {
 
   JobRecord& job(JobIndex j) { return result_.jobs[j]; }
   const JobRecord& job(JobIndex j) const { return result_.jobs[j]; }
-  std::span<const JobRecord> jobs() const { return result_.jobs; }
-  const std::vector<JobRecord>& records() const { return result_.jobs; }  // sized once, at construction
+  std::span<const JobRecord> jobs() const { return result_.jobs; }  // sized once, at construction
 
   // Job j was rejected at `now`; each distinct reason is stored once.
   void record_rejection(JobIndex j, const Job& job, Seconds now, const std::string& reason);

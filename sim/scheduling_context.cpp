@@ -17,7 +17,7 @@ SchedulingContext::SchedulingContext(Engine& engine)
       vcs_(engine.vcs_),
       estimator_(engine.estimator_),
       runtimes_(engine.jobs_),
-      records_(engine.result_.records()),
+      records_(engine.result_.jobs()),
       attempts_(engine.attempts_),
       now_(engine.now_) {}
 

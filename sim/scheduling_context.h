@@ -43,6 +43,9 @@ class SchedulingContext {
   std::span<const GpuIndex> gpus_of(JobIndex j) const;
   // Whether the job may run on GPUs of type t (its constraint and memory).
   bool type_allowed(JobIndex j, TypeIndex t) const { return allowed_.allowed(j, t); }
+  // The same for every type at once: bit t set = type t allowed.
+  std::uint64_t allowed_type_mask(JobIndex j) const { return allowed_.mask(j); }
+  std::uint64_t all_types_mask() const { return allowed_.all_types(); }  // every type of the cluster
   // Virtual clusters: each job's VC and the nodes it may use (placements
   // consult it; the engine refuses GPUs outside them).
   const VcPartition& vcs() const { return vcs_; }
@@ -130,7 +133,7 @@ class SchedulingContext {
   const VcPartition& vcs_;
   const RuntimeEstimator& estimator_;
   const std::vector<JobRuntime>& runtimes_;
-  const std::vector<JobRecord>& records_;
+  std::span<const JobRecord> records_;  // the engine's records, sized before the context is made
   const AttemptPlan& attempts_;
   const Seconds& now_;
 };
