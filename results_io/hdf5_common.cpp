@@ -55,6 +55,14 @@ std::string error_stack() {
   return stack.size() == 1 ? stack.front() : stack.front() + "; " + stack.back();
 }
 
+std::string member_name(hid_t compound, unsigned k) {
+  char* raw = H5Tget_member_name(compound, k);
+  if (!raw) throw Error("reading the name of a compound member: " + error_stack());
+  std::string name(raw);
+  H5free_memory(raw);
+  return name;
+}
+
 hid_t check(hid_t id, const std::string& what) {
   if (id < 0) throw Error(what + ": " + error_stack());
   return id;

@@ -56,6 +56,8 @@ std::string error_stack();
 // Throws h5::Error("<what>: <error stack>") when id/status is negative.
 hid_t check(hid_t id, const std::string& what);
 herr_t check_status(herr_t status, const std::string& what);
+// The name of member k of a compound type; throws h5::Error when HDF5 cannot give it.
+std::string member_name(hid_t compound, unsigned k);
 
 // Switches off HDF5's automatic printing of error stacks for this scope (we
 // throw instead) and restores the previous handler afterwards.

@@ -97,10 +97,7 @@ std::vector<SummaryRow> read_summary_table(const std::string& path) {
     std::size_t row_bytes = 0;
     const int members = check(H5Tget_nmembers(file_type), "counting /summary columns");
     for (int i = 0; i < members; ++i) {
-      char* raw = H5Tget_member_name(file_type, static_cast<unsigned>(i));
-      if (!raw) throw h5::Error("reading a /summary column name: " + h5::error_stack());
-      Column c{raw, 0, sizeof(double), false};
-      H5free_memory(raw);
+      Column c{h5::member_name(file_type, static_cast<unsigned>(i)), 0, sizeof(double), false};
       const H5T_class_t cls = H5Tget_member_class(file_type, static_cast<unsigned>(i));
       if (cls == H5T_STRING) {
         Handle t = h5::make_type(H5Tget_member_type(file_type, static_cast<unsigned>(i)), "reading a column type");

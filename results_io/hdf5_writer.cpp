@@ -136,6 +136,8 @@ void write_table(hid_t loc, const std::string& name, hid_t file_type, const std:
     if (!columns) throw InternalError("write_table: " + name + ": no plan for its row type");
   }
   const std::size_t file_bytes = H5Tget_size(file_type);
+  std::vector<std::size_t> row_bytes;  // per source, in the slabs handed to ShuffledColumns
+  for (hid_t t : types) row_bytes.push_back(convert ? file_bytes : H5Tget_size(t));
   std::vector<std::byte> converted, background;  // rows in the file's layout; HDF5's background rows
   std::vector<const void*> slab(sources.size()), at(sources.size());
   h5::DeflatedChunks chunks(ds, file_bytes, chunk, deflate ? deflate_level : 0);
@@ -153,7 +155,7 @@ void write_table(hid_t loc, const std::string& name, hid_t file_type, const std:
     }
     for (std::size_t done = 0; done < count; done += chunk) {
       for (std::size_t s = 0; s < slab.size(); ++s)
-        at[s] = static_cast<const std::byte*>(slab[s]) + done * (convert ? file_bytes : H5Tget_size(types[s]));
+        at[s] = static_cast<const std::byte*>(slab[s]) + done * row_bytes[s];
       columns->shuffle(at, std::min(chunk, count - done), chunk, chunks.chunk());
       chunks.write(start + done);
     }
@@ -198,22 +200,21 @@ void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
   const std::size_t text_at = final_wait_at + sizeof(double);
   const std::size_t derived_bytes = text_at + reason_len;
   Handle records = h5::job_record_type(sizeof(JobRecord));
-  Handle derived = h5::make_type(H5Tcreate(H5T_COMPOUND, derived_bytes), "creating the derived job columns");
-  check_status(H5Tinsert(derived, h5::kFirstGpuColumn, first_gpu_at, H5T_NATIVE_INT64), "adding column first_gpu");
-  check_status(H5Tinsert(derived, h5::kWaitColumn, wait_at, H5T_NATIVE_DOUBLE), "adding column wait");
-  check_status(H5Tinsert(derived, h5::kFinalWaitColumn, final_wait_at, H5T_NATIVE_DOUBLE),
-               "adding column final_wait");
   Handle text = h5::fixed_string_type(reason_len);
-  check_status(H5Tinsert(derived, h5::kRejectReasonTextColumn, text_at, text), "adding column reject_reason_text");
+  // The derived columns, from byte `base` of a row of `type`.
+  const auto insert_derived = [&](hid_t type, std::size_t base) {
+    check_status(H5Tinsert(type, h5::kFirstGpuColumn, base + first_gpu_at, H5T_NATIVE_INT64), "adding column first_gpu");
+    check_status(H5Tinsert(type, h5::kWaitColumn, base + wait_at, H5T_NATIVE_DOUBLE), "adding column wait");
+    check_status(H5Tinsert(type, h5::kFinalWaitColumn, base + final_wait_at, H5T_NATIVE_DOUBLE),
+                 "adding column final_wait");
+    check_status(H5Tinsert(type, h5::kRejectReasonTextColumn, base + text_at, text),
+                 "adding column reject_reason_text");
+  };
+  Handle derived = h5::make_type(H5Tcreate(H5T_COMPOUND, derived_bytes), "creating the derived job columns");
+  insert_derived(derived, 0);
   // The file's row: the JobRecord columns, then the derived ones, packed.
   Handle mem = h5::job_record_type(sizeof(JobRecord) + derived_bytes);
-  check_status(H5Tinsert(mem, h5::kFirstGpuColumn, sizeof(JobRecord) + first_gpu_at, H5T_NATIVE_INT64),
-               "adding column first_gpu");
-  check_status(H5Tinsert(mem, h5::kWaitColumn, sizeof(JobRecord) + wait_at, H5T_NATIVE_DOUBLE), "adding column wait");
-  check_status(H5Tinsert(mem, h5::kFinalWaitColumn, sizeof(JobRecord) + final_wait_at, H5T_NATIVE_DOUBLE),
-               "adding column final_wait");
-  check_status(H5Tinsert(mem, h5::kRejectReasonTextColumn, sizeof(JobRecord) + text_at, text),
-               "adding column reject_reason_text");
+  insert_derived(mem, sizeof(JobRecord));
   Handle file = packed_copy(mem);
 
   const std::size_t slab = chunk_rows(file) * kSlabChunks;

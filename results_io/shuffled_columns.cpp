@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <string>
+
+#include "results_io/hdf5_common.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -13,11 +14,6 @@
 namespace fastgpu::h5 {
 
 namespace {
-
-std::string member_name(hid_t type, unsigned k) {
-  const std::unique_ptr<char, void (*)(void*)> name(H5Tget_member_name(type, k), [](void* p) { H5free_memory(p); });
-  return name ? std::string(name.get()) : std::string();
-}
 
 bool equal_types(hid_t a, hid_t b) { return a >= 0 && b >= 0 && H5Tequal(a, b) > 0; }
 
