@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cerrno>
 #include <cstring>
 #include <memory>
 
@@ -14,9 +13,7 @@
 #include <emmintrin.h>
 #endif
 
-#include <fmt/format.h>
-
-#include "sim/error.h"
+#include "workloads/read_to_end.h"
 #include "workloads/trace_io.h"
 
 namespace fastgpu {
@@ -66,13 +63,11 @@ CsvScanner::~CsvScanner() {
 }
 
 void CsvScanner::fill() {
-  while (!eof_ && size_ < capacity_) {
-    const ssize_t got = ::read(fd_, buffer_.get() + size_, capacity_ - size_);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) throw InputError({path_, 0, ""}, fmt::format("read error: {}", std::strerror(errno)));
-    if (got == 0) eof_ = true;
-    size_ += static_cast<std::size_t>(got);
-  }
+  if (eof_) return;
+  const std::size_t room = capacity_ - size_;
+  const std::size_t got = trace::read_up_to(fd_, buffer_.get() + size_, room, path_);
+  size_ += got;
+  if (got < room) eof_ = true;
 }
 
 void CsvScanner::refill() {
