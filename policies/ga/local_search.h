@@ -120,25 +120,17 @@ FASTGPU_HD inline std::uint32_t local_search(const InstanceView& I, std::uint32_
       }
     }
     if (bt == 0xFFFFFFFFu) break;
-    if (bm2 != 0xFFFFFFFFu) {  // the chain: t hot -> bm, u bm -> bm2
-      const Ticks* row_t = I.etc + static_cast<std::uint64_t>(bt) * M;
-      const Ticks* row_u = I.etc + static_cast<std::uint64_t>(bu) * M;
-      load[hot] -= row_t[hot];
-      load[bm] += row_t[bm] - row_u[bm];
-      load[bm2] += row_u[bm2];
-      genes[bt] = bm;
-      genes[bu] = bm2;
-      continue;
-    }
+    // t goes hot -> bm; u (a swap or a chain) bm -> hot, or bm -> bm2 in a chain.
     const Ticks* row_t = I.etc + static_cast<std::uint64_t>(bt) * M;
     load[hot] -= row_t[hot];
     load[bm] += row_t[bm];
     genes[bt] = bm;
     if (bu != 0xFFFFFFFFu) {
+      const std::uint32_t to = bm2 != 0xFFFFFFFFu ? bm2 : hot;
       const Ticks* row_u = I.etc + static_cast<std::uint64_t>(bu) * M;
       load[bm] -= row_u[bm];
-      load[hot] += row_u[hot];
-      genes[bu] = hot;
+      load[to] += row_u[to];
+      genes[bu] = to;
     }
   }
   return steps;
