@@ -9,6 +9,12 @@
 
 namespace fastgpu::h5 {
 
+std::size_t even_chunk_rows(std::size_t rows, std::size_t most_rows) {
+  if (rows == 0 || most_rows == 0) return 1;
+  const std::size_t chunks = (rows + most_rows - 1) / most_rows;
+  return (rows + chunks - 1) / chunks;
+}
+
 DeflatedChunks::DeflatedChunks(hid_t dataset, std::size_t row_bytes, std::size_t chunk_rows, int deflate_level)
     : dataset_(dataset), chunk_rows_(chunk_rows) {
   const std::size_t chunk_bytes = row_bytes * chunk_rows;

@@ -14,6 +14,12 @@ struct libdeflate_compressor;
 
 namespace fastgpu::h5 {
 
+// Rows per chunk of a table of `rows` rows whose chunks hold at most
+// `most_rows`: as few chunks as `most_rows` allows, as even as they can be.
+// Every chunk is stored and deflated whole, so the edge chunk's padding rows
+// cost as much as data rows; evened out, the padding is under one row per chunk.
+std::size_t even_chunk_rows(std::size_t rows, std::size_t most_rows);
+
 class DeflatedChunks {
  public:
   // `dataset` is chunked in `chunk_rows` rows of `row_bytes` bytes, with the

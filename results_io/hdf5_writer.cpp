@@ -27,7 +27,7 @@ using h5::Handle;
 
 namespace {
 
-// Chunks of about 256 KiB: one chunk for small tables, a few hundred for a
+// Chunks of at most 256 KiB: one chunk for small tables, a few hundred for a
 // million jobs; well inside HDF5's default 1 MiB chunk cache.
 constexpr std::size_t kChunkBytes = 256 * 1024;
 constexpr std::size_t kSlabChunks = 4;  // jobs are converted and written this many chunks at a time
@@ -87,7 +87,7 @@ Handle packed_copy(hid_t type) {
   return t;
 }
 
-std::size_t chunk_rows(hid_t file_type) {
+std::size_t most_chunk_rows(hid_t file_type) {
   const std::size_t row_bytes = std::max<std::size_t>(1, H5Tget_size(file_type));
   return std::max<std::size_t>(1, kChunkBytes / row_bytes);
 }
@@ -110,7 +110,7 @@ struct RowSource {
 // H5Tconvert first.
 void write_table(hid_t loc, const std::string& name, hid_t file_type, const std::vector<RowSource>& sources,
                  std::size_t rows, std::size_t slab_rows, int deflate_level) {
-  const std::size_t chunk = std::min(chunk_rows(file_type), std::max<std::size_t>(rows, 1));
+  const std::size_t chunk = h5::even_chunk_rows(rows, most_chunk_rows(file_type));
   const hsize_t dims[1] = {rows}, maxdims[1] = {H5S_UNLIMITED}, chunk_dims[1] = {chunk};
   Handle space = h5::make_space(H5Screate_simple(1, dims, maxdims), "creating dataspace of " + name);
   Handle dcpl = h5::make_plist(H5Pcreate(H5P_DATASET_CREATE), "creating dataset properties");
@@ -217,7 +217,7 @@ void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
   insert_derived(mem, sizeof(JobRecord));
   Handle file = packed_copy(mem);
 
-  const std::size_t slab = chunk_rows(file) * kSlabChunks;
+  const std::size_t slab = most_chunk_rows(file) * kSlabChunks;
   std::vector<std::byte> buf(std::min(slab, r.jobs.size()) * derived_bytes);
   const auto derived_rows = [&](std::size_t start, std::size_t count) {
     std::fill(buf.begin(), buf.end(), std::byte{0});  // null-pads the strings

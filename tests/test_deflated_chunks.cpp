@@ -181,3 +181,25 @@ TEST_CASE("deflated chunks: HDF5's shuffle and deflate filters read back what wa
   h5::Handle dcpl = h5::make_plist(H5Dget_create_plist(ds), "dcpl");
   CHECK(H5Pget_nfilters(dcpl) == 2);
 }
+
+TEST_CASE("even chunk rows: as few chunks as the limit allows, padding under one row per chunk") {
+  // By hand: 100,000 rows at most 1,638 a chunk need ceil(100000 / 1638) = 62
+  // chunks, and ceil(100000 / 62) = 1,613 rows each fill them with 6 rows of
+  // padding (1,638 rows a chunk would leave 1,556).
+  CHECK(h5::even_chunk_rows(100000, 1638) == 1613);
+  CHECK(h5::even_chunk_rows(9, 4) == 3);    // three chunks of 3: no padding
+  CHECK(h5::even_chunk_rows(10, 4) == 4);   // three chunks: 4, 4 and 2
+  CHECK(h5::even_chunk_rows(8, 4) == 4);    // exact
+  CHECK(h5::even_chunk_rows(3, 4) == 3);    // one chunk, as small as the table
+  CHECK(h5::even_chunk_rows(0, 4) == 1);    // an empty table still has a chunk shape
+  CHECK(h5::even_chunk_rows(5, 0) == 1);
+  // Brute force: the fewest chunks, and no smaller chunk that fits in as few.
+  for (std::size_t rows = 1; rows <= 300; ++rows)
+    for (std::size_t most = 1; most <= 40; ++most) {
+      const std::size_t got = h5::even_chunk_rows(rows, most);
+      const std::size_t fewest = (rows + most - 1) / most;
+      REQUIRE(got <= most);
+      REQUIRE((rows + got - 1) / got == fewest);
+      REQUIRE((got == 1 || (rows + got - 2) / (got - 1) > fewest));
+    }
+}
