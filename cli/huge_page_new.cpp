@@ -14,6 +14,14 @@
 //    allocation), and freed memory is not given back to the system;
 //  * the heap, as it grows, and every block of at least 4 MiB are marked
 //    MADV_HUGEPAGE over the whole 2 MiB pages they span.
+// A 2 MiB range gets a huge page only if its first touch comes after the
+// advice and the whole range lies in one mapping; once a 4 KiB page is in it,
+// it stays in 4 KiB pages. Two things keep the large tables out of such
+// ranges: blocks of 4 MiB or more start on a 2 MiB boundary (otherwise the
+// range holding a block's head is shared with whatever lies before it), and
+// the heap grows 64 MiB at a time (malloc writes the new top's header before
+// the growth can be advised, which costs the range after the block that made
+// it grow; a 100 k-job run then grows the heap once).
 // The contents and every result are the same. Left out of sanitizer builds,
 // whose own operator new checks new/delete pairs.
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
@@ -38,13 +46,17 @@ std::atomic<std::uintptr_t> g_advised_heap_end{0};  // the heap is advised below
 bool tune_malloc() {
   ::mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
   ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  ::mallopt(M_TOP_PAD, 16 << 20);  // the heap grows 16 MiB at a time: whole huge pages
+  ::mallopt(M_TOP_PAD, 64 << 20);  // the heap grows 64 MiB at a time (address space, not memory)
   return true;
 }
 const bool g_malloc_tuned = tune_malloc();
 
 void* allocate(std::size_t n) noexcept {
-  void* p = std::malloc(n == 0 ? 1 : n);
+  void* p = nullptr;
+  if (n < kHugeBytes)
+    p = std::malloc(n == 0 ? 1 : n);
+  else if (::posix_memalign(&p, kHugePage, n) != 0)  // free() takes it back like any malloc block
+    p = nullptr;
   if (!p) return p;
   const auto at = reinterpret_cast<std::uintptr_t>(p);
   if (n >= kHugeBytes) fastgpu::advise_huge_pages(p, n);
