@@ -28,11 +28,13 @@ namespace {
 // Temporary files to remove when a signal ends the process. The handler only
 // reads fixed buffers and calls unlink (async-signal-safe); a slot's path is
 // complete before `live` is set and `live` is cleared before the path changes.
+// Constant-initialised (all zero, in .bss): a dynamic initialiser would write
+// the 64 flags, 4 KiB apart, and fault in 64 pages at every start.
 struct PendingFile {
   std::atomic<bool> live{false};
-  char path[PATH_MAX];
+  char path[PATH_MAX]{};
 };
-std::array<PendingFile, 64> g_pending;
+constinit std::array<PendingFile, 64> g_pending;
 std::mutex g_pending_mutex;  // serialises claiming slots (not used by the handler)
 
 void remove_pending_and_die(int sig) {
