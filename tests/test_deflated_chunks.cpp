@@ -200,6 +200,7 @@ TEST_CASE("even chunk rows: as few chunks as the limit allows, padding under one
       const std::size_t fewest = (rows + most - 1) / most;
       REQUIRE(got <= most);
       REQUIRE((rows + got - 1) / got == fewest);
+      REQUIRE(fewest * got - rows < fewest);  // under one row of padding per chunk
       REQUIRE((got == 1 || (rows + got - 2) / (got - 1) > fewest));
     }
 }
