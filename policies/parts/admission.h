@@ -75,11 +75,15 @@ class DeadlineFeasibility final : public Admission {
  private:
   // GPUs of running victims with a deadline later than d, counted until `enough`.
   std::uint32_t preemptible_gpus_after(const SchedulingContext& ctx, Seconds d, std::uint32_t enough) const;
+  // Whether job j's queued work, and its running work, can reach a value the admission reads.
+  bool tracks_pending(JobIndex j) const;
+  bool tracks_running(JobIndex j) const;
 
   bool preemptive_ = false;
   std::vector<JobIndex> by_rank_;
   std::vector<std::uint32_t> rank_;
   std::vector<Seconds> sorted_deadlines_;
+  std::uint32_t with_deadline_ = 0;  // jobs with a deadline: ranks 0 .. with_deadline_ - 1
   std::set<std::uint32_t> victims_;
   // Queued work by rank; running jobs' remaining work as a x now - b by rank.
   PrefixSums pending_work_, running_a_, running_b_;
