@@ -41,8 +41,18 @@ class ReleaseIndex {
   const std::set<Entry>& of_type(TypeIndex t) const { return by_type_[t]; }
 
  private:
-  std::vector<std::set<Entry>> by_type_;
-  std::vector<Seconds> key_;             // per job: its entry's time (whole-GPU jobs)
+  using Entries = std::set<Entry>;
+  // An entry is removed through the iterator kept when it was added (no
+  // search), and its node is kept for the next entry (no allocation per start
+  // and finish once the index has held as many entries as it will).
+  Entries::iterator add(TypeIndex t, const Entry& e);
+  void remove(TypeIndex t, Entries::iterator it);
+
+  std::vector<Entries> by_type_;
+  std::vector<Entries::node_type> spare_;     // nodes of removed entries, for reuse
+  std::vector<Entries::iterator> job_entry_;  // per job: its entry (whole-GPU jobs)
+  std::vector<std::uint8_t> indexed_;         // per job: whether job_entry_ is in the index
+  std::vector<Entries::iterator> gpu_entry_;  // per GPU: its shared entry (while it has tenants)
   std::vector<GpuIndex> gpu_;            // per job: its GPU (fractional jobs; gpus_of() is empty after the finish)
   std::vector<TypeIndex> type_;          // per job: the type it runs on
   std::vector<std::uint16_t> tenants_;   // per GPU: fractional jobs on it
