@@ -8,8 +8,8 @@ namespace fastgpu {
 
 void ReleaseIndex::init(const SchedulingContext& ctx) {
   const ClusterState& cluster = ctx.cluster();
-  by_type_.assign(cluster.num_types(), {});
-  spare_.clear();
+  by_type_.clear();
+  by_type_.resize(cluster.num_types());
   job_entry_.assign(ctx.workload().jobs.size(), {});
   indexed_.assign(ctx.workload().jobs.size(), 0);
   gpu_entry_.assign(cluster.num_gpus(), {});
@@ -18,18 +18,6 @@ void ReleaseIndex::init(const SchedulingContext& ctx) {
   tenants_.assign(cluster.num_gpus(), 0);
   gpu_key_.assign(cluster.num_gpus(), kNever);
 }
-
-ReleaseIndex::Entries::iterator ReleaseIndex::add(TypeIndex t, const Entry& e) {
-  if (spare_.empty()) return by_type_[t].insert(e).first;
-  Entries::node_type node = std::move(spare_.back());
-  spare_.pop_back();
-  node.value() = e;
-  auto inserted = by_type_[t].insert(std::move(node));
-  if (!inserted.inserted) spare_.push_back(std::move(inserted.node));  // an equal entry is there already
-  return inserted.position;
-}
-
-void ReleaseIndex::remove(TypeIndex t, Entries::iterator it) { spare_.push_back(by_type_[t].extract(it)); }
 
 void ReleaseIndex::started(const SchedulingContext& ctx, JobIndex j) {
   const auto gpus = ctx.gpus_of(j);
@@ -40,18 +28,18 @@ void ReleaseIndex::started(const SchedulingContext& ctx, JobIndex j) {
   ++version_;
   if (ctx.job(j).gpu_share >= 1.0f) {
     if (indexed_[j]) throw InternalError("release index: job started again without finishing");
-    job_entry_[j] = add(t, Entry{finish, j, ctx.job(j).num_gpus});
+    job_entry_[j] = by_type_[t].insert(Entry{finish, j, ctx.job(j).num_gpus});
     indexed_[j] = 1;
     return;
   }
   const GpuIndex g = gpus.front();
   if (tenants_[g]++ > 0) {
-    remove(t, gpu_entry_[g]);
+    by_type_[t].erase(gpu_entry_[g]);
     gpu_key_[g] = std::max(gpu_key_[g], finish);
   } else {
     gpu_key_[g] = finish;
   }
-  gpu_entry_[g] = add(t, Entry{gpu_key_[g], kGpuTag | g, 1});
+  gpu_entry_[g] = by_type_[t].insert(Entry{gpu_key_[g], kGpuTag | g, 1});
   gpu_[j] = g;
 }
 
@@ -59,12 +47,12 @@ void ReleaseIndex::finished(const SchedulingContext& ctx, JobIndex j) {
   const TypeIndex t = type_[j];
   ++version_;
   if (ctx.job(j).gpu_share >= 1.0f) {
-    if (indexed_[j]) remove(t, job_entry_[j]);
+    if (indexed_[j]) by_type_[t].erase(job_entry_[j]);
     indexed_[j] = 0;
     return;
   }
   const GpuIndex g = gpu_[j];
-  if (--tenants_[g] == 0) remove(t, gpu_entry_[g]);
+  if (--tenants_[g] == 0) by_type_[t].erase(gpu_entry_[g]);
 }
 
 }  // namespace fastgpu

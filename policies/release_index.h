@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "policies/reusing_set.h"
 #include "sim/scheduling_context.h"
 
 namespace fastgpu {
@@ -38,18 +39,11 @@ class ReleaseIndex {
   // Entries of GPU type t in time order. An entry's time may lie in the past
   // when a job overran its estimate: callers clamp it to now (it is expected
   // to end at any moment).
-  const std::set<Entry>& of_type(TypeIndex t) const { return by_type_[t]; }
+  const std::set<Entry>& of_type(TypeIndex t) const { return by_type_[t].items(); }
 
  private:
-  using Entries = std::set<Entry>;
-  // An entry is removed through the iterator kept when it was added (no
-  // search), and its node is kept for the next entry (no allocation per start
-  // and finish once the index has held as many entries as it will).
-  Entries::iterator add(TypeIndex t, const Entry& e);
-  void remove(TypeIndex t, Entries::iterator it);
-
+  using Entries = ReusingSet<Entry>;
   std::vector<Entries> by_type_;
-  std::vector<Entries::node_type> spare_;     // nodes of removed entries, for reuse
   std::vector<Entries::iterator> job_entry_;  // per job: its entry (whole-GPU jobs)
   std::vector<std::uint8_t> indexed_;         // per job: whether job_entry_ is in the index
   std::vector<Entries::iterator> gpu_entry_;  // per GPU: its shared entry (while it has tenants)

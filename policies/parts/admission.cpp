@@ -38,7 +38,9 @@ void DeadlineFeasibility::init(const SchedulingContext& ctx, bool preemptive) {
   work_in_.assign(n, 0);
   a_in_.assign(n, 0);
   b_in_.assign(n, 0);
-  victims_.clear();
+  victims_ = {};
+  victim_entry_.assign(n, {});
+  is_victim_.assign(n, 0);
   const ClusterState& cluster = ctx.cluster();
   capacity_ = 0;
   for (TypeIndex t = 0; t < cluster.num_types(); ++t)
@@ -74,7 +76,10 @@ void DeadlineFeasibility::started(const SchedulingContext& ctx, JobIndex j) {
     running_a_.add(rank_[j], a_in_[j]);
     running_b_.add(rank_[j], b_in_[j]);
   }
-  if (ctx.job(j).preemptible && ctx.job(j).gpu_share >= 1.0f) victims_.insert(rank_[j]);
+  if (ctx.job(j).preemptible && ctx.job(j).gpu_share >= 1.0f && !is_victim_[j]) {
+    victim_entry_[j] = victims_.insert(rank_[j]);
+    is_victim_[j] = 1;
+  }
 }
 
 void DeadlineFeasibility::left_running(JobIndex j) {
@@ -83,7 +88,8 @@ void DeadlineFeasibility::left_running(JobIndex j) {
     running_b_.add(rank_[j], -b_in_[j]);
     a_in_[j] = b_in_[j] = 0;
   }
-  victims_.erase(rank_[j]);
+  if (is_victim_[j]) victims_.erase(victim_entry_[j]);
+  is_victim_[j] = 0;
 }
 
 bool DeadlineFeasibility::admissible(const SchedulingContext& ctx, JobIndex j, bool nobody_ahead) const {
@@ -123,7 +129,7 @@ bool DeadlineFeasibility::admissible(const SchedulingContext& ctx, JobIndex j, b
 std::uint32_t DeadlineFeasibility::preemptible_gpus_after(const SchedulingContext& ctx, Seconds d,
                                                           std::uint32_t enough) const {
   std::uint32_t gpus = 0;
-  for (auto it = victims_.rbegin(); it != victims_.rend() && gpus < enough; ++it) {
+  for (auto it = victims_.items().rbegin(); it != victims_.items().rend() && gpus < enough; ++it) {
     const JobIndex v = by_rank_[*it];
     if (!(ctx.job(v).deadline > d)) break;
     gpus += ctx.job(v).num_gpus;
