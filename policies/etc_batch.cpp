@@ -172,15 +172,16 @@ EtcBatchPolicy::EtcBatchPolicy(EtcHeuristic h, std::uint32_t batch, std::unique_
 void EtcBatchPolicy::init(SchedulingContext& ctx) {
   placement_->init(ctx);
   links_.resize(ctx.workload().jobs.size());
-  running_.assign(ctx.cluster().num_types(), {});
-  for (FinishHeap& heap : running_) heap.reset(ctx.workload().jobs.size());
+  running_.clear();
+  running_.resize(ctx.cluster().num_types());
+  run_entry_.assign(ctx.workload().jobs.size(), {});
   job_type_.assign(ctx.workload().jobs.size(), 0);
 }
 
 void EtcBatchPolicy::on_arrival(SchedulingContext&, JobIndex j) { links_.push_back(queue_, j); }
 
 void EtcBatchPolicy::on_finish(SchedulingContext& ctx, JobIndex j) {
-  if (ctx.job(j).gpu_share >= 1.0f) running_[job_type_[j]].erase(j);
+  if (ctx.job(j).gpu_share >= 1.0f) running_[job_type_[j]].erase(run_entry_[j]);
 }
 
 void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
@@ -227,13 +228,10 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     pool.clear();
     const std::uint64_t need = std::min<std::uint64_t>(want[t], cluster.gpus_of_type(t));
     pool.assign(std::min<std::uint64_t>(cluster.free_gpus_of_type(t), need), now);
-    if (pool.size() < need) {
-      running_[t].visit_in_order([&](const FinishHeap::Entry& e) {
-        const double ready = e.time == kNever ? now + 1.0 : std::max(now, e.time);
-        const std::uint32_t k = ctx.job(e.job).num_gpus;
-        pool.insert(pool.end(), std::min<std::uint64_t>(k, need - pool.size()), ready);
-        return pool.size() < need;
-      });
+    for (auto it = running_[t].items().begin(); it != running_[t].items().end() && pool.size() < need; ++it) {
+      const double ready = it->first == kNever ? now + 1.0 : std::max(now, it->first);
+      const std::uint32_t k = ctx.job(it->second).num_gpus;
+      pool.insert(pool.end(), std::min<std::uint64_t>(k, need - pool.size()), ready);
     }
   }
 
@@ -249,7 +247,7 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     links_.erase(queue_, j);
     if (ctx.job(j).gpu_share >= 1.0f) {
       job_type_[j] = t;
-      running_[t].insert(ctx.estimated_finish(j), j);
+      run_entry_[j] = running_[t].insert({ctx.estimated_finish(j), j});
     }
   }
 }

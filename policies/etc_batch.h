@@ -25,9 +25,9 @@
 #include <utility>
 #include <vector>
 
-#include "policies/finish_heap.h"
 #include "policies/job_list.h"
 #include "policies/placement.h"
+#include "policies/reusing_set.h"
 #include "sim/policy.h"
 #include "sim/registry.h"
 
@@ -105,7 +105,9 @@ class EtcBatchPolicy : public Policy {
   std::unique_ptr<Placement> placement_;
   JobLinks links_;
   JobList queue_;                                               // pending jobs in arrival order
-  std::vector<FinishHeap> running_;                             // per type: whole-GPU jobs by estimated finish
+  using Running = ReusingSet<std::pair<double, JobIndex>>;
+  std::vector<Running> running_;              // per type: whole-GPU jobs by (estimated finish, index)
+  std::vector<Running::iterator> run_entry_;  // per job: its entry in running_
   std::vector<TypeIndex> job_type_;
   std::uint64_t mappings_ = 0;  // heuristic runs (for the attributes)
   // scratch, reused between calls
