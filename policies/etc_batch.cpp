@@ -171,15 +171,17 @@ EtcBatchPolicy::EtcBatchPolicy(EtcHeuristic h, std::uint32_t batch, std::unique_
 
 void EtcBatchPolicy::init(SchedulingContext& ctx) {
   placement_->init(ctx);
-  running_.assign(ctx.cluster().num_types(), {});
-  finish_key_.assign(ctx.workload().jobs.size(), 0);
+  links_.resize(ctx.workload().jobs.size());
+  running_.clear();
+  running_.resize(ctx.cluster().num_types());
+  run_entry_.assign(ctx.workload().jobs.size(), {});
   job_type_.assign(ctx.workload().jobs.size(), 0);
 }
 
-void EtcBatchPolicy::on_arrival(SchedulingContext&, JobIndex j) { queue_.emplace(next_seq_++, j); }
+void EtcBatchPolicy::on_arrival(SchedulingContext&, JobIndex j) { links_.push_back(queue_, j); }
 
 void EtcBatchPolicy::on_finish(SchedulingContext& ctx, JobIndex j) {
-  if (ctx.job(j).gpu_share >= 1.0f) running_[job_type_[j]].erase({finish_key_[j], j});
+  if (ctx.job(j).gpu_share >= 1.0f) running_[job_type_[j]].erase(run_entry_[j]);
 }
 
 void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
@@ -189,13 +191,10 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
 
   // The batch: the oldest pending jobs.
   batch_jobs_.clear();
-  std::vector<std::map<std::uint64_t, JobIndex>::iterator>& where = where_;
-  where.clear();
   bool any_shared = false;
-  for (auto it = queue_.begin(); it != queue_.end() && batch_jobs_.size() < batch_; ++it) {
-    batch_jobs_.push_back(it->second);
-    where.push_back(it);
-    any_shared |= ctx.job(it->second).gpu_share < 1.0f;
+  for (JobIndex j = queue_.head; j != kNoJob && batch_jobs_.size() < batch_; j = links_.next(j)) {
+    batch_jobs_.push_back(j);
+    any_shared |= ctx.job(j).gpu_share < 1.0f;
   }
   if (cluster.free_gpus() == 0 && !any_shared) return;  // nothing could start now
 
@@ -229,7 +228,7 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     pool.clear();
     const std::uint64_t need = std::min<std::uint64_t>(want[t], cluster.gpus_of_type(t));
     pool.assign(std::min<std::uint64_t>(cluster.free_gpus_of_type(t), need), now);
-    for (auto it = running_[t].begin(); it != running_[t].end() && pool.size() < need; ++it) {
+    for (auto it = running_[t].items().begin(); it != running_[t].items().end() && pool.size() < need; ++it) {
       const double ready = it->first == kNever ? now + 1.0 : std::max(now, it->first);
       const std::uint32_t k = ctx.job(it->second).num_gpus;
       pool.insert(pool.end(), std::min<std::uint64_t>(k, need - pool.size()), ready);
@@ -245,11 +244,10 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     const TypeIndex t = static_cast<TypeIndex>(m.type[task]);
     if (!placement_->place_on_types(ctx, j, std::uint64_t{1} << t, gpus_)) continue;
     ctx.start(j, gpus_);
-    queue_.erase(where[task]);
+    links_.erase(queue_, j);
     if (ctx.job(j).gpu_share >= 1.0f) {
-      finish_key_[j] = ctx.estimated_finish(j);
       job_type_[j] = t;
-      running_[t].emplace(finish_key_[j], j);
+      run_entry_[j] = running_[t].insert({ctx.estimated_finish(j), j});
     }
   }
 }

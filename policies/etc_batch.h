@@ -20,13 +20,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <set>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "policies/job_list.h"
 #include "policies/placement.h"
+#include "policies/reusing_set.h"
 #include "sim/policy.h"
 #include "sim/registry.h"
 
@@ -102,17 +103,17 @@ class EtcBatchPolicy : public Policy {
   EtcHeuristic heuristic_;
   std::uint32_t batch_;
   std::unique_ptr<Placement> placement_;
-  std::uint64_t next_seq_ = 0;
-  std::map<std::uint64_t, JobIndex> queue_;                     // pending jobs by arrival sequence
-  std::vector<std::set<std::pair<double, JobIndex>>> running_;  // per type: whole-GPU jobs by estimated finish
-  std::vector<double> finish_key_;                              // per job: its key in running_
+  JobLinks links_;
+  JobList queue_;                                               // pending jobs in arrival order
+  using Running = ReusingSet<std::pair<double, JobIndex>>;
+  std::vector<Running> running_;              // per type: whole-GPU jobs by (estimated finish, index)
+  std::vector<Running::iterator> run_entry_;  // per job: its entry in running_
   std::vector<TypeIndex> job_type_;
   std::uint64_t mappings_ = 0;  // heuristic runs (for the attributes)
   // scratch, reused between calls
   EtcBatchProblem problem_;
   EtcBatchWorkspace workspace_;
   EtcBatchMapping mapping_;
-  std::vector<std::map<std::uint64_t, JobIndex>::iterator> where_;
   std::vector<std::uint64_t> want_;
   std::vector<JobIndex> batch_jobs_;
   std::vector<GpuIndex> gpus_;

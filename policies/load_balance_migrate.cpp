@@ -37,6 +37,17 @@ struct LbmParams {
   bool stddev = false;
 };
 
+// The least-loaded placement; its per-type node orders (coldest first, ties
+// by index, free counts kept current by the cluster) are also the order in
+// which a migration looks for a destination, so the policy reads them
+// instead of sorting and indexing the same order again at every sample.
+class ColdestFirstPlacement : public LeastLoadedPlacement {
+ public:
+  const NodeFreeIndex& coldest_first(const SchedulingContext& ctx, TypeIndex t) const {
+    return index_of_type(ctx, t);
+  }
+};
+
 class LoadBalanceMigratePolicy : public Policy {
  public:
   explicit LoadBalanceMigratePolicy(LbmParams p) : p_(p) {}
@@ -50,7 +61,6 @@ class LoadBalanceMigratePolicy : public Policy {
     job_pos_.assign(n, 0);
     last_migrated_.assign(n, -kNever);
     node_loads_.init(ctx);
-    cold_.resize(cluster.num_types());
   }
 
   void finish(SchedulingContext& ctx) override { placement_.finish(ctx); }
@@ -82,17 +92,11 @@ class LoadBalanceMigratePolicy : public Policy {
       active_ = false;
     if (!active_) return;
     ++active_samples_;
-    // The cold indexes are read only by this sample's moves: built here and
-    // kept current (the moves free and take GPUs) only while they are made,
-    // so no allocation between samples pays for their updates.
-    reorder_cold(ctx);
-    for (auto& index : cold_) cluster.attach(&index);
     proj_ = node_load;
     touched_.assign(cluster.num_nodes(), 0);
     for (std::uint32_t moves = 0; moves < p_.max_migrations && measure(proj_) > p_.threshold_low; ++moves) {
       if (!migrate_one(ctx)) break;
     }
-    for (auto& index : cold_) cluster.detach(&index);
   }
 
   std::map<std::string, std::string> attributes() const override {
@@ -111,20 +115,6 @@ class LoadBalanceMigratePolicy : public Policy {
     double sq = 0;
     for (double l : loads) sq += (l - mean) * (l - mean);
     return std::sqrt(sq / loads.size());
-  }
-
-  // The coldest-first node order of each type, for finding a destination in
-  // O(log nodes): NodeFreeIndex keeps the free counts current as GPUs change.
-  void reorder_cold(const SchedulingContext& ctx) {
-    const ClusterState& cluster = ctx.cluster();
-    order_.resize(cluster.num_nodes());
-    std::iota(order_.begin(), order_.end(), 0);
-    std::stable_sort(order_.begin(), order_.end(),
-                     [&](NodeIndex a, NodeIndex b) { return node_loads_.values()[a] < node_loads_.values()[b]; });
-    std::vector<std::vector<NodeIndex>> typed(cluster.num_types());
-    for (NodeIndex n : order_) typed[cluster.type_of_node(n)].push_back(n);
-    for (TypeIndex t = 0; t < cluster.num_types(); ++t)
-      cold_[t].reorder(std::move(typed[t]), cluster.node_free_counts());
   }
 
   // One move from one of the `max_hot_nodes` hottest nodes (projected loads),
@@ -185,8 +175,9 @@ class LoadBalanceMigratePolicy : public Policy {
 
   // The coldest node (by projected load) other than `from` with enough wholly
   // free GPUs of a type the job may use and that is no slower than its
-  // current one (a move must not slow the job down). The index is in the
-  // sample's load order; only this sample's destinations got warmer since, so
+  // current one (a move must not slow the job down). The placement's index is
+  // in the sample's load order (it re-sorted at this sample, before the
+  // moves); only this sample's destinations got warmer since, so
   // walking past them to the first untouched node finds the coldest:
   // O(types x (moves + 1) x log nodes).
   NodeIndex coldest_destination(const SchedulingContext& ctx, JobIndex j, NodeIndex from) const {
@@ -198,7 +189,7 @@ class LoadBalanceMigratePolicy : public Policy {
     NodeIndex best = kNoNode;
     for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
       if (!ctx.type_allowed(j, t) || cluster.gpu_type(t).speed < speed) continue;
-      const NodeFreeIndex& index = cold_[t];
+      const NodeFreeIndex& index = placement_.coldest_first(ctx, t);
       for (std::uint32_t pos = index.find_first(k); pos != NodeFreeIndex::npos; pos = index.find_first(k, pos + 1)) {
         const NodeIndex c = index.node_at(pos);
         if (c == from) continue;
@@ -246,7 +237,7 @@ class LoadBalanceMigratePolicy : public Policy {
   }
 
   LbmParams p_;
-  LeastLoadedPlacement placement_;
+  ColdestFirstPlacement placement_;
   using Entry = std::pair<double, JobIndex>;  // (submit, index): FIFO
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   std::vector<GpuIndex> gpus_;
@@ -258,7 +249,6 @@ class LoadBalanceMigratePolicy : public Policy {
   std::vector<double> proj_;
   std::vector<NodeIndex> order_;
   std::vector<char> touched_;  // destinations of this sample's moves
-  std::vector<NodeFreeIndex> cold_;
   bool active_ = false;
   std::uint64_t active_samples_ = 0, migrations_ = 0;
 };

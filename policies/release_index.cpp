@@ -8,8 +8,11 @@ namespace fastgpu {
 
 void ReleaseIndex::init(const SchedulingContext& ctx) {
   const ClusterState& cluster = ctx.cluster();
-  by_type_.assign(cluster.num_types(), {});
-  key_.assign(ctx.workload().jobs.size(), kNever);
+  by_type_.clear();
+  by_type_.resize(cluster.num_types());
+  job_entry_.assign(ctx.workload().jobs.size(), {});
+  indexed_.assign(ctx.workload().jobs.size(), 0);
+  gpu_entry_.assign(cluster.num_gpus(), {});
   type_.assign(ctx.workload().jobs.size(), 0);
   gpu_.assign(ctx.workload().jobs.size(), 0);
   tenants_.assign(cluster.num_gpus(), 0);
@@ -24,18 +27,19 @@ void ReleaseIndex::started(const SchedulingContext& ctx, JobIndex j) {
   type_[j] = t;
   ++version_;
   if (ctx.job(j).gpu_share >= 1.0f) {
-    key_[j] = finish;
-    by_type_[t].insert(Entry{finish, j, ctx.job(j).num_gpus});
+    if (indexed_[j]) throw InternalError("release index: job started again without finishing");
+    job_entry_[j] = by_type_[t].insert(Entry{finish, j, ctx.job(j).num_gpus});
+    indexed_[j] = 1;
     return;
   }
   const GpuIndex g = gpus.front();
   if (tenants_[g]++ > 0) {
-    by_type_[t].erase(Entry{gpu_key_[g], kGpuTag | g, 1});
+    by_type_[t].erase(gpu_entry_[g]);
     gpu_key_[g] = std::max(gpu_key_[g], finish);
   } else {
     gpu_key_[g] = finish;
   }
-  by_type_[t].insert(Entry{gpu_key_[g], kGpuTag | g, 1});
+  gpu_entry_[g] = by_type_[t].insert(Entry{gpu_key_[g], kGpuTag | g, 1});
   gpu_[j] = g;
 }
 
@@ -43,11 +47,12 @@ void ReleaseIndex::finished(const SchedulingContext& ctx, JobIndex j) {
   const TypeIndex t = type_[j];
   ++version_;
   if (ctx.job(j).gpu_share >= 1.0f) {
-    by_type_[t].erase(Entry{key_[j], j, ctx.job(j).num_gpus});
+    if (indexed_[j]) by_type_[t].erase(job_entry_[j]);
+    indexed_[j] = 0;
     return;
   }
   const GpuIndex g = gpu_[j];
-  if (--tenants_[g] == 0) by_type_[t].erase(Entry{gpu_key_[g], kGpuTag | g, 1});
+  if (--tenants_[g] == 0) by_type_[t].erase(gpu_entry_[g]);
 }
 
 }  // namespace fastgpu

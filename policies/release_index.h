@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "policies/reusing_set.h"
 #include "sim/scheduling_context.h"
 
 namespace fastgpu {
@@ -38,11 +39,14 @@ class ReleaseIndex {
   // Entries of GPU type t in time order. An entry's time may lie in the past
   // when a job overran its estimate: callers clamp it to now (it is expected
   // to end at any moment).
-  const std::set<Entry>& of_type(TypeIndex t) const { return by_type_[t]; }
+  const std::set<Entry>& of_type(TypeIndex t) const { return by_type_[t].items(); }
 
  private:
-  std::vector<std::set<Entry>> by_type_;
-  std::vector<Seconds> key_;             // per job: its entry's time (whole-GPU jobs)
+  using Entries = ReusingSet<Entry>;
+  std::vector<Entries> by_type_;
+  std::vector<Entries::iterator> job_entry_;  // per job: its entry (whole-GPU jobs)
+  std::vector<std::uint8_t> indexed_;         // per job: whether job_entry_ is in the index
+  std::vector<Entries::iterator> gpu_entry_;  // per GPU: its shared entry (while it has tenants)
   std::vector<GpuIndex> gpu_;            // per job: its GPU (fractional jobs; gpus_of() is empty after the finish)
   std::vector<TypeIndex> type_;          // per job: the type it runs on
   std::vector<std::uint16_t> tenants_;   // per GPU: fractional jobs on it

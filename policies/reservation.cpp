@@ -46,12 +46,14 @@ struct ReservationParams {
 struct Partition {
   std::vector<std::uint32_t> free[2];  // per node
   NodeFreeIndex all[2];
-  std::vector<NodeFreeIndex> by_type[2];
+  std::vector<NodeFreeIndex> by_type[2];  // empty with one type: all[c] serves it
+
+  const NodeFreeIndex& of_type(int c, TypeIndex t) const { return by_type[c].empty() ? all[c] : by_type[c][t]; }
 
   void init(const ClusterState& cluster) {
     for (int c = 0; c < 2; ++c) {
       free[c].assign(cluster.num_nodes(), 0);
-      by_type[c].assign(cluster.num_types(), {});
+      by_type[c].assign(cluster.num_types() > 1 ? cluster.num_types() : 0, {});
     }
     for (NodeIndex n = 0; n < cluster.num_nodes(); ++n) count(cluster, n);
     std::vector<NodeIndex> order(cluster.num_nodes());
@@ -62,7 +64,7 @@ struct Partition {
     }
     for (int c = 0; c < 2; ++c) {
       all[c].reorder(order, free[c]);
-      for (TypeIndex t = 0; t < cluster.num_types(); ++t) by_type[c][t].reorder(typed[t], free[c]);
+      for (TypeIndex t = 0; t < by_type[c].size(); ++t) by_type[c][t].reorder(typed[t], free[c]);
     }
   }
   void count(const ClusterState& cluster, NodeIndex n) {
@@ -77,7 +79,7 @@ struct Partition {
     count(cluster, n);
     for (int c = 0; c < 2; ++c) {
       all[c].update(n, free[c][n]);
-      by_type[c][cluster.type_of_node(n)].update(n, free[c][n]);
+      if (!by_type[c].empty()) by_type[c][cluster.type_of_node(n)].update(n, free[c][n]);
     }
   }
 };
@@ -90,7 +92,7 @@ class ClassPlacement : public Placement {
  protected:
   const NodeFreeIndex& index_all(const SchedulingContext&) const override { return part_.all[cls_]; }
   const NodeFreeIndex& index_of_type(const SchedulingContext&, TypeIndex t) const override {
-    return part_.by_type[cls_][t];
+    return part_.of_type(cls_, t);
   }
   void pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
                     std::vector<GpuIndex>& gpus) const override {
@@ -118,8 +120,6 @@ class ReservationPolicy : public Policy {
 
   void init(SchedulingContext& ctx) override {
     const ClusterState& cluster = ctx.cluster();
-    const std::size_t n = ctx.workload().jobs.size();
-    alloc_offset_.assign(n, 0);
     cap_ = static_cast<std::uint32_t>(std::floor(p_.max_fraction * cluster.num_gpus() + 1e-9));
     estimate_ = p_.initial;
     part_.init(cluster);
@@ -143,7 +143,6 @@ class ReservationPolicy : public Policy {
   void on_requeue(SchedulingContext& ctx, JobIndex j) override {
     const Job& job = ctx.job(j);
     protected_running_ -= is_protected(job) ? demand_of(job) : 0;
-    refresh_job_nodes(ctx, j);
     if (is_protected(job)) {
       protected_queue_.push({-static_cast<std::int64_t>(job.priority), job.submit, j});
       protected_pending_ += demand_of(job);
@@ -153,7 +152,6 @@ class ReservationPolicy : public Policy {
   }
   void on_finish(SchedulingContext& ctx, JobIndex j) override {
     if (is_protected(ctx.job(j))) protected_running_ -= demand_of(ctx.job(j));
-    refresh_job_nodes(ctx, j);
   }
 
   void schedule(SchedulingContext& ctx) override {
@@ -163,7 +161,7 @@ class ReservationPolicy : public Policy {
       bool on_reserved = reserved_.place(ctx, j, gpus_);
       if (!on_reserved && !any_.place(ctx, j, gpus_)) break;
       protected_queue_.pop();
-      start(ctx, j);
+      ctx.start(j, gpus_);
       protected_pending_ -= demand_of(ctx.job(j));
       protected_running_ += demand_of(ctx.job(j));
       if (on_reserved) hit_.push_back(j);
@@ -177,7 +175,7 @@ class ReservationPolicy : public Policy {
         break;
       }
       normal_queue_.pop();
-      start(ctx, j);
+      ctx.start(j, gpus_);
     }
     // Hits and misses of the protected jobs that arrived at this instant.
     for (JobIndex j : arrived_now_) {
@@ -244,27 +242,12 @@ class ReservationPolicy : public Policy {
     peak_ = std::max(peak_, size);
   }
 
-  void start(SchedulingContext& ctx, JobIndex j) {
-    ctx.start(j, gpus_);
-    alloc_offset_[j] = arena_.size();
-    arena_.insert(arena_.end(), gpus_.begin(), gpus_.end());
-    refresh_job_nodes(ctx, j);
-  }
-
-  void refresh_job_nodes(const SchedulingContext& ctx, JobIndex j) {
-    const ClusterState& cluster = ctx.cluster();
-    const std::uint32_t k = ctx.job(j).num_gpus;
-    NodeIndex last = UINT32_MAX;
-    for (std::uint32_t i = 0; i < k; ++i) {
-      const NodeIndex n = cluster.node_of(arena_[alloc_offset_[j] + i]);
-      if (n != last) part_.refresh(cluster, n);
-      last = n;
-    }
-  }
-
   ReservationParams p_;
   Partition part_;
-  // A GPU failure or repair changes a node's free GPUs without a job event.
+  // Every change of a node's wholly free GPUs (a start, a finish, a
+  // preemption's release, a GPU failure or repair) reaches the partition
+  // through the cluster; a change of the reserved set, which the cluster does
+  // not report, is counted by resize().
   struct NodeWatch final : NodeFreeObserver {
     Partition* part = nullptr;
     const ClusterState* cluster = nullptr;
@@ -275,8 +258,7 @@ class ReservationPolicy : public Policy {
   FirstFitPlacement any_;
   std::priority_queue<ProtectedEntry, std::vector<ProtectedEntry>, std::greater<>> protected_queue_;
   std::priority_queue<NormalEntry, std::vector<NormalEntry>, std::greater<>> normal_queue_;
-  std::vector<GpuIndex> gpus_, arena_;
-  std::vector<std::uint64_t> alloc_offset_;
+  std::vector<GpuIndex> gpus_;
   std::vector<JobIndex> arrived_now_, hit_;
   double protected_running_ = 0, protected_pending_ = 0, estimate_ = 0;
   std::deque<std::pair<Seconds, double>> history_;

@@ -30,29 +30,45 @@ void DeadlineFeasibility::init(const SchedulingContext& ctx, bool preemptive) {
     rank_[by_rank_[r]] = r;
     sorted_deadlines_[r] = jobs[by_rank_[r]].deadline;
   }
+  with_deadline_ = static_cast<std::uint32_t>(
+      std::lower_bound(sorted_deadlines_.begin(), sorted_deadlines_.end(), kNever) - sorted_deadlines_.begin());
   pending_work_.reset(n);
   running_a_.reset(n);
   running_b_.reset(n);
   work_in_.assign(n, 0);
   a_in_.assign(n, 0);
   b_in_.assign(n, 0);
-  victims_.clear();
+  victims_ = {};
+  victim_entry_.assign(n, {});
+  is_victim_.assign(n, 0);
   const ClusterState& cluster = ctx.cluster();
   capacity_ = 0;
   for (TypeIndex t = 0; t < cluster.num_types(); ++t)
     capacity_ += cluster.gpus_of_type(t) * cluster.gpu_type(t).speed;
 }
 
+// The sums are read only as far as a job with a deadline looks: a queued job
+// counts only the queued ranks before its own, and, with preemption, the
+// running ranks up to its deadline, all of them ranks of jobs with a
+// deadline. A Fenwick read of a prefix touches no node covering a later
+// rank, so leaving out the jobs without a deadline (ranked last) changes
+// no value read.
+bool DeadlineFeasibility::tracks_pending(JobIndex j) const { return rank_[j] < with_deadline_; }
+bool DeadlineFeasibility::tracks_running(JobIndex j) const { return !preemptive_ || rank_[j] < with_deadline_; }
+
 void DeadlineFeasibility::enqueued(const SchedulingContext& ctx, JobIndex j) {
+  if (!tracks_pending(j)) return;
   const double w = ctx.estimated_remaining_work(j);
   work_in_[j] = std::isnan(w) ? 0.0 : w * ctx.job(j).num_gpus * ctx.job(j).gpu_share;
   pending_work_.add(rank_[j], work_in_[j]);
 }
 
 void DeadlineFeasibility::started(const SchedulingContext& ctx, JobIndex j) {
-  pending_work_.add(rank_[j], -work_in_[j]);
-  work_in_[j] = 0;
-  const Seconds f = ctx.estimated_finish(j);
+  if (tracks_pending(j)) {
+    pending_work_.add(rank_[j], -work_in_[j]);
+    work_in_[j] = 0;
+  }
+  const Seconds f = tracks_running(j) ? ctx.estimated_finish(j) : kNever;
   if (f != kNever) {
     const double rate = ctx.rate_on(j, ctx.gpus_of(j));
     b_in_[j] = ctx.job(j).num_gpus * ctx.job(j).gpu_share * rate;
@@ -60,14 +76,20 @@ void DeadlineFeasibility::started(const SchedulingContext& ctx, JobIndex j) {
     running_a_.add(rank_[j], a_in_[j]);
     running_b_.add(rank_[j], b_in_[j]);
   }
-  if (ctx.job(j).preemptible && ctx.job(j).gpu_share >= 1.0f) victims_.insert(rank_[j]);
+  if (ctx.job(j).preemptible && ctx.job(j).gpu_share >= 1.0f && !is_victim_[j]) {
+    victim_entry_[j] = victims_.insert(rank_[j]);
+    is_victim_[j] = 1;
+  }
 }
 
 void DeadlineFeasibility::left_running(JobIndex j) {
-  running_a_.add(rank_[j], -a_in_[j]);
-  running_b_.add(rank_[j], -b_in_[j]);
-  a_in_[j] = b_in_[j] = 0;
-  victims_.erase(rank_[j]);
+  if (tracks_running(j)) {
+    running_a_.add(rank_[j], -a_in_[j]);
+    running_b_.add(rank_[j], -b_in_[j]);
+    a_in_[j] = b_in_[j] = 0;
+  }
+  if (is_victim_[j]) victims_.erase(victim_entry_[j]);
+  is_victim_[j] = 0;
 }
 
 bool DeadlineFeasibility::admissible(const SchedulingContext& ctx, JobIndex j, bool nobody_ahead) const {
@@ -107,7 +129,7 @@ bool DeadlineFeasibility::admissible(const SchedulingContext& ctx, JobIndex j, b
 std::uint32_t DeadlineFeasibility::preemptible_gpus_after(const SchedulingContext& ctx, Seconds d,
                                                           std::uint32_t enough) const {
   std::uint32_t gpus = 0;
-  for (auto it = victims_.rbegin(); it != victims_.rend() && gpus < enough; ++it) {
+  for (auto it = victims_.items().rbegin(); it != victims_.items().rend() && gpus < enough; ++it) {
     const JobIndex v = by_rank_[*it];
     if (!(ctx.job(v).deadline > d)) break;
     gpus += ctx.job(v).num_gpus;

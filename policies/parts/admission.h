@@ -7,6 +7,7 @@
 #include <set>
 #include <vector>
 
+#include "policies/reusing_set.h"
 #include "sim/scheduling_context.h"
 
 namespace fastgpu {
@@ -70,17 +71,23 @@ class DeadlineFeasibility final : public Admission {
   std::uint32_t rank(JobIndex j) const { return rank_[j]; }
   JobIndex job_at(std::uint32_t rank) const { return by_rank_[rank]; }
   // Ranks of the running whole-GPU preemptible jobs.
-  const std::set<std::uint32_t>& running_victims() const { return victims_; }
+  const std::set<std::uint32_t>& running_victims() const { return victims_.items(); }
 
  private:
   // GPUs of running victims with a deadline later than d, counted until `enough`.
   std::uint32_t preemptible_gpus_after(const SchedulingContext& ctx, Seconds d, std::uint32_t enough) const;
+  // Whether job j's queued work, and its running work, can reach a value the admission reads.
+  bool tracks_pending(JobIndex j) const;
+  bool tracks_running(JobIndex j) const;
 
   bool preemptive_ = false;
   std::vector<JobIndex> by_rank_;
   std::vector<std::uint32_t> rank_;
   std::vector<Seconds> sorted_deadlines_;
-  std::set<std::uint32_t> victims_;
+  std::uint32_t with_deadline_ = 0;  // jobs with a deadline: ranks 0 .. with_deadline_ - 1
+  ReusingSet<std::uint32_t> victims_;
+  std::vector<ReusingSet<std::uint32_t>::iterator> victim_entry_;  // per job: its rank in victims_
+  std::vector<std::uint8_t> is_victim_;                            // per job: whether it is in victims_
   // Queued work by rank; running jobs' remaining work as a x now - b by rank.
   PrefixSums pending_work_, running_a_, running_b_;
   std::vector<double> work_in_, a_in_, b_in_;
