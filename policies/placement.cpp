@@ -1,6 +1,7 @@
 #include "policies/placement.h"
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 
 #include "policies/sharing_placement.h"
@@ -131,10 +132,16 @@ void Placement::pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::
                              std::vector<GpuIndex>& gpus) const {
   const ClusterState& cluster = ctx.cluster();
   const GpuIndex first = cluster.first_gpu(node);
-  for (GpuIndex g = first; count > 0 && g < first + cluster.gpus_on_node(node); ++g) {
-    if (cluster.is_free(g)) {
-      gpus.push_back(g);
-      --count;
+  if (cluster.has_free_masks()) {
+    // The node's free GPUs, lowest first: the same GPUs the scan below takes.
+    for (std::uint64_t free = cluster.free_mask(node); count > 0 && free != 0; free &= free - 1, --count)
+      gpus.push_back(first + static_cast<GpuIndex>(std::countr_zero(free)));
+  } else {
+    for (GpuIndex g = first; count > 0 && g < first + cluster.gpus_on_node(node); ++g) {
+      if (cluster.is_free(g)) {
+        gpus.push_back(g);
+        --count;
+      }
     }
   }
   if (count > 0) throw InternalError("placement: node has fewer free GPUs than its index says");

@@ -81,7 +81,7 @@ std::map<std::string, std::string> QueuePolicy::attributes() const {
   return out;
 }
 
-void QueuePolicy::push(JobIndex j, const Rank& rank) { pending_.emplace(rank.key, rank.tie, j); }
+void QueuePolicy::push(JobIndex j, const Rank& rank) { pending_.push({rank.key, rank.tie, j}); }
 
 void QueuePolicy::start(SchedulingContext& ctx, JobIndex j) {
   parts_.ordering->starting(ctx, j);

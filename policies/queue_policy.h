@@ -4,7 +4,7 @@
 //   preemption none, or: a blocked head preempts running jobs it outranks;
 //   admission  whether an arriving job joins the queue (policies/parts/admission.h);
 //   placement  which GPUs a job gets (policies/placement.h).
-// Waiting jobs sit in a heap by their rank, fixed when they enter it, and
+// Waiting jobs sit in a RankQueue by their rank, fixed when they enter it, and
 // start in that order while the placement finds GPUs, stopping at the first
 // job that does not fit (head-of-line blocking, so no job is overtaken and
 // starved). O(log n) per job; a blocked head costs one placement attempt per
@@ -17,7 +17,6 @@
 // checkpointed count as available, so one blocked job triggers one round.
 #include <cstdint>
 #include <memory>
-#include <queue>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -26,6 +25,7 @@
 #include "policies/parts/ordering.h"
 #include "policies/placement.h"
 #include "policies/preemption.h"
+#include "policies/rank_queue.h"
 #include "sim/policy.h"
 
 namespace fastgpu {
@@ -68,8 +68,8 @@ class QueuePolicy final : public Policy {
   // into the admission are skipped.
   bool admit_all_;
   PreemptionTracker tracker_;
-  using Entry = std::tuple<double, std::uint64_t, JobIndex>;  // (key, tie, job)
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> pending_;
+  using Entry = RankQueue::Entry;
+  RankQueue pending_;
   std::set<std::pair<VictimRank, JobIndex>> running_;  // possible victims, first preempted first
   std::vector<std::optional<VictimRank>> victim_rank_; // per job: its key in running_
   std::vector<std::int64_t> have_;

@@ -18,6 +18,8 @@ void ActionValidator::check_gpus(JobIndex j, std::span<const GpuIndex> gpus, con
     fail(j, fmt::format("{} with {} GPUs, the job needs {}", action, gpus.size(), job.num_gpus), now);
   }
   const std::uint32_t milli = job.milli_per_gpu();
+  // A job that may use every type (the common case) needs no per-GPU type check.
+  const bool any_type = (allowed_.mask(j) & allowed_.all_types()) == allowed_.all_types();
   for (std::size_t i = 0; i < gpus.size(); ++i) {
     const GpuIndex g = gpus[i];
     if (g >= cluster_.num_gpus()) fail(j, fmt::format("{} on GPU {} which does not exist", action, g), now);
@@ -31,7 +33,7 @@ void ActionValidator::check_gpus(JobIndex j, std::span<const GpuIndex> gpus, con
                        kMilliPerGpu - cluster_.used_milli(g), milli),
            now);
     }
-    if (!allowed_.allowed(j, cluster_.type_of(g))) {
+    if (!any_type && !allowed_.allowed(j, cluster_.type_of(g))) {
       fail(j,
            fmt::format("{} on GPU {} of type '{}' which the job may not use", action, g,
                        cluster_.gpu_type(cluster_.type_of(g)).name),

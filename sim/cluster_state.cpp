@@ -29,6 +29,11 @@ ClusterState::ClusterState(const ClusterSpec& spec)
   gpu_reserved_.assign(num_gpus(), 0);
   gpu_failed_.assign(num_gpus(), 0);
   node_free_ = node_gpus_;
+  if (std::all_of(node_gpus_.begin(), node_gpus_.end(), [](std::uint32_t gpus) { return gpus <= 64; })) {
+    node_free_mask_.resize(num_nodes());
+    for (NodeIndex n = 0; n < num_nodes(); ++n)
+      node_free_mask_[n] = node_gpus_[n] == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << node_gpus_[n]) - 1;
+  }
   type_free_ = type_gpus_;
   total_free_ = num_gpus();
 
@@ -47,8 +52,7 @@ void ClusterState::detach(NodeFreeObserver* index) const {
   attached_.erase(std::remove(attached_.begin(), attached_.end(), index), attached_.end());
 }
 
-void ClusterState::node_changed(NodeIndex n) {
-  index_all_.update(n, node_free_[n]);
+void ClusterState::update_other_indexes(NodeIndex n) {
   if (!index_by_type_.empty()) index_by_type_[node_type_[n]].update(n, node_free_[n]);
   for (NodeFreeObserver* index : attached_) index->update(n, node_free_[n]);
 }
@@ -72,6 +76,7 @@ void ClusterState::allocate_deferred(GpuIndex g, std::uint32_t milli) {
   busy_milli_total_ += milli;
   if (was_free && milli > 0) {
     const NodeIndex n = gpu_node_[g];
+    mark_free(g, false);
     --node_free_[n];
     --type_free_[node_type_[n]];
     --total_free_;
@@ -87,6 +92,7 @@ void ClusterState::release_deferred(GpuIndex g, std::uint32_t milli) {
   busy_milli_total_ -= milli;
   if (gpu_used_milli_[g] == 0 && milli > 0 && gpu_failed_[g] == 0) {
     const NodeIndex n = gpu_node_[g];
+    mark_free(g, true);
     ++node_free_[n];
     ++type_free_[node_type_[n]];
     ++total_free_;
@@ -108,6 +114,7 @@ void ClusterState::set_failed(GpuIndex g, bool failed) {
   if (failed) leave_partly_used(g);  // no share of it may be allocated while failed
   else enter_partly_used(g);
   if (!unallocated) return;  // the free counts change when its holders release it
+  mark_free(g, !failed);
   const NodeIndex n = gpu_node_[g];
   const std::uint32_t delta = failed ? -1u : 1u;
   node_free_[n] += delta;

@@ -45,6 +45,11 @@ class ClusterState {
   bool is_failed(GpuIndex g) const { return gpu_failed_[g] != 0; }
   std::uint32_t failed_gpus() const { return failed_total_; }
   std::uint32_t free_gpus_on_node(NodeIndex n) const { return node_free_[n]; }
+  // Bit i set = GPU first_gpu(n) + i is wholly free (is_free): kept while
+  // every node has at most 64 GPUs (has_free_masks()), so a placement picks
+  // a node's free GPUs by their set bits instead of testing each GPU.
+  bool has_free_masks() const { return !node_free_mask_.empty(); }
+  std::uint64_t free_mask(NodeIndex n) const { return node_free_mask_[n]; }
   std::uint32_t free_gpus_of_type(TypeIndex t) const { return type_free_[t]; }
   std::uint32_t free_gpus() const { return total_free_; }
   double busy_gpus() const { return busy_milli_total_ / double(kMilliPerGpu); }  // shares counted
@@ -106,7 +111,20 @@ class ClusterState {
   void set_failed(GpuIndex g, bool failed);
 
  private:
-  void node_changed(NodeIndex n);
+  // Inline: once per allocation and release; the other indexes only where
+  // there are several types or attached indexes.
+  void node_changed(NodeIndex n) {
+    index_all_.update(n, node_free_[n]);
+    if (!index_by_type_.empty() || !attached_.empty()) update_other_indexes(n);
+  }
+  void update_other_indexes(NodeIndex n);
+  // GPU g became wholly free, or stopped being so.
+  void mark_free(GpuIndex g, bool free) {
+    if (node_free_mask_.empty()) return;
+    const NodeIndex n = gpu_node_[g];
+    const std::uint64_t bit = std::uint64_t{1} << (g - node_first_gpu_[n]);
+    node_free_mask_[n] = free ? node_free_mask_[n] | bit : node_free_mask_[n] & ~bit;
+  }
   void mark_stale(NodeIndex n) {
     if (n == stale_node_) return;
     update_indexes();
@@ -128,6 +146,7 @@ class ClusterState {
   std::vector<std::uint8_t> gpu_failed_;
   std::uint32_t failed_total_ = 0;
   std::vector<std::uint32_t> node_free_;
+  std::vector<std::uint64_t> node_free_mask_;  // per node; empty when a node has more than 64 GPUs
   std::vector<std::uint32_t> type_free_;
   std::uint32_t total_free_ = 0;
   std::uint32_t reserved_total_ = 0;

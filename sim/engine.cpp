@@ -87,33 +87,37 @@ RunResult Engine::run() {
   constexpr std::uint64_t kProgressEvery = 1u << 16;
   std::uint64_t next_progress = kProgressEvery;
   while (true) {
-    const bool have_event = !events_.empty();
+    const bool have_event = !events_.empty() || next_monitor_ != kNever;
     const bool have_arrival = next_arrival_ < jobs.size();
     // Simulated time ends at the last real event: monitor ticks left over on
     // an empty cluster would stretch the reserved-idle integral and the time
     // series by up to one interval. (A running job always has a finish event.)
     const bool have_hardware = hardware_on_ && hardware_.next_time() < kNever && jobs_left();
-    if (!have_arrival && !have_hardware && (!have_event || (real_events_pending_ == 0 && pending_.empty()))) break;
-    now_ = have_event ? events_.top_time() : kNever;
+    if (!have_arrival && !have_hardware && (!have_event || (events_.empty() && pending_.empty()))) break;
+    now_ = std::min(events_.empty() ? kNever : events_.top_time(), next_monitor_);
     if (have_arrival) now_ = std::min(now_, jobs[next_arrival_].submit);
     if (have_hardware) now_ = std::min(now_, hardware_.next_time());
     // Apply every event of this instant in (rank, sequence) order; arrivals
-    // from the workload cursor sit between finishes and timers.
+    // from the workload cursor sit between finishes and timers, the monitor
+    // sample after everything else.
     while (true) {
       const bool event_now = !events_.empty() && events_.top_time() == now_;
       const bool arrival_now = next_arrival_ < jobs.size() && jobs[next_arrival_].submit == now_;
       // Hardware changes sit after finishes and before everything else.
       const bool hardware_now = hardware_on_ && hardware_.next_time() == now_;
-      if (!event_now && !arrival_now && !hardware_now) break;
+      const bool monitor_now = next_monitor_ == now_;
+      if (!event_now && !arrival_now && !hardware_now && !monitor_now) break;
       ++counters_.events;
       if (hardware_now && (!event_now || events_.top_kind() != EventKind::finish)) {
         hardware_change();
       } else if (arrival_now && (!event_now || events_.top_kind() >= EventKind::arrival)) {
         arrive(static_cast<JobIndex>(next_arrival_++));
+      } else if (event_now) {
+        handle(events_.pop());
       } else {
-        const Event e = events_.pop();
-        if (e.kind != EventKind::monitor) --real_events_pending_;
-        handle(e);
+        next_monitor_ = kNever;
+        monitor_sample();
+        schedule_next_monitor();
       }
     }
     timed([&] { policy_.schedule(ctx_); });
@@ -171,10 +175,6 @@ void Engine::handle(const Event& e) {
     case EventKind::suspend_done: suspend_done(e.job); break;
     case EventKind::arrival: arrive(e.job); break;
     case EventKind::timer: timed([&] { policy_.on_timer(ctx_, e.tag); }); break;
-    case EventKind::monitor:
-      monitor_sample();
-      schedule_next_monitor();
-      break;
   }
 }
 
@@ -187,16 +187,16 @@ void Engine::monitor_sample() {
 // idle cluster at the end does not keep the loop alive.
 void Engine::schedule_next_monitor() {
   const bool work_left = next_arrival_ < workload_.jobs.size() || !pending_.empty() || !running_.empty() ||
-                         real_events_pending_ > 0;
+                         !events_.empty();
   if (!work_left) return;
   // Ticks stay on multiples of the interval; none before the first submit.
   const Seconds from = std::max(now_, monitor_.last_sample_time());
   const Seconds next = (std::floor(from / options_.monitor_interval) + 1) * options_.monitor_interval;
-  events_.push(Event{.time = next, .kind = EventKind::monitor});
+  next_monitor_ = next;
 }
 
 void Engine::check_stall() const {
-  if (pending_.empty() || !running_.empty() || real_events_pending_ > 0 ||
+  if (pending_.empty() || !running_.empty() || !events_.empty() ||
       next_arrival_ < workload_.jobs.size() || hardware_.repairs_outstanding()) {
     return;
   }

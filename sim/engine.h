@@ -71,8 +71,7 @@ class Engine {
   }
   // Jobs are left to run (hardware changes matter only then).
   bool jobs_left() const {
-    return next_arrival_ < workload_.jobs.size() || !pending_.empty() || !running_.empty() ||
-           real_events_pending_ > 0;
+    return next_arrival_ < workload_.jobs.size() || !pending_.empty() || !running_.empty() || !events_.empty();
   }
   void suspend_done(JobIndex j);
   void reject_job(JobIndex j, const std::string& reason);
@@ -126,11 +125,7 @@ class Engine {
   }
   Seconds checkpoint_time(JobIndex j) const;
   Seconds restore_time(JobIndex j) const;
-  // Queues an event that keeps the run alive (every kind but monitor samples).
-  void push_event(const Event& e) {
-    ++real_events_pending_;
-    events_.push(e);
-  }
+  void push_event(const Event& e) { events_.push(e); }
 
   const Workload& workload_;
   Policy& policy_;
@@ -149,9 +144,11 @@ class Engine {
   ResultBuilder result_;
   SchedulingContext ctx_;
 
+  // Every queued event keeps the run alive; monitor samples, which do not,
+  // are a stream of their own (no heap push and pop per sample).
   EventQueue events_;
-  std::size_t next_arrival_ = 0;           // cursor into workload_.jobs (sorted by submit)
-  std::uint64_t real_events_pending_ = 0;  // queued events other than monitor samples
+  Seconds next_monitor_ = kNever;  // the next monitor sample, kNever if none
+  std::size_t next_arrival_ = 0;   // cursor into workload_.jobs (sorted by submit)
   Seconds now_ = 0;
   EngineCounters counters_;
 

@@ -19,7 +19,8 @@ enum class EventKind : std::uint8_t {
   suspend_done = 1,  // a preempted job's checkpoint completed; GPUs freed
   arrival = 2,       // a job enters the queue (deferred by dependencies)
   timer = 3,         // a policy wake-up
-  monitor = 4,       // a load sample and time-series row
+  // Load samples are not queued: the engine holds its one next sample time
+  // and takes it after every queued class at the same instant.
 };
 
 struct Event {

@@ -44,6 +44,13 @@ void check_invariants(const SchedulingContext& ctx) {
     if (free != cluster.free_gpus_on_node(n))
       throw InternalError(fmt::format("invariant: node {} counted {} free GPUs, {} are", n,
                                       cluster.free_gpus_on_node(n), free));
+    if (!cluster.has_free_masks()) continue;
+    for (GpuIndex g = cluster.first_gpu(n); g < cluster.first_gpu(n) + cluster.gpus_on_node(n); ++g) {
+      const bool marked = (cluster.free_mask(n) >> (g - cluster.first_gpu(n)) & 1) != 0;
+      if (marked != (milli[g] == 0 && !cluster.is_failed(g)))
+        throw InternalError(fmt::format("invariant: node {}'s free mask has GPU {} {}", n, g,
+                                        marked ? "free, it is not" : "not free, it is"));
+    }
   }
   for (JobIndex j : ctx.pending()) {
     if (ctx.state(j) != JobState::pending) throw InternalError("invariant: pending set holds a non-pending job");

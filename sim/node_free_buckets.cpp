@@ -1,42 +1,8 @@
 #include "sim/node_free_buckets.h"
 
-#include <bit>
-
 #include "sim/cluster_state.h"
 
 namespace fastgpu {
-
-void NodeFreeBuckets::Bitset::resize(std::uint32_t n) {
-  words_.assign((n + 63) / 64, 0);
-  summary_.assign((words_.size() + 63) / 64, 0);
-  count_ = 0;
-}
-
-void NodeFreeBuckets::Bitset::insert(std::uint32_t pos) {
-  std::uint64_t& w = words_[pos / 64];
-  const std::uint64_t bit = std::uint64_t{1} << (pos % 64);
-  if (w & bit) return;
-  w |= bit;
-  summary_[pos / 4096] |= std::uint64_t{1} << (pos / 64 % 64);
-  ++count_;
-}
-
-void NodeFreeBuckets::Bitset::erase(std::uint32_t pos) {
-  std::uint64_t& w = words_[pos / 64];
-  const std::uint64_t bit = std::uint64_t{1} << (pos % 64);
-  if (!(w & bit)) return;
-  w &= ~bit;
-  if (w == 0) summary_[pos / 4096] &= ~(std::uint64_t{1} << (pos / 64 % 64));
-  --count_;
-}
-
-std::uint32_t NodeFreeBuckets::Bitset::lowest() const {
-  for (std::size_t s = 0;; ++s) {
-    if (summary_[s] == 0) continue;
-    const std::size_t word = s * 64 + static_cast<std::size_t>(std::countr_zero(summary_[s]));
-    return static_cast<std::uint32_t>(word * 64 + static_cast<std::size_t>(std::countr_zero(words_[word])));
-  }
-}
 
 void NodeFreeBuckets::reset(const ClusterState& cluster) {
   const std::uint32_t types = cluster.num_types(), nodes = cluster.num_nodes();
@@ -52,7 +18,7 @@ void NodeFreeBuckets::reset(const ClusterState& cluster) {
   groups_.assign(types, {});
   for (TypeIndex t = 0; t < types; ++t) {
     groups_[t].resize(cluster.max_gpus_per_node(t) + 1);
-    for (Bitset& g : groups_[t]) g.resize(static_cast<std::uint32_t>(nodes_[t].size()));
+    for (TwoLevelBitset& g : groups_[t]) g.resize(static_cast<std::uint32_t>(nodes_[t].size()));
   }
   for (NodeIndex n = 0; n < nodes; ++n) {
     free_[n] = cluster.free_gpus_on_node(n);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/node_free_index.h"
+#include "sim/two_level_bitset.h"
 #include "sim/types.h"
 
 namespace fastgpu {
@@ -28,25 +29,10 @@ class NodeFreeBuckets final : public NodeFreeObserver {
   NodeIndex find(TypeIndex t, std::uint32_t k, bool fewest, std::uint32_t& free_out) const;
 
  private:
-  // A set of positions 0..n-1: one bit each, plus one summary bit per
-  // non-zero word, so the lowest member is found in O(n / 4096) word tests.
-  class Bitset {
-   public:
-    void resize(std::uint32_t n);
-    void insert(std::uint32_t pos);
-    void erase(std::uint32_t pos);
-    bool empty() const { return count_ == 0; }
-    std::uint32_t lowest() const;  // requires !empty()
-
-   private:
-    std::vector<std::uint64_t> words_, summary_;
-    std::uint32_t count_ = 0;
-  };
-
-  std::vector<std::vector<Bitset>> groups_;      // [type][free count] -> positions of nodes
-  std::vector<std::vector<NodeIndex>> nodes_;    // [type][position] -> node
-  std::vector<std::uint32_t> position_, free_;   // per node: position in its type, current free count
-  std::vector<TypeIndex> type_;                  // per node
+  std::vector<std::vector<TwoLevelBitset>> groups_;  // [type][free count] -> positions of nodes
+  std::vector<std::vector<NodeIndex>> nodes_;         // [type][position] -> node
+  std::vector<std::uint32_t> position_, free_;        // per node: position in its type, current free count
+  std::vector<TypeIndex> type_;                       // per node
 };
 
 }  // namespace fastgpu

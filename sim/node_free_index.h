@@ -1,12 +1,16 @@
 #pragma once
-// Finds nodes with at least k wholly free GPUs in O(log nodes): a max segment
-// tree over the nodes in a chosen order. First-fit uses the node order; a
-// load-aware policy re-orders it by monitored load; the cluster keeps every
-// attached index up to date as GPUs are allocated and released.
+// Finds nodes with at least k wholly free GPUs over the nodes in a chosen
+// order: one TwoLevelBitset per count k (position p a member while the node
+// at p has >= k free GPUs). The first node with >= k free from a position is
+// two or three bit scans; a node's count changing by d flips d bits. First-fit
+// uses the node order; a load-aware policy re-orders it by monitored load;
+// the cluster keeps every attached index up to date as GPUs are allocated
+// and released.
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "sim/two_level_bitset.h"
 #include "sim/types.h"
 
 namespace fastgpu {
@@ -30,20 +34,36 @@ class NodeFreeIndex final : public NodeFreeObserver {
 
   // Re-orders the same or another set of nodes (O(n)).
   void reorder(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of);
-  void update(NodeIndex node, std::uint32_t free) override;  // no-op for nodes not covered
+  // No-op for nodes not covered. Inline: the cluster calls it at every
+  // allocation and release.
+  void update(NodeIndex node, std::uint32_t free) override {
+    if (node >= pos_of_.size() || pos_of_[node] == npos) return;
+    const std::uint32_t pos = pos_of_[node];
+    const std::uint32_t old = free_[pos];
+    free_[pos] = free;
+    if (free > old) {
+      if (free > levels_.size()) add_levels(free);
+      for (std::uint32_t k = old + 1; k <= free; ++k) levels_[k - 1].insert(pos);
+    } else {
+      for (std::uint32_t k = free + 1; k <= old; ++k) levels_[k - 1].erase(pos);
+    }
+  }
 
   std::uint32_t size() const { return static_cast<std::uint32_t>(order_.size()); }
   NodeIndex node_at(std::uint32_t pos) const { return order_[pos]; }
-  std::uint32_t free_at(std::uint32_t pos) const { return tree_[leaves_ + pos]; }
-  std::uint32_t max_free() const { return tree_.empty() ? 0 : tree_[1]; }
+  std::uint32_t free_at(std::uint32_t pos) const { return free_[pos]; }
+  std::uint32_t max_free() const;
   // First position >= from whose node has >= k free GPUs, or npos.
   std::uint32_t find_first(std::uint32_t k, std::uint32_t from = 0) const;
 
  private:
+  // Adds levels up to k (a node reported more free GPUs than any before).
+  void add_levels(std::uint32_t k);
+
   std::vector<NodeIndex> order_;
-  std::vector<std::uint32_t> pos_of_;  // node -> position, npos if not covered
-  std::vector<std::uint32_t> tree_;    // 1-based heap layout, leaves_ leaves
-  std::uint32_t leaves_ = 0;
+  std::vector<std::uint32_t> pos_of_;    // node -> position, npos if not covered
+  std::vector<std::uint32_t> free_;      // position -> free GPUs
+  std::vector<TwoLevelBitset> levels_;   // [k - 1]: positions with >= k free; no node has more than levels_.size()
 };
 
 }  // namespace fastgpu

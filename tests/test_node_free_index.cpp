@@ -1,0 +1,91 @@
+// The free-GPU index answers like a scan of the nodes in its order: the first
+// position from a given one with at least k free GPUs, the largest count, and
+// the counts themselves, through updates that raise a node above any count
+// seen before and orders that leave some nodes out.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "sim/node_free_index.h"
+
+using namespace fastgpu;
+
+namespace {
+
+std::uint32_t scan_first(const std::vector<NodeIndex>& order, const std::vector<std::uint32_t>& free,
+                         std::uint32_t k, std::uint32_t from) {
+  for (std::uint32_t p = from; p < order.size(); ++p)
+    if (free[order[p]] >= k) return p;
+  return NodeFreeIndex::npos;
+}
+
+void check_against_scan(std::uint32_t nodes, std::uint32_t covered, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::uint32_t> free(nodes);
+  for (auto& f : free) f = static_cast<std::uint32_t>(rng() % 9);
+  std::vector<NodeIndex> all(nodes);
+  std::iota(all.begin(), all.end(), 0);
+  std::shuffle(all.begin(), all.end(), rng);
+  std::vector<NodeIndex> order(all.begin(), all.begin() + covered);
+  NodeFreeIndex index(order, free);
+  for (int step = 0; step < 20000; ++step) {
+    if (rng() % 2 == 0) {
+      const auto node = static_cast<NodeIndex>(rng() % nodes);
+      // Mostly within 0..8; now and then up to 16, more than any count before.
+      free[node] = static_cast<std::uint32_t>(rng() % 50 == 0 ? rng() % 17 : rng() % 9);
+      index.update(node, free[node]);
+    } else {
+      const auto k = static_cast<std::uint32_t>(rng() % 18);
+      const auto from = static_cast<std::uint32_t>(rng() % (covered + 2));
+      REQUIRE(index.find_first(k, from) == scan_first(order, free, k, from));
+    }
+  }
+  std::uint32_t most = 0;
+  for (std::uint32_t p = 0; p < covered; ++p) {
+    CHECK(index.free_at(p) == free[order[p]]);
+    CHECK(index.node_at(p) == order[p]);
+    most = std::max(most, free[order[p]]);
+  }
+  CHECK(index.max_free() == most);
+  CHECK(index.size() == covered);
+}
+
+}  // namespace
+
+TEST_CASE("NodeFreeIndex finds what a scan of its order finds") {
+  check_against_scan(5, 5, 1);
+  check_against_scan(128, 128, 2);
+  check_against_scan(200, 150, 3);       // some nodes not covered: their updates are ignored
+  check_against_scan(9000, 9000, 4);     // more than one summary word
+  check_against_scan(9000, 4100, 5);
+}
+
+TEST_CASE("NodeFreeIndex: empty, all busy, re-ordered") {
+  NodeFreeIndex empty;
+  CHECK(empty.find_first(0) == NodeFreeIndex::npos);
+  CHECK(empty.max_free() == 0);
+  const std::vector<std::uint32_t> busy(70, 0);
+  NodeFreeIndex index(std::vector<NodeIndex>{3, 1, 69}, busy);
+  CHECK(index.max_free() == 0);
+  CHECK(index.find_first(1) == NodeFreeIndex::npos);
+  CHECK(index.find_first(0, 2) == 2);
+  index.update(69, 8);
+  CHECK(index.find_first(1) == 2);
+  CHECK(index.find_first(8, 1) == 2);
+  CHECK(index.find_first(9) == NodeFreeIndex::npos);
+  CHECK(index.max_free() == 8);
+  std::vector<std::uint32_t> free(70, 0);
+  free[69] = 8;
+  free[1] = 3;
+  index.reorder({69, 1}, free);
+  CHECK(index.find_first(2) == 0);
+  CHECK(index.find_first(2, 1) == 1);
+  CHECK(index.find_first(4, 1) == NodeFreeIndex::npos);
+  index.update(69, 0);
+  CHECK(index.max_free() == 3);
+  CHECK(index.find_first(1) == 1);
+}
