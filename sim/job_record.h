@@ -35,6 +35,9 @@ struct JobRecord {
   bool on_reserved = false;        // started at least once on reserved GPUs
   TypeIndex gpu_type = 0;          // type of its (last) GPUs
   JobOutcome outcome = JobOutcome::finished;
+  // The byte the alignment of reject_reason leaves, named so that it is always 0: the MPI codec
+  // sends records as bytes, and an assembled record's padding would be indeterminate. No column.
+  std::uint8_t unused = 0;
   std::uint16_t reject_reason = 0; // index into RunResult::reject_reasons (0 = none)
 
   Seconds wait() const { return first_start - submit; }        // until the first start

@@ -16,13 +16,8 @@ namespace {
 
 bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
 
-// A job's failure fields as they are without an entry in the side table.
-FailureOutputs one_run(const JobOutputs& o) {
-  return FailureOutputs{.final_start = o.first_start, .attempts = std::isnan(o.first_start) ? 0u : 1u};
-}
-
 bool is_one_run(const FailureOutputs& f, const JobOutputs& o) {
-  const FailureOutputs plain = one_run(o);
+  const FailureOutputs plain = single_run_failure_outputs(o);
   return same_bits(f.final_start, plain.final_start) && same_bits(f.failed_gpu_seconds, 0.0) &&
          same_bits(f.lost_gpu_seconds, 0.0) && f.failure_stops == 0 && f.attempts == plain.attempts;
 }
@@ -68,36 +63,7 @@ JobRecords::JobRecords(std::span<const JobRecord> records) {
   for (const JobRecord& r : records) push_back(r);
 }
 
-JobRecord JobRecords::operator[](std::size_t j) const {
-  const Job& in = (*inputs_)[j];
-  const JobOutputs& o = outputs_[j];
-  const FailureOutputs f = o.has_failure_outputs ? failures_.at(static_cast<JobIndex>(j)) : one_run(o);
-  return JobRecord{.id = in.id,
-                   .user = in.user,
-                   .priority = in.priority,
-                   .num_gpus = in.num_gpus,
-                   .gpu_share = in.gpu_share,
-                   .submit = in.submit,
-                   .first_start = o.first_start,
-                   .final_start = f.final_start,
-                   .end = o.end,
-                   .deadline = in.deadline,
-                   .work = in.work,
-                   .runtime_alone = o.runtime_alone,
-                   .gpu_seconds = o.gpu_seconds,
-                   .failed_gpu_seconds = f.failed_gpu_seconds,
-                   .useful_gpu_seconds = o.useful_gpu_seconds,
-                   .lost_gpu_seconds = f.lost_gpu_seconds,
-                   .preemptions = o.preemptions,
-                   .migrations = o.migrations,
-                   .attempts = f.attempts,
-                   .failure_stops = f.failure_stops,
-                   .deadline_met = o.deadline_met,
-                   .on_reserved = o.on_reserved,
-                   .gpu_type = o.gpu_type,
-                   .outcome = o.outcome,
-                   .reject_reason = o.reject_reason};
-}
+FailureOutputs JobRecords::stored_failure_outputs(JobIndex j) const { return failures_.at(j); }
 
 void JobRecords::push_back(const JobRecord& r) {
   writable_inputs().push_back(input_of(r));
@@ -129,7 +95,7 @@ FailureOutputs& JobRecords::failure_outputs(JobIndex j) {
   JobOutputs& o = outputs_[j];
   if (!o.has_failure_outputs) {
     o.has_failure_outputs = true;
-    return failures_[j] = one_run(o);
+    return failures_[j] = single_run_failure_outputs(o);
   }
   return failures_.at(j);
 }

@@ -7,6 +7,7 @@
 // are read from the job table, shared with the workload the run replayed (or
 // owned, for records read back from a file or built by hand). Readers get the
 // assembled JobRecord by value: `records[j]` and range-for over the records.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -49,6 +50,11 @@ struct FailureOutputs {
   std::uint32_t failure_stops = 0;
   std::uint32_t attempts = 0;
 };
+
+// A job's failure fields as they are without an entry in the side table.
+inline FailureOutputs single_run_failure_outputs(const JobOutputs& o) {
+  return FailureOutputs{.final_start = o.first_start, .attempts = std::isnan(o.first_start) ? 0u : 1u};
+}
 
 class JobRecords {
  public:
@@ -94,7 +100,38 @@ class JobRecords {
 
   std::size_t size() const { return outputs_.size(); }
   bool empty() const { return outputs_.empty(); }
-  JobRecord operator[](std::size_t j) const;
+  // Inline, so that a reader that uses a few fields assembles only those.
+  JobRecord operator[](std::size_t j) const {
+    const Job& in = (*inputs_)[j];
+    const JobOutputs& o = outputs_[j];
+    const FailureOutputs f =
+        o.has_failure_outputs ? stored_failure_outputs(static_cast<JobIndex>(j)) : single_run_failure_outputs(o);
+    return JobRecord{.id = in.id,
+                     .user = in.user,
+                     .priority = in.priority,
+                     .num_gpus = in.num_gpus,
+                     .gpu_share = in.gpu_share,
+                     .submit = in.submit,
+                     .first_start = o.first_start,
+                     .final_start = f.final_start,
+                     .end = o.end,
+                     .deadline = in.deadline,
+                     .work = in.work,
+                     .runtime_alone = o.runtime_alone,
+                     .gpu_seconds = o.gpu_seconds,
+                     .failed_gpu_seconds = f.failed_gpu_seconds,
+                     .useful_gpu_seconds = o.useful_gpu_seconds,
+                     .lost_gpu_seconds = f.lost_gpu_seconds,
+                     .preemptions = o.preemptions,
+                     .migrations = o.migrations,
+                     .attempts = f.attempts,
+                     .failure_stops = f.failure_stops,
+                     .deadline_met = o.deadline_met,
+                     .on_reserved = o.on_reserved,
+                     .gpu_type = o.gpu_type,
+                     .outcome = o.outcome,
+                     .reject_reason = o.reject_reason};
+  }
   JobRecord front() const { return (*this)[0]; }
   JobRecord back() const { return (*this)[size() - 1]; }
   const_iterator begin() const { return {this, 0}; }
@@ -127,6 +164,7 @@ class JobRecords {
 
  private:
   std::vector<Job>& writable_inputs();
+  FailureOutputs stored_failure_outputs(JobIndex j) const;
 
   std::shared_ptr<const std::vector<Job>> inputs_;
   std::shared_ptr<std::vector<Job>> owned_;  // = inputs_ when the records made their own table
