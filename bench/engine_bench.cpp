@@ -18,6 +18,7 @@
 #include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,8 @@ Measurement run_child(const std::string& policy, std::uint64_t jobs, std::uint32
     spec.jobs = jobs;
     spec.load = load;
     auto t0 = std::chrono::steady_clock::now();
-    Workload workload = generate_synthetic(spec, cluster, 1);
+    // Shared, as the experiment runner does: the result reads the jobs' inputs from the workload.
+    const auto workload = std::make_shared<const Workload>(generate_synthetic(spec, cluster, 1));
     auto t1 = std::chrono::steady_clock::now();
     const double c1 = process_cpu_seconds();
     auto instance = bench::make_policy(policy);

@@ -179,8 +179,10 @@ class WorkloadCache {
 
 // Simulates `run` on `workload` and fills in its identity and attributes.
 // `on_progress` (may be empty) is told where the run stands now and then.
-RunResult simulate_run(const ExperimentConfig& experiment, const RunSpec& run, const Workload& workload,
-                       const TraceReadReport& report, ProgressHook on_progress = {}) {
+// The result's records share the workload's job table (and keep the workload alive).
+RunResult simulate_run(const ExperimentConfig& experiment, const RunSpec& run,
+                       const std::shared_ptr<const Workload>& workload, const TraceReadReport& report,
+                       ProgressHook on_progress = {}) {
   const ExperimentConfig& config = config_of(experiment, run);
   PolicyParams resolved;
   std::unique_ptr<Policy> policy = make_policy(run, &resolved);
@@ -189,7 +191,7 @@ RunResult simulate_run(const ExperimentConfig& experiment, const RunSpec& run, c
   const ScopedProgressHook progress(std::move(on_progress));
   RunResult r = simulate(workload, config.cluster, *policy, engine, run.label);  // summary included
   r.policy = run.label;
-  r.workload = workload.name;
+  r.workload = workload->name;
   r.seed = run.seed;
   r.policy_params = resolved.as_strings();
   for (const auto& [k, v] : run.attributes) r.attributes[k] = v;
@@ -206,7 +208,7 @@ RunResult perform(const ExperimentConfig& config, const RunSpec& run, WorkloadCa
                   ProgressHook on_progress) {
   TraceReadReport report;
   std::shared_ptr<const Workload> workload = cache.acquire(run, &report);
-  RunResult r = simulate_run(config, run, *workload, report, std::move(on_progress));
+  RunResult r = simulate_run(config, run, workload, report, std::move(on_progress));
   workload.reset();
   cache.release(run);
   return r;
@@ -341,7 +343,7 @@ RunResult perform_run(const ExperimentConfig& config, const RunSpec& run, Worklo
     slot.config = &c;
     slot.key = key;
   }
-  return simulate_run(config, run, *slot.workload, slot.report);
+  return simulate_run(config, run, slot.workload, slot.report);
 }
 
 }  // namespace fastgpu::experiments

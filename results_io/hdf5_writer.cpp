@@ -189,8 +189,8 @@ void check_run(const RunResult& r) {
 }
 
 // jobs: every JobRecord field, then first_gpu, wait, final_wait and
-// reject_reason_text. The JobRecord columns are read from the records where
-// they lie; the derived ones are computed per slab into rows of their own.
+// reject_reason_text. The JobRecord columns are assembled per slab from the
+// records; the derived ones are computed per slab into rows of their own.
 void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
   std::size_t reason_len = 1;
   for (const std::string& s : r.reject_reasons) reason_len = std::max(reason_len, s.size());
@@ -236,7 +236,12 @@ void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
     }
     return static_cast<const void*>(buf.data());
   };
-  const auto record_rows = [&](std::size_t start, std::size_t) { return static_cast<const void*>(&r.jobs[start]); };
+  // The records are stored compactly (sim/job_records.h): assembled per slab.
+  std::vector<JobRecord> record_buf(std::min(slab, r.jobs.size()));
+  const auto record_rows = [&](std::size_t start, std::size_t count) {
+    for (std::size_t k = 0; k < count; ++k) record_buf[k] = r.jobs[start + k];
+    return static_cast<const void*>(record_buf.data());
+  };
   write_table(group, h5::kJobsDataset, file, {{records, record_rows}, {derived, derived_rows}}, r.jobs.size(), slab,
               deflate_level);
 

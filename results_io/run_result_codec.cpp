@@ -119,7 +119,7 @@ std::string encode_run_result(const RunResult& r) {
   w.str(r.workload);
   w.pod(r.seed);
   w.pod(r.num_gpus);
-  w.vec(r.jobs);
+  w.vec(std::vector<JobRecord>(r.jobs.begin(), r.jobs.end()));  // assembled: the decoded result owns its job table
   w.vec(r.timeseries);
   w.pod(r.summary);
   w.strings(r.reject_reasons);
@@ -147,7 +147,7 @@ RunResult decode_run_result(std::string_view bytes) {
   r.workload = in.str();
   r.seed = in.pod<std::uint64_t>();
   r.num_gpus = in.pod<std::uint32_t>();
-  r.jobs = in.vec<JobRecord>();
+  r.jobs = JobRecords(in.vec<JobRecord>());
   r.timeseries = in.vec<TimeSample>();
   r.summary = in.pod<Summary>();
   r.reject_reasons = in.strings();

@@ -34,8 +34,8 @@ const Workload& checked_inputs(const Workload& workload, const EngineOptions& op
 }
 }  // namespace
 
-Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& policy, EngineOptions options,
-               std::string policy_name)
+Engine::Engine(const Workload& workload, std::shared_ptr<const std::vector<Job>> jobs, const ClusterSpec& cluster,
+               Policy& policy, EngineOptions options, std::string policy_name)
     : workload_(checked_inputs(workload, options)),
       policy_(policy),
       options_(options),
@@ -50,7 +50,7 @@ Engine::Engine(const Workload& workload, const ClusterSpec& cluster, Policy& pol
       recovery_(workload.jobs.size(), hardware_on_, options.failures ? options.failures->checkpoint_interval : 0.0),
       monitor_(cluster_),
       validator_(workload, cluster_, allowed_types_, policy_name),
-      result_(workload, policy_name, options.seed, cluster_.num_gpus()),
+      result_(workload, std::move(jobs), policy_name, options.seed, cluster_.num_gpus()),
       ctx_(*this),
       pending_(jobs_),
       running_(jobs_) {
@@ -151,7 +151,7 @@ RunResult Engine::run() {
     if (state != JobState::finished && state != JobState::rejected) {
       throw InternalError(fmt::format("job {} neither finished nor was rejected", jobs[j].id));
     }
-    const JobRecord& r = result_.job(j);
+    const JobRecord r = result_.record(j);
     check_job_run(jobs[j], r, options_.keep_progress_on_failure);
     check_progress_accounting(r);
     counters_.job_gpu_seconds += r.gpu_seconds;
@@ -239,7 +239,7 @@ void Engine::arrive(JobIndex j) {
 
 void Engine::finish_job(JobIndex j) {
   JobRuntime& rt = jobs_[j];
-  JobRecord& r = result_.job(j);
+  JobOutputs& r = result_.outputs(j);
   const Job& job = workload_.jobs[j];
   count_progress(j);
   release(j);
@@ -295,13 +295,9 @@ void Engine::act_start(JobIndex j, std::span<const GpuIndex> gpus) {
   pending_.remove(j);
   running_.add(j);
   rt.state = JobState::running;
-  JobRecord& r = result_.job(j);
-  if (std::isnan(r.first_start)) r.first_start = now_;
-  if (std::isnan(r.final_start)) {  // a run begins (not a resumption)
-    r.final_start = now_;
-    ++r.attempts;
-  }
-  const bool resumes = attempts_.active() ? attempts_.resumes(j, r.preemptions) : recovery_.resumes(j, r.preemptions);
+  result_.record_start(j, now_);
+  const std::uint32_t preemptions = result_.outputs(j).preemptions;
+  const bool resumes = attempts_.active() ? attempts_.resumes(j, preemptions) : recovery_.resumes(j, preemptions);
   begin_segment(j, now_ + (resumes ? restore_time(j) : 0.0));
 }
 
@@ -318,7 +314,7 @@ void Engine::act_preempt(JobIndex j) {
   ++rt.version;
   rt.state = JobState::suspending;
   running_.remove(j);
-  ++result_.job(j).preemptions;
+  ++result_.outputs(j).preemptions;
   push_event(Event{.time = now_ + checkpoint_time(j), .kind = EventKind::suspend_done, .job = j});
 }
 
@@ -341,7 +337,7 @@ void Engine::act_migrate(JobIndex j, std::span<const GpuIndex> gpus) {
   count_progress(j);
   allocate(j, gpus);
   rt.seg_remaining = remaining;
-  ++result_.job(j).migrations;
+  ++result_.outputs(j).migrations;
   begin_segment(j, now_ + checkpoint_time(j) + restore_time(j));
 }
 
@@ -389,7 +385,7 @@ void Engine::allocate(JobIndex j, std::span<const GpuIndex> gpus) {
     on_reserved |= cluster_.is_reserved(g);
   }
   cluster_.update_indexes();
-  if (on_reserved) result_.job(j).on_reserved = true;
+  if (on_reserved) result_.outputs(j).on_reserved = true;
 }
 
 void Engine::release(JobIndex j) {
@@ -405,7 +401,7 @@ void Engine::release(JobIndex j) {
   cluster_.update_indexes();
   const double held = job.num_gpus * (milli * (1.0 / kMilliPerGpu)) * (now_ - rt.alloc_since);
   if (vcs_.lending()) vcs_.account_release(j, gpus_held(j), cluster_, milli * (1.0 / kMilliPerGpu), now_ - rt.alloc_since);
-  result_.job(j).gpu_seconds += held;  // also the job's attained service before this allocation
+  result_.outputs(j).gpu_seconds += held;  // also the job's attained service before this allocation
   rt.alloc_since = now_;
 }
 
@@ -429,7 +425,15 @@ Seconds Engine::restore_time(JobIndex j) const {
 
 RunResult simulate(const Workload& workload, const ClusterSpec& cluster, Policy& policy, const EngineOptions& options,
                    const std::string& policy_name) {
-  Engine engine(workload, cluster, policy, options, policy_name);
+  Engine engine(workload, std::make_shared<const std::vector<Job>>(workload.jobs), cluster, policy, options,
+                policy_name);
+  return engine.run();
+}
+
+RunResult simulate(const std::shared_ptr<const Workload>& workload, const ClusterSpec& cluster, Policy& policy,
+                   const EngineOptions& options, const std::string& policy_name) {
+  Engine engine(*workload, std::shared_ptr<const std::vector<Job>>(workload, &workload->jobs), cluster, policy,
+                options, policy_name);
   return engine.run();
 }
 

@@ -10,6 +10,7 @@
 // per-GPU accounting, action checks and the result being assembled.
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,8 +39,10 @@ namespace fastgpu {
 
 class Engine {
  public:
-  Engine(const Workload& workload, const ClusterSpec& cluster, Policy& policy, EngineOptions options,
-         std::string policy_name = "policy");
+  // `jobs` is workload.jobs shared with the result, or a copy of it: the
+  // result's records read the jobs' inputs there, after the workload is gone.
+  Engine(const Workload& workload, std::shared_ptr<const std::vector<Job>> jobs, const ClusterSpec& cluster,
+         Policy& policy, EngineOptions options, std::string policy_name = "policy");
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -62,7 +65,7 @@ class Engine {
   void count_progress(JobIndex j) {
     const JobRuntime& rt = jobs_[j];
     const double progressed = now_ - rt.seg_start;
-    if (progressed > 0) result_.job(j).useful_gpu_seconds += allocated_gpus(j) * progressed;
+    if (progressed > 0) result_.outputs(j).useful_gpu_seconds += allocated_gpus(j) * progressed;
   }
   // GPUs job j holds, shares counted.
   double allocated_gpus(JobIndex j) const {
@@ -161,8 +164,12 @@ class Engine {
   mutable std::vector<NodeIndex> node_scratch_;  // rate_on's nodes of a multi-node gang
 };
 
-// Convenience: build the engine and run it.
+// Convenience: build the engine and run it. The result's records read the
+// jobs' inputs from a copy of the workload's job table...
 RunResult simulate(const Workload& workload, const ClusterSpec& cluster, Policy& policy,
+                   const EngineOptions& options = {}, const std::string& policy_name = "policy");
+// ... or, from a shared workload, from its own table (no copy; the result keeps the workload alive).
+RunResult simulate(const std::shared_ptr<const Workload>& workload, const ClusterSpec& cluster, Policy& policy,
                    const EngineOptions& options = {}, const std::string& policy_name = "policy");
 
 }  // namespace fastgpu

@@ -14,17 +14,18 @@ namespace fastgpu {
 
 void Engine::fail_allocation(JobIndex j) {
   JobRuntime& rt = jobs_[j];
-  JobRecord& r = result_.job(j);
+  JobOutputs& r = result_.outputs(j);
+  FailureOutputs& f = result_.failure_outputs(j);
   count_progress(j);
   if (!attempts_.keep_progress()) {
     // From scratch: everything this run did is thrown away.
-    r.lost_gpu_seconds += r.useful_gpu_seconds - useful_at_run_start_[j];
+    f.lost_gpu_seconds += r.useful_gpu_seconds - useful_at_run_start_[j];
     r.useful_gpu_seconds = useful_at_run_start_[j];
   }
   release(j);
   // Runs are sequential, so everything the job held so far went to runs that failed.
-  r.failed_gpu_seconds = r.gpu_seconds;
-  r.final_start = NAN;  // the next start begins the next run
+  f.failed_gpu_seconds = r.gpu_seconds;
+  f.final_start = NAN;  // the next start begins the next run
   running_.remove(j);
   rt.seg_remaining = attempts_.after_failure(j, r.preemptions);
   rt.seg_start = now_;
@@ -60,7 +61,8 @@ void Engine::hardware_change() {
 
 void Engine::stop_by_failure(JobIndex j) {
   JobRuntime& rt = jobs_[j];
-  JobRecord& r = result_.job(j);
+  JobOutputs& r = result_.outputs(j);
+  FailureOutputs& f = result_.failure_outputs(j);
   const Job& job = workload_.jobs[j];
   const double done_now = job.work - remaining_now(j);
   const double done_at_segment_start = job.work - rt.seg_remaining;
@@ -70,8 +72,8 @@ void Engine::stop_by_failure(JobIndex j) {
   const double progressed = std::max(0.0, now_ - rt.seg_start);
   const double lost = std::min(progressed, (done_now - saved) / rt.rate);
   r.useful_gpu_seconds += allocated_gpus(j) * (progressed - lost);
-  r.lost_gpu_seconds += allocated_gpus(j) * lost;
-  ++r.failure_stops;
+  f.lost_gpu_seconds += allocated_gpus(j) * lost;
+  ++f.failure_stops;
   release(j);
   running_.remove(j);
   rt.seg_remaining = job.work - saved;

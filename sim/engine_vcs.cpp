@@ -86,7 +86,7 @@ void Engine::stop_borrower(JobIndex j) {
   running_.remove(j);
   rt.state = JobState::pending;
   pending_.add(j);
-  ++result_.job(j).preemptions;
+  ++result_.outputs(j).preemptions;
   policy_.on_reclaim(ctx_, j);
 }
 

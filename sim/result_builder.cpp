@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -11,23 +12,11 @@
 
 namespace fastgpu {
 
-ResultBuilder::ResultBuilder(const Workload& workload, const std::string& policy_name, std::uint64_t seed,
-                             std::uint32_t num_gpus) {
-  const std::size_t n = workload.jobs.size();
-  reserve_huge_pages(result_.jobs, n);
-  result_.jobs.resize(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    const Job& job = workload.jobs[j];
-    JobRecord& r = result_.jobs[j];
-    r.id = job.id;
-    r.user = job.user;
-    r.priority = job.priority;
-    r.num_gpus = job.num_gpus;
-    r.gpu_share = job.gpu_share;
-    r.submit = job.submit;
-    r.deadline = job.deadline;
-    r.work = job.work;
-  }
+ResultBuilder::ResultBuilder(const Workload& workload, std::shared_ptr<const std::vector<Job>> jobs,
+                             const std::string& policy_name, std::uint64_t seed, std::uint32_t num_gpus) {
+  if (!jobs || jobs->size() != workload.jobs.size()) throw InternalError("the records' job table is not the workload's");
+  const std::size_t n = jobs->size();
+  result_.jobs = JobRecords(std::move(jobs));
   reserve_huge_pages(result_.gpu_offset, n + 1);
   result_.policy = policy_name;
   result_.workload = workload.name;
@@ -38,7 +27,7 @@ ResultBuilder::ResultBuilder(const Workload& workload, const std::string& policy
 void ResultBuilder::reserve_final_gpus(std::size_t gpus) { reserve_huge_pages(result_.gpu_arena, gpus); }
 
 void ResultBuilder::record_rejection(JobIndex j, const Job& job, Seconds now, const std::string& reason) {
-  JobRecord& r = result_.jobs[j];
+  JobOutputs& r = result_.jobs.outputs(j);
   r.outcome = JobOutcome::rejected;
   r.end = now;
   if (job.has_deadline()) r.deadline_met = 0;

@@ -4,8 +4,10 @@
 // end from the engine's accounting.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "sim/cluster_state.h"
 #include "sim/load_monitor.h"
@@ -29,11 +31,19 @@ struct EngineCounters {
 
 class ResultBuilder {
  public:
-  ResultBuilder(const Workload& workload, const std::string& policy_name, std::uint64_t seed, std::uint32_t num_gpus);
+  // `jobs` is the workload's job table (or a copy of it): the records read their inputs there.
+  ResultBuilder(const Workload& workload, std::shared_ptr<const std::vector<Job>> jobs, const std::string& policy_name,
+                std::uint64_t seed, std::uint32_t num_gpus);
 
-  JobRecord& job(JobIndex j) { return result_.jobs[j]; }
-  const JobRecord& job(JobIndex j) const { return result_.jobs[j]; }
-  std::span<const JobRecord> jobs() const { return result_.jobs; }  // sized once, at construction
+  JobOutputs& outputs(JobIndex j) { return result_.jobs.outputs(j); }
+  const JobOutputs& outputs(JobIndex j) const { return result_.jobs.outputs(j); }
+  std::span<const JobOutputs> outputs() const { return result_.jobs.outputs(); }  // sized once, at construction
+  // The failure-only fields of job j (its entry is made on first use).
+  FailureOutputs& failure_outputs(JobIndex j) { return result_.jobs.failure_outputs(j); }
+  JobRecord record(JobIndex j) const { return result_.jobs[j]; }  // assembled
+
+  // Job j started at `now` (a first start, a new run's start or a resumption).
+  void record_start(JobIndex j, Seconds now) { result_.jobs.record_start(j, now); }
 
   // Job j was rejected at `now`; each distinct reason is stored once.
   void record_rejection(JobIndex j, const Job& job, Seconds now, const std::string& reason);

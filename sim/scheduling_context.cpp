@@ -17,7 +17,7 @@ SchedulingContext::SchedulingContext(Engine& engine)
       vcs_(engine.vcs_),
       estimator_(engine.estimator_),
       runtimes_(engine.jobs_),
-      records_(engine.result_.jobs()),
+      records_(engine.result_.outputs()),
       attempts_(engine.attempts_),
       now_(engine.now_) {}
 
@@ -29,8 +29,8 @@ std::span<const GpuIndex> SchedulingContext::gpus_of(JobIndex j) const {
   return engine_.gpus_held(j);
 }
 
-Seconds SchedulingContext::first_start(JobIndex j) const { return engine_.result_.job(j).first_start; }
-std::uint32_t SchedulingContext::preemptions(JobIndex j) const { return engine_.result_.job(j).preemptions; }
+Seconds SchedulingContext::first_start(JobIndex j) const { return engine_.result_.outputs(j).first_start; }
+std::uint32_t SchedulingContext::preemptions(JobIndex j) const { return engine_.result_.outputs(j).preemptions; }
 std::uint32_t SchedulingContext::failures(JobIndex j) const { return engine_.attempts_.failures(j); }
 double SchedulingContext::rate_on(JobIndex /*j*/, std::span<const GpuIndex> gpus) const {
   return engine_.rate_on(gpus);

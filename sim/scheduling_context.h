@@ -133,7 +133,7 @@ class SchedulingContext {
   const VcPartition& vcs_;
   const RuntimeEstimator& estimator_;
   const std::vector<JobRuntime>& runtimes_;
-  std::span<const JobRecord> records_;  // the engine's records, sized before the context is made
+  std::span<const JobOutputs> records_;  // the engine's records, sized before the context is made
   const AttemptPlan& attempts_;
   const Seconds& now_;
 };

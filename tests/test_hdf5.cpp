@@ -402,7 +402,7 @@ TEST_CASE("hdf5: a failed write leaves neither the file nor a temporary file, an
   SUBCASE("an inconsistent RunResult is refused before anything is written") {
     const std::string path = dir / "results.h5";
     auto runs = three_runs();
-    runs[0].jobs[2].reject_reason = 5;  // no such reason
+    runs[0].jobs.update(2, [](JobRecord& j) { j.reject_reason = 5; });  // no such reason
     CHECK_THROWS_AS(write_results(path, meta("exp", "", ""), runs), InternalError);
     CHECK_FALSE(fs::exists(path));
     CHECK(temp_files_next_to(path) == 0);

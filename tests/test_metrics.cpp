@@ -42,8 +42,8 @@ RunResult three_job_run() {
   r.num_gpus = 2;
   r.jobs = {finished_job(1, 0, 0, 0, 100, 100, 1), finished_job(2, 1, 10, 20, 60, 40, 1),
             finished_job(3, 1, 20, 100, 105, 5, 2)};
-  r.jobs[1].deadline = 60;
-  r.jobs[2].deadline = 100;
+  r.jobs.update(1, [](JobRecord& j) { j.deadline = 60; });
+  r.jobs.update(2, [](JobRecord& j) { j.deadline = 100; });
   r.gpu_arena = {0, 1, 0, 1};
   r.gpu_offset = {0, 1, 2, 4};
   r.gpu_busy_seconds = {105, 45};
@@ -219,13 +219,13 @@ TEST_CASE("metrics: rejected jobs count as deadline misses and stay out of the m
 
 TEST_CASE("metrics: Jain's index does not depend on how user ids are spread") {
   RunResult r = three_job_run();
-  r.jobs[1].user = r.jobs[2].user = 3'000'000'000u;  // sparse ids take the sorting path
+  for (std::size_t j : {1, 2}) r.jobs.update(j, [](JobRecord& x) { x.user = 3'000'000'000u; });  // sparse ids take the sorting path
   compute_summary(r, 0.5);
   CHECK(r.summary.fairness_jain == doctest::Approx(0.6082885).epsilon(1e-6));
-  r.jobs[0].user = 5;  // still two users: 5 and 3e9
+  r.jobs.update(0, [](JobRecord& x) { x.user = 5; });  // still two users: 5 and 3e9
   compute_summary(r, 0.5);
   CHECK(r.summary.fairness_jain == doctest::Approx(0.6082885).epsilon(1e-6));
-  r.jobs[0].user = r.jobs[1].user = r.jobs[2].user = 2;  // one user: perfectly fair
+  for (std::size_t j : {0, 1, 2}) r.jobs.update(j, [](JobRecord& x) { x.user = 2; });  // one user: perfectly fair
   compute_summary(r, 0.5);
   CHECK(r.summary.fairness_jain == doctest::Approx(1.0));
 }
@@ -262,7 +262,7 @@ TEST_CASE("metrics: inconsistent accounting is an InternalError") {
   r.type_busy_watts.pop_back();
   CHECK_THROWS_AS(compute_summary(r, 0.5), InternalError);
   r = three_job_run();
-  r.jobs[0].end = NAN;  // finished without an end
+  r.jobs.update(0, [](JobRecord& j) { j.end = NAN; });  // finished without an end
   CHECK_THROWS_AS(compute_summary(r, 0.5), InternalError);
 }
 
