@@ -19,12 +19,9 @@ bool Placement::place(const SchedulingContext& ctx, JobIndex j, std::vector<GpuI
 [[gnu::flatten]] bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
                                                 std::vector<GpuIndex>& gpus) const {
   gpus.clear();
-  const ClusterState& cluster = ctx.cluster();
-  // Types the job may use and the caller allows.
-  std::uint64_t usable = 0;
-  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
-    if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) usable |= std::uint64_t{1} << t;
-  }
+  // Types the job may use and the caller allows, at once: the job's allowed
+  // mask holds only the cluster's types.
+  const std::uint64_t usable = type_mask & ctx.allowed_type_mask(j);
   if (ctx.vcs().vc_of(j) != kNoVc) return place_in_vc(ctx, j, usable, gpus);
   return place_on_nodes(ctx, j, usable, nullptr, gpus);
 }
