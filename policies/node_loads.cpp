@@ -6,18 +6,24 @@ void NodeLoads::init(const SchedulingContext& ctx) {
   const NodeIndex nodes = ctx.cluster().num_nodes();
   load_.assign(nodes, 0);
   seen_.assign(nodes, 0);
-  for (NodeIndex n = 0; n < nodes; ++n) recompute(ctx, n);
+  recomputed_.clear();
+  for (NodeIndex n = 0; n < nodes; ++n) {
+    recompute(ctx, n);
+    recomputed_.push_back(n);
+  }
 }
 
 bool NodeLoads::update(const SchedulingContext& ctx) {
   const auto changed = ctx.gpu_load_changed();
   if (changed.empty()) return false;
   ++pass_;
+  recomputed_.clear();
   for (GpuIndex g : changed) {
     const NodeIndex n = ctx.cluster().node_of(g);
     if (seen_[n] == pass_) continue;
     seen_[n] = pass_;
     recompute(ctx, n);
+    recomputed_.push_back(n);
   }
   return true;
 }

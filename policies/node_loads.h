@@ -17,10 +17,13 @@ class NodeLoads {
   // none did (every node keeps its load).
   bool update(const SchedulingContext& ctx);
   const std::vector<double>& values() const { return load_; }
+  // The nodes the last update (or init) recomputed, each once.
+  const std::vector<NodeIndex>& recomputed() const { return recomputed_; }
 
  private:
   void recompute(const SchedulingContext& ctx, NodeIndex n);
   std::vector<double> load_;
+  std::vector<NodeIndex> recomputed_;
   std::vector<std::uint64_t> seen_;  // per node: the last update that recomputed it
   std::uint64_t pass_ = 0;
 };

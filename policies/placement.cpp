@@ -4,6 +4,7 @@
 #include <bit>
 #include <numeric>
 
+#include "policies/resort_moved.h"
 #include "policies/sharing_placement.h"
 #include "sim/error.h"
 
@@ -18,12 +19,9 @@ bool Placement::place(const SchedulingContext& ctx, JobIndex j, std::vector<GpuI
 [[gnu::flatten]] bool Placement::place_on_types(const SchedulingContext& ctx, JobIndex j, std::uint64_t type_mask,
                                                 std::vector<GpuIndex>& gpus) const {
   gpus.clear();
-  const ClusterState& cluster = ctx.cluster();
-  // Types the job may use and the caller allows.
-  std::uint64_t usable = 0;
-  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
-    if ((type_mask >> t & 1) && ctx.type_allowed(j, t)) usable |= std::uint64_t{1} << t;
-  }
+  // Types the job may use and the caller allows, at once: the job's allowed
+  // mask holds only the cluster's types.
+  const std::uint64_t usable = type_mask & ctx.allowed_type_mask(j);
   if (ctx.vcs().vc_of(j) != kNoVc) return place_in_vc(ctx, j, usable, gpus);
   return place_on_nodes(ctx, j, usable, nullptr, gpus);
 }
@@ -195,6 +193,7 @@ void LeastLoadedPlacement::init(SchedulingContext& ctx) {
   // With one type the per-type order is the order over all nodes: kept once.
   by_type_.resize(cluster.num_types() > 1 ? cluster.num_types() : 0);
   node_loads_.init(ctx);
+  order_.clear();  // a full sort, not a merge into a previous run's order
   reorder(ctx);
   cluster.attach(&all_);
   for (auto& index : by_type_) cluster.attach(&index);
@@ -205,31 +204,32 @@ void LeastLoadedPlacement::finish(SchedulingContext& ctx) {
   for (auto& index : by_type_) ctx.cluster().detach(&index);
 }
 
-// The order depends on the node loads alone: re-sorted only when a sample
-// changed one. O(nodes log nodes) then, O(changed GPUs) otherwise.
+// The order depends on the node loads alone: brought up to date only when a
+// sample changed one, by re-sorting the changed nodes alone and merging them
+// into the others' order (resort_moved.h), O(nodes + changed log changed).
 void LeastLoadedPlacement::on_monitor(SchedulingContext& ctx) {
   if (node_loads_.update(ctx)) reorder(ctx);
 }
 
-// Sorts nodes by their mean GPU load (ties by index).
+// Nodes by their mean GPU load, ties by index: the full sort at init, then
+// the changed nodes merged in.
 void LeastLoadedPlacement::reorder(const SchedulingContext& ctx) {
   const ClusterState& cluster = ctx.cluster();
   const std::vector<double>& node_load = node_loads_.values();
   auto before = [&](NodeIndex a, NodeIndex b) { return node_load[a] < node_load[b] || (node_load[a] == node_load[b] && a < b); };
-  // The order the sort would give is the current one: the indexes stay as
-  // they are (the cluster kept their free counts current).
-  if (all_.size() == cluster.num_nodes()) {
-    bool sorted = true;
-    for (std::uint32_t pos = 1; sorted && pos < all_.size(); ++pos) sorted = before(all_.node_at(pos - 1), all_.node_at(pos));
-    if (sorted) return;
+  if (order_.size() != cluster.num_nodes()) {
+    order_.resize(cluster.num_nodes());
+    std::iota(order_.begin(), order_.end(), 0);
+    std::sort(order_.begin(), order_.end(), before);  // a total order: the same as a stable sort by load
+  } else if (!resort_moved(order_, node_loads_.recomputed(), moved_mark_, before)) {
+    // The order is the current one: the indexes stay as they are (the
+    // cluster kept their free counts current).
+    return;
   }
-  std::vector<NodeIndex> order(cluster.num_nodes());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), before);  // a total order: the same as a stable sort by load
   std::vector<std::vector<NodeIndex>> typed(by_type_.size());
   if (!by_type_.empty())
-    for (NodeIndex n : order) typed[cluster.type_of_node(n)].push_back(n);
-  all_.reorder(std::move(order), cluster.node_free_counts());
+    for (NodeIndex n : order_) typed[cluster.type_of_node(n)].push_back(n);
+  all_.reorder(order_, cluster.node_free_counts());
   for (TypeIndex t = 0; t < by_type_.size(); ++t) by_type_[t].reorder(std::move(typed[t]), cluster.node_free_counts());
 }
 

@@ -111,7 +111,8 @@ class FitPlacement : public FirstFitPlacement {
 
 // Load balancing: the node, and within it the GPUs, with the lowest
 // monitored load (busy fraction over the last monitor interval; ties by index).
-// The node order is re-sorted at each monitor sample that changed a node's load.
+// The node order is brought up to date at each monitor sample that changed a
+// node's load.
 class LeastLoadedPlacement : public Placement {
  public:
   void init(SchedulingContext& ctx) override;
@@ -128,6 +129,8 @@ class LeastLoadedPlacement : public Placement {
 
  private:
   void reorder(const SchedulingContext& ctx);
+  std::vector<NodeIndex> order_;             // all nodes, coldest first
+  std::vector<std::uint8_t> moved_mark_;     // resort_moved's scratch
   NodeFreeIndex all_;
   std::vector<NodeFreeIndex> by_type_;  // empty with one type: all_ serves it
   NodeLoads node_loads_;

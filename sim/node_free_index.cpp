@@ -9,6 +9,18 @@ NodeFreeIndex::NodeFreeIndex(std::vector<NodeIndex> order, std::span<const std::
 }
 
 void NodeFreeIndex::reorder(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of) {
+  if (covers_same_nodes(order, free_of)) {
+    // Only the positions whose node or count changed are rewritten: a
+    // load-aware re-order moves few nodes, and the levels keep their storage.
+    for (std::uint32_t p = 0; p < order.size(); ++p) {
+      const NodeIndex n = order[p];
+      if (order_[p] == n && free_[p] == free_of[n]) continue;
+      order_[p] = n;
+      pos_of_[n] = p;
+      set_free_at(p, free_of[n]);
+    }
+    return;
+  }
   order_ = std::move(order);
   pos_of_.assign(free_of.size(), npos);
   free_.assign(order_.size(), 0);
@@ -23,6 +35,13 @@ void NodeFreeIndex::reorder(std::vector<NodeIndex> order, std::span<const std::u
     free_[p] = free_of[order_[p]];
     for (std::uint32_t k = 1; k <= free_[p]; ++k) levels_[k - 1].insert(p);
   }
+}
+
+// Every node of `order` already covered and as many nodes: a permutation of
+// the covered set (an order lists each node once).
+bool NodeFreeIndex::covers_same_nodes(const std::vector<NodeIndex>& order, std::span<const std::uint32_t> free_of) const {
+  if (order.size() != order_.size() || free_of.size() != pos_of_.size()) return false;
+  return std::all_of(order.begin(), order.end(), [&](NodeIndex n) { return n < pos_of_.size() && pos_of_[n] != npos; });
 }
 
 void NodeFreeIndex::add_levels(std::uint32_t k) {

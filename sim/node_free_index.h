@@ -32,21 +32,14 @@ class NodeFreeIndex final : public NodeFreeObserver {
   // gives each node's current count of wholly free GPUs (indexed by node).
   NodeFreeIndex(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of);
 
-  // Re-orders the same or another set of nodes (O(n)).
+  // Re-orders the same or another set of nodes: O(n) plus O(levels) per
+  // position whose node changed for the same set, a rebuild for another.
   void reorder(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of);
   // No-op for nodes not covered. Inline: the cluster calls it at every
   // allocation and release.
   void update(NodeIndex node, std::uint32_t free) override {
     if (node >= pos_of_.size() || pos_of_[node] == npos) return;
-    const std::uint32_t pos = pos_of_[node];
-    const std::uint32_t old = free_[pos];
-    free_[pos] = free;
-    if (free > old) {
-      if (free > levels_.size()) add_levels(free);
-      for (std::uint32_t k = old + 1; k <= free; ++k) levels_[k - 1].insert(pos);
-    } else {
-      for (std::uint32_t k = free + 1; k <= old; ++k) levels_[k - 1].erase(pos);
-    }
+    set_free_at(pos_of_[node], free);
   }
 
   std::uint32_t size() const { return static_cast<std::uint32_t>(order_.size()); }
@@ -57,6 +50,17 @@ class NodeFreeIndex final : public NodeFreeObserver {
   std::uint32_t find_first(std::uint32_t k, std::uint32_t from = 0) const;
 
  private:
+  void set_free_at(std::uint32_t pos, std::uint32_t free) {
+    const std::uint32_t old = free_[pos];
+    free_[pos] = free;
+    if (free > old) {
+      if (free > levels_.size()) add_levels(free);
+      for (std::uint32_t k = old + 1; k <= free; ++k) levels_[k - 1].insert(pos);
+    } else {
+      for (std::uint32_t k = free + 1; k <= old; ++k) levels_[k - 1].erase(pos);
+    }
+  }
+  bool covers_same_nodes(const std::vector<NodeIndex>& order, std::span<const std::uint32_t> free_of) const;
   // Adds levels up to k (a node reported more free GPUs than any before).
   void add_levels(std::uint32_t k);
 

@@ -1,7 +1,8 @@
 // The free-GPU index answers like a scan of the nodes in its order: the first
 // position from a given one with at least k free GPUs, the largest count, and
 // the counts themselves, through updates that raise a node above any count
-// seen before and orders that leave some nodes out.
+// seen before, orders that leave some nodes out, and re-orders of the same
+// nodes (rewritten in place) between updates.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -33,7 +34,17 @@ void check_against_scan(std::uint32_t nodes, std::uint32_t covered, std::uint64_
   std::vector<NodeIndex> order(all.begin(), all.begin() + covered);
   NodeFreeIndex index(order, free);
   for (int step = 0; step < 20000; ++step) {
-    if (rng() % 2 == 0) {
+    if (rng() % 200 == 0) {
+      // The same nodes in another order, a few of them moved (as a load-aware
+      // placement re-orders) or all shuffled, some counts changed meanwhile.
+      if (rng() % 2 == 0) {
+        std::shuffle(order.begin(), order.end(), rng);
+      } else {
+        for (int swaps = 0; swaps < 3; ++swaps) std::swap(order[rng() % covered], order[rng() % covered]);
+      }
+      free[order[rng() % covered]] = static_cast<std::uint32_t>(rng() % 9);
+      index.reorder(order, free);
+    } else if (rng() % 2 == 0) {
       const auto node = static_cast<NodeIndex>(rng() % nodes);
       // Mostly within 0..8; now and then up to 16, more than any count before.
       free[node] = static_cast<std::uint32_t>(rng() % 50 == 0 ? rng() % 17 : rng() % 9);
