@@ -102,12 +102,9 @@ FailureOutputs& JobRecords::failure_outputs(JobIndex j) {
 
 void JobRecords::record_start(JobIndex j, Seconds now) {
   JobOutputs& o = outputs_[j];
-  if (!o.has_failure_outputs) {
-    // Without a failure the only run begins at the first start; later starts resume it.
-    if (std::isnan(o.first_start)) o.first_start = now;
-    return;
-  }
   if (std::isnan(o.first_start)) o.first_start = now;
+  // Without a failure the only run begins at the first start; later starts resume it.
+  if (!o.has_failure_outputs) return;
   FailureOutputs& f = failures_.at(j);
   if (std::isnan(f.final_start)) {  // a run begins (not a resumption)
     f.final_start = now;
