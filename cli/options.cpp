@@ -38,7 +38,7 @@ CommandLine::CommandLine(std::string name, std::string synopsis, std::string des
   }
   if (shared_ & kDeflate) {
     add("deflate-level", po::value<std::string>()->value_name("N"),
-        "deflate level of the HDF5 tables, 0..9 (default 2; 0: not deflated, a faster write of a larger file)");
+        "deflate level of the HDF5 tables, 0..3 (default 1; 0: not deflated, a faster write of a larger file)");
   }
   if (shared_ & kCheck) add("check", "verify the engine invariants after every instant (slow)");
   if (shared_ & kQuiet) add("quiet,q", "no progress or notes on stderr");

@@ -55,7 +55,7 @@ class CommandLine {
   RunnerOptions runner_options(const ExperimentConfig& config) const;
   bool quiet() const { return has("quiet"); }
   bool summary_only() const { return has("summary-only"); }
-  // --deflate-level, else kDefaultDeflateLevel; InputError outside 0..9.
+  // --deflate-level, else kDefaultDeflateLevel; InputError outside 0..kMaxDeflateLevel.
   int deflate_level() const;
   // "fastgpu run CONFIG --seed 2", for the record kept with the results.
   std::string command_text() const;

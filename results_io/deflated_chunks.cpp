@@ -1,13 +1,31 @@
 #include "results_io/deflated_chunks.h"
 
-#include <libdeflate.h>
+#include <isa-l/igzip_lib.h>
 
-#include <new>
+#include <string>
 
 #include "results_io/hdf5_common.h"
 #include "sim/error.h"
 
 namespace fastgpu::h5 {
+
+namespace {
+
+std::size_t level_buffer_bytes(int level) {
+  switch (level) {
+    case 1: return ISAL_DEF_LVL1_DEFAULT;
+    case 2: return ISAL_DEF_LVL2_DEFAULT;
+    case 3: return ISAL_DEF_LVL3_DEFAULT;
+    default: throw InternalError("DeflatedChunks: igzip has levels 1..3");
+  }
+}
+
+// Room for the stream of `bytes` bytes at worst: when the compressed stream
+// would not fit, igzip stores the data in stored blocks of at most 64 KiB,
+// five bytes of header each, inside the zlib header and trailer.
+std::size_t deflate_bound(std::size_t bytes) { return bytes + 5 * (bytes / 65535 + 1) + 64; }
+
+}  // namespace
 
 std::size_t even_chunk_rows(std::size_t rows, std::size_t most_rows) {
   if (rows == 0 || most_rows == 0) return 1;
@@ -16,28 +34,35 @@ std::size_t even_chunk_rows(std::size_t rows, std::size_t most_rows) {
 }
 
 DeflatedChunks::DeflatedChunks(hid_t dataset, std::size_t row_bytes, std::size_t chunk_rows, int deflate_level)
-    : dataset_(dataset), chunk_rows_(chunk_rows) {
+    : dataset_(dataset), chunk_rows_(chunk_rows), level_(deflate_level) {
   const std::size_t chunk_bytes = row_bytes * chunk_rows;
   shuffled_.resize(chunk_bytes);
-  if (deflate_level > 0) {
-    compressor_ = libdeflate_alloc_compressor(deflate_level);
-    if (!compressor_) throw std::bad_alloc();
-    deflated_.resize(libdeflate_zlib_compress_bound(compressor_, chunk_bytes));
+  if (level_ > 0) {
+    level_buffer_.resize(level_buffer_bytes(level_));
+    deflated_.resize(deflate_bound(chunk_bytes));
   }
-}
-
-DeflatedChunks::~DeflatedChunks() {
-  if (compressor_) libdeflate_free_compressor(compressor_);
 }
 
 void DeflatedChunks::write(std::size_t first) {
   if (first % chunk_rows_ != 0) throw InternalError("DeflatedChunks: a chunk must start at a multiple of its rows");
   const void* stored = shuffled_.data();
   std::size_t stored_bytes = shuffled_.size();
-  if (compressor_) {
-    stored_bytes = libdeflate_zlib_compress(compressor_, shuffled_.data(), shuffled_.size(), deflated_.data(),
-                                            deflated_.size());
-    if (stored_bytes == 0) throw InternalError("libdeflate: the compress bound was too small");
+  if (level_ > 0) {
+    isal_zstream stream;
+    isal_deflate_stateless_init(&stream);
+    stream.level = static_cast<std::uint32_t>(level_);
+    stream.level_buf = level_buffer_.data();
+    stream.level_buf_size = static_cast<std::uint32_t>(level_buffer_.size());
+    stream.gzip_flag = IGZIP_ZLIB;  // HDF5's deflate filter stores zlib streams
+    stream.end_of_stream = 1;
+    stream.flush = NO_FLUSH;
+    stream.next_in = reinterpret_cast<std::uint8_t*>(shuffled_.data());
+    stream.avail_in = static_cast<std::uint32_t>(shuffled_.size());
+    stream.next_out = reinterpret_cast<std::uint8_t*>(deflated_.data());
+    stream.avail_out = static_cast<std::uint32_t>(deflated_.size());
+    const int status = isal_deflate_stateless(&stream);
+    if (status != COMP_OK) throw InternalError("igzip: deflating a chunk failed with status " + std::to_string(status));
+    stored_bytes = stream.total_out;
     stored = deflated_.data();
   }
   const hsize_t offset[1] = {first};

@@ -14,13 +14,13 @@
 
 namespace fastgpu {
 
-// The deflate level of the tables (HDF5's deflate filter, written by
-// libdeflate): 0 stores the chunks shuffled but not deflated; 1..9. Level 2
-// is libdeflate's fastest on the per-job tables (faster than its level 1, a
-// separate matcher) and about 14 times smaller than no deflate; level 0 saves
-// about 0.3 us per job (docs/performance.md, "HDF5 output").
-constexpr int kDefaultDeflateLevel = 2;
-constexpr int kMaxDeflateLevel = 9;  // the most HDF5's deflate filter records
+// The deflate level of the tables (HDF5's deflate filter, written by ISA-L's
+// igzip): 0 stores the chunks shuffled but not deflated; 1..3 are igzip's
+// levels. Level 1 is the fastest that deflates: on the per-job tables about
+// 13 times smaller than no deflate, for about 0.07 us per job; levels 2 and 3
+// are no smaller there and 3 is much slower (docs/performance.md, "HDF5 output").
+constexpr int kDefaultDeflateLevel = 1;
+constexpr int kMaxDeflateLevel = 3;  // igzip's highest level
 
 // Root attributes describing the experiment, and how the tables are stored.
 struct ResultsFileMeta {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -180,6 +181,45 @@ TEST_CASE("deflated chunks: HDF5's shuffle and deflate filters read back what wa
   CHECK(out[9].count == 81);  // by hand: 9 * 9
   h5::Handle dcpl = h5::make_plist(H5Dget_create_plist(ds), "dcpl");
   CHECK(H5Pget_nfilters(dcpl) == 2);
+}
+
+TEST_CASE("deflated chunks: incompressible chunks at every level read back whole") {
+  // Random bytes do not deflate: igzip then stores them, and the output
+  // buffer must hold the stored blocks (several, a chunk of 200,000 bytes
+  // being over three of 64 KiB) inside the zlib header and trailer.
+  const h5::QuietErrors quiet;
+  ScratchDir dir("chunks");
+  const std::size_t n = 400000, chunk = 200000;
+  std::vector<std::uint8_t> in(n);
+  std::mt19937_64 random(7);
+  for (auto& b : in) b = static_cast<std::uint8_t>(random());
+  for (int level = 1; level <= 3; ++level) {
+    INFO("level " << level);
+    const std::string path = (dir.path() / ("random-" + std::to_string(level) + ".h5")).string();
+    {
+      h5::AtomicFile f(path);
+      const hsize_t dims[1] = {n}, chunk_dims[1] = {chunk};
+      h5::Handle space = h5::make_space(H5Screate_simple(1, dims, nullptr), "space");
+      h5::Handle dcpl = h5::make_plist(H5Pcreate(H5P_DATASET_CREATE), "dcpl");
+      REQUIRE(H5Pset_chunk(dcpl, 1, chunk_dims) >= 0);
+      REQUIRE(H5Pset_shuffle(dcpl) >= 0);
+      REQUIRE(H5Pset_deflate(dcpl, static_cast<unsigned>(level)) >= 0);
+      h5::Handle ds{H5Dcreate2(f, "bytes", H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose};
+      REQUIRE(ds.get() >= 0);
+      h5::DeflatedChunks chunks(ds, 1, chunk, level);
+      for (std::size_t first = 0; first < n; first += chunk) {
+        std::memcpy(chunks.chunk(), &in[first], chunk);  // one-byte rows: the shuffle is the identity
+        chunks.write(first);
+      }
+      ds.close("closing");
+      f.commit();
+    }
+    h5::Handle f{H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    h5::Handle ds{H5Dopen2(f, "bytes", H5P_DEFAULT), H5Dclose};
+    std::vector<std::uint8_t> out(n);
+    REQUIRE(H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0);
+    CHECK(out == in);
+  }
 }
 
 TEST_CASE("even chunk rows: as few chunks as the limit allows, padding under one row per chunk") {
