@@ -5,11 +5,16 @@
 //
 // Stored compactly (24 bytes an entry): the rank and the sequence number form
 // one 64-bit key, and a finish event's job and version share a word with a
-// timer's tag, so a comparison is two and a sift moves three words.
+// timer's tag, so a sift moves three words. Event times are never negative,
+// so (time, rank, sequence) compares as one 128-bit unsigned number: no
+// branch on a floating-point comparison, whose outcome the processor cannot
+// predict while it sifts.
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
+#include "sim/error.h"
 #include "sim/types.h"
 
 namespace fastgpu {
@@ -37,6 +42,7 @@ struct Event {
 class EventQueue {
  public:
   void push(const Event& e) {
+    if (!(e.time >= 0)) throw InternalError("event queue: an event at a negative or NaN time");
     const std::uint64_t payload =
         e.kind == EventKind::timer ? e.tag : (std::uint64_t{e.version} << 32 | e.job);
     heap_.push_back(Entry{e.time, std::uint64_t{e.rank()} << kSeqBits | next_seq_++, payload});
@@ -61,11 +67,16 @@ class EventQueue {
     std::uint64_t order;    // rank << kSeqBits | sequence number
     std::uint64_t payload;  // timer: tag; otherwise version << 32 | job
   };
+  __extension__ using Key = unsigned __int128;
+  // The bits of a double >= 0 (or -0, from a trace's "-0"), its sign bit
+  // cleared, order as its value does, and -0 equals +0 as it does under ==;
+  // the entry keeps the time itself, sign and all.
+  static Key key(const Entry& e) {
+    constexpr std::uint64_t kNotSign = ~(std::uint64_t{1} << 63);
+    return Key{std::bit_cast<std::uint64_t>(e.time) & kNotSign} << 64 | e.order;
+  }
   struct Later {
-    bool operator()(const Entry& a, const Entry& b) const {
-      if (a.time != b.time) return a.time > b.time;
-      return a.order > b.order;
-    }
+    bool operator()(const Entry& a, const Entry& b) const { return key(a) > key(b); }
   };
   static EventKind kind_of(const Entry& e) { return static_cast<EventKind>(e.order >> kSeqBits); }
   static Event event_of(const Entry& e) {

@@ -2,11 +2,14 @@
 // against a brute-force minimum search over the same events.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <random>
 #include <tuple>
 #include <vector>
 
+#include "sim/error.h"
 #include "sim/event_queue.h"
 
 using namespace fastgpu;
@@ -34,6 +37,7 @@ Pushed take_earliest(std::vector<Pushed>& pending) {
 
 void check_same(const Event& got, const Event& want) {
   CHECK(got.time == want.time);
+  CHECK(std::signbit(got.time) == std::signbit(want.time));  // a -0 comes back as -0
   CHECK(got.kind == want.kind);
   if (want.kind == EventKind::timer) {
     CHECK(got.tag == want.tag);
@@ -72,11 +76,15 @@ TEST_CASE("event queue: interleaved pushes and pops match a brute-force minimum 
   std::uint64_t seq = 0;
   std::uint64_t popped = 0;
   for (int step = 0; step < 20000; ++step) {
-    // Few distinct times, so most comparisons are ties broken by class and order.
+    // Few distinct times, so most comparisons are ties broken by class and
+    // order; -0 and +0 among them (equal times), fractions, and a few far
+    // apart in magnitude (the queue compares the times' bits).
     const bool push = pending.empty() || rng() % 3 != 0;
     if (push) {
       const auto kind = static_cast<EventKind>(rng() % 4);
-      Event e{.time = static_cast<double>(rng() % 16), .kind = kind};
+      static constexpr double kOdd[] = {-0.0, 0.0, 0.25, 1e-300, 3.5e9, 1e300, kNever};
+      const double time = rng() % 4 == 0 ? kOdd[rng() % std::size(kOdd)] : static_cast<double>(rng() % 16);
+      Event e{.time = time, .kind = kind};
       if (kind == EventKind::timer) {
         e.tag = rng();
       } else {
@@ -100,4 +108,11 @@ TEST_CASE("event queue: interleaved pushes and pops match a brute-force minimum 
   }
   CHECK(q.empty());
   CHECK(popped == seq);
+}
+
+TEST_CASE("event queue: a negative or NaN event time is an internal error") {
+  EventQueue q;
+  CHECK_THROWS_AS(q.push(Event{.time = -1e-9, .kind = EventKind::timer}), InternalError);
+  CHECK_THROWS_AS(q.push(Event{.time = std::nan(""), .kind = EventKind::timer}), InternalError);
+  CHECK(q.empty());
 }

@@ -31,7 +31,10 @@ RawParams consolidated(const std::string& placement, bool consolidate, double sp
 std::string text(V v) {
   std::sort(v.begin(), v.end());
   std::string out;
-  for (const GpuIndex g : v) out += (out.empty() ? "" : ",") + std::to_string(g);
+  for (const GpuIndex g : v) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(g);
+  }
   return out;
 }
 

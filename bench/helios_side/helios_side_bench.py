@@ -13,9 +13,9 @@ jobs at load 0.8 and 0.95) are made once by the peer-side generator
 peer is slow (minutes of CPU a case), so it is never run here:
 bench/helios_side/run_peer.sh runs it once per case, in the background, and
 appends its timing to CACHE/peer-times.tsv, which this reads; a case without a
-timing says "peer absent". fastgpu's time is the median of --repeat runs, each
-measured with wait4 (user + system CPU of the child), with the full HDF5
-output and with --summary-only.
+timing says "peer absent". fastgpu's time is the median of --repeat rounds, each
+running every case with the full HDF5 output and with --summary-only, each
+run measured with wait4 (user + system CPU of the child).
 """
 import argparse
 import os
@@ -94,20 +94,24 @@ def main():
     print(f'side by side with the Helios simulator: CPU seconds of the whole process, fastgpu median of {a.repeat}')
     print(f'{"trace":<16} {"policy":<6} {"peer CPU s":>10} {"fastgpu CPU s":>13} {"ratio":>7} '
           f'{"summary-only CPU s":>18} {"ratio":>7}')
+    commands = {}
     for trace, policy in cases:
         csv = os.path.abspath(os.path.join(a.cache, 'traces', trace, 'fastgpu.csv'))
         base = [a.fastgpu, 'run', config, '--policy', policy, '--quiet', '--set', f'workload.trace={csv}']
-        full, summary = [], []
-        for _ in range(a.repeat):  # interleaved, so both see the same machine
-            full.append(cpu_seconds(base + ['-o', os.path.join(out_dir, f'{trace}_{policy}.h5')]))
-            summary.append(cpu_seconds(base + ['--summary-only', '-o', os.path.join(out_dir, f'{trace}_{policy}_s.h5')]))
-        f, s = statistics.median(full), statistics.median(summary)
+        commands[(trace, policy)] = (base + ['-o', os.path.join(out_dir, f'{trace}_{policy}.h5')],
+                                     base + ['--summary-only', '-o', os.path.join(out_dir, f'{trace}_{policy}_s.h5')])
+    times = {case: ([], []) for case in cases}
+    for _ in range(a.repeat):  # every case and output once per round, so all see the same machine
+        for case in cases:
+            for output in (0, 1):
+                times[case][output].append(cpu_seconds(commands[case][output]))
+    for trace, policy in cases:
+        f, s = (statistics.median(t) for t in times[(trace, policy)])
         if (trace, policy) in peer:
             p = peer[(trace, policy)]
             print(f'{trace:<16} {policy:<6} {p:>10.2f} {f:>13.3f} {p / f:>6.0f}x {s:>18.3f} {p / s:>6.0f}x')
         else:
             print(f'{trace:<16} {policy:<6} {"peer absent":>10} {f:>13.3f} {"":>7} {s:>18.3f}')
-
 
 if __name__ == '__main__':
     main()
