@@ -17,7 +17,6 @@
 // checkpointed count as available, so one blocked job triggers one round.
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <tuple>
 #include <vector>
 
@@ -26,6 +25,7 @@
 #include "policies/placement.h"
 #include "policies/preemption.h"
 #include "policies/rank_queue.h"
+#include "policies/reusing_set.h"
 #include "sim/policy.h"
 
 namespace fastgpu {
@@ -70,8 +70,10 @@ class QueuePolicy final : public Policy {
   PreemptionTracker tracker_;
   using Entry = RankQueue::Entry;
   RankQueue pending_;
-  std::set<std::pair<VictimRank, JobIndex>> running_;  // possible victims, first preempted first
-  std::vector<std::optional<VictimRank>> victim_rank_; // per job: its key in running_
+  using Victims = ReusingSet<std::pair<VictimRank, JobIndex>>;
+  Victims running_;                                // possible victims, first preempted first
+  std::vector<Victims::iterator> victim_entry_;    // per job: its entry in running_, if is_victim_
+  std::vector<std::uint8_t> is_victim_;            // per job: 1 while it is in running_
   std::vector<std::int64_t> have_;
   std::vector<JobIndex> victims_;
   VictimScratch victim_scratch_;
