@@ -67,6 +67,31 @@ void assign(const EtcBatchProblem& p, Pools& pools, EtcBatchMapping& m, std::uin
   m.sequence.push_back(task);
 }
 
+// One task: every heuristic maps it on its own, so it is the type with the
+// least ETC (met) or the earliest completion (the others) among the types
+// whose pool holds its gang, the lowest such type on ties. Reads the problem's
+// pools as they are, without the copy a mapping of several tasks updates.
+void map_single_task(EtcHeuristic h, const EtcBatchProblem& p, EtcBatchMapping& m) {
+  const std::uint32_t w = p.width[0];
+  std::uint32_t best = kNone;
+  double best_key = kInf, best_start = kInf;
+  for (std::uint32_t t = 0; t < p.types; ++t) {
+    const double start = p.ready[t].size() >= w ? p.ready[t][w - 1] : kInf;
+    if (!(start < kInf) || !(p.etc_at(0, t) < kInf)) continue;
+    const double key = h == EtcHeuristic::met ? p.etc_at(0, t) : start + p.etc_at(0, t);
+    if (key < best_key) {
+      best_key = key;
+      best = t;
+      best_start = start;
+    }
+  }
+  if (best == kNone) return;
+  m.type[0] = best;
+  m.start[0] = best_start;
+  m.finish[0] = best_start + p.etc_at(0, best);
+  m.sequence.push_back(0);
+}
+
 }  // namespace
 
 const char* to_string(EtcHeuristic h) {
@@ -102,6 +127,10 @@ void map_batch(EtcHeuristic h, const EtcBatchProblem& p, EtcBatchWorkspace& work
   m.start.assign(p.tasks, NAN);
   m.finish.assign(p.tasks, NAN);
   m.sequence.clear();
+  if (p.tasks == 1) {
+    map_single_task(h, p, m);
+    return;
+  }
   Pools& pools = *workspace.pools_;
   pools.ready.resize(p.ready.size());
   for (std::size_t t = 0; t < p.ready.size(); ++t) pools.ready[t].assign(p.ready[t].begin(), p.ready[t].end());
