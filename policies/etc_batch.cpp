@@ -201,16 +201,13 @@ EtcBatchPolicy::EtcBatchPolicy(EtcHeuristic h, std::uint32_t batch, std::unique_
 void EtcBatchPolicy::init(SchedulingContext& ctx) {
   placement_->init(ctx);
   links_.resize(ctx.workload().jobs.size());
-  running_.clear();
-  running_.resize(ctx.cluster().num_types());
-  run_entry_.assign(ctx.workload().jobs.size(), {});
-  job_type_.assign(ctx.workload().jobs.size(), 0);
+  running_.resize(ctx.workload().jobs.size());
 }
 
 void EtcBatchPolicy::on_arrival(SchedulingContext&, JobIndex j) { links_.push_back(queue_, j); }
 
 void EtcBatchPolicy::on_finish(SchedulingContext& ctx, JobIndex j) {
-  if (ctx.job(j).gpu_share >= 1.0f) running_[job_type_[j]].erase(run_entry_[j]);
+  running_.erase(j);
 }
 
 void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
@@ -257,9 +254,13 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     pool.clear();
     const std::uint64_t need = std::min<std::uint64_t>(want[t], cluster.gpus_of_type(t));
     pool.assign(std::min<std::uint64_t>(cluster.free_gpus_of_type(t), need), now);
-    for (auto it = running_[t].items().begin(); it != running_[t].items().end() && pool.size() < need; ++it) {
-      const double ready = it->first == kNever ? now + 1.0 : std::max(now, it->first);
-      const std::uint32_t k = ctx.job(it->second).num_gpus;
+    if (pool.size() >= need) continue;
+    const auto& running = running_.ordered();
+    for (auto it = running.lower_bound({t, -kInf, 0}); it != running.end() && std::get<0>(*it) == t && pool.size() < need;
+         ++it) {
+      const double finish = std::get<1>(*it);
+      const double ready = finish == kNever ? now + 1.0 : std::max(now, finish);
+      const std::uint32_t k = ctx.job(std::get<2>(*it)).num_gpus;
       pool.insert(pool.end(), std::min<std::uint64_t>(k, need - pool.size()), ready);
     }
   }
@@ -274,10 +275,7 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     if (!placement_->place_on_types(ctx, j, std::uint64_t{1} << t, gpus_)) continue;
     ctx.start(j, gpus_);
     links_.erase(queue_, j);
-    if (ctx.job(j).gpu_share >= 1.0f) {
-      job_type_[j] = t;
-      run_entry_[j] = running_[t].insert({ctx.estimated_finish(j), j});
-    }
+    if (ctx.job(j).gpu_share >= 1.0f) running_.insert(j, {t, ctx.estimated_finish(j), j});
   }
 }
 

@@ -21,8 +21,7 @@ void QueuePolicy::init(SchedulingContext& ctx) {
   // fifo run would otherwise touch tens of MB it never reads.
   if (!parts_.preempt) return;
   tracker_.init(ctx);
-  victim_entry_.assign(ctx.workload().jobs.size(), {});
-  is_victim_.assign(ctx.workload().jobs.size(), 0);
+  running_.resize(ctx.workload().jobs.size());
 }
 
 void QueuePolicy::on_arrival(SchedulingContext& ctx, JobIndex j) {
@@ -92,14 +91,11 @@ void QueuePolicy::start(SchedulingContext& ctx, JobIndex j) {
   if (!parts_.preempt || !job.preemptible || !whole_gpu_job(job)) return;
   const std::optional<VictimRank> rank = parts_.ordering->victim_rank(ctx, j);
   if (!rank) return;
-  victim_entry_[j] = running_.insert({*rank, j});
-  is_victim_[j] = 1;
+  running_.insert(j, {*rank, j});
 }
 
 void QueuePolicy::forget(JobIndex j) {
-  if (!parts_.preempt || !is_victim_[j]) return;
-  running_.erase(victim_entry_[j]);
-  is_victim_[j] = 0;
+  if (parts_.preempt) running_.erase(j);
 }
 
 void QueuePolicy::preempt_for(SchedulingContext& ctx, JobIndex head) {
@@ -107,12 +103,13 @@ void QueuePolicy::preempt_for(SchedulingContext& ctx, JobIndex head) {
   if (enough_without_preemption(ctx, tracker_, head, have_)) return;  // checkpoints in flight
   const Ordering& ordering = *parts_.ordering;
   if (!ordering.may_preempt_for(ctx, head)) return;
-  auto it = running_.items().begin();
+  const auto& running = running_.ordered();
+  auto it = running.begin();
   // With virtual clusters only the head's own VC's jobs free GPUs it may use.
   const VcPartition& vcs = ctx.vcs();
   const std::uint16_t head_vc = vcs.vc_of(head);
   auto next = [&]() -> JobIndex {
-    while (it != running_.items().end() && ordering.outranks(ctx, head, it->second)) {
+    while (it != running.end() && ordering.outranks(ctx, head, it->second)) {
       const JobIndex v = (it++)->second;
       if (head_vc == kNoVc || vcs.vc_of(v) == head_vc) return v;
     }

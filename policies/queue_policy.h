@@ -25,7 +25,7 @@
 #include "policies/placement.h"
 #include "policies/preemption.h"
 #include "policies/rank_queue.h"
-#include "policies/reusing_set.h"
+#include "policies/deferred_set.h"
 #include "sim/policy.h"
 
 namespace fastgpu {
@@ -70,10 +70,8 @@ class QueuePolicy final : public Policy {
   PreemptionTracker tracker_;
   using Entry = RankQueue::Entry;
   RankQueue pending_;
-  using Victims = ReusingSet<std::pair<VictimRank, JobIndex>>;
-  Victims running_;                                // possible victims, first preempted first
-  std::vector<Victims::iterator> victim_entry_;    // per job: its entry in running_, if is_victim_
-  std::vector<std::uint8_t> is_victim_;            // per job: 1 while it is in running_
+  // Possible victims, first preempted first; ordered only when a blocked head looks for victims.
+  DeferredSet<std::pair<VictimRank, JobIndex>> running_;
   std::vector<std::int64_t> have_;
   std::vector<JobIndex> victims_;
   VictimScratch victim_scratch_;
