@@ -113,9 +113,13 @@ class ConservativeBackfill final : public Policy {
       std::size_t taken = 0;
       for (JobIndex j = queue.head; j != kNoJob && taken < depth_; j = links_.next(j), ++taken) order_.push_back(j);
     }
-    std::stable_sort(order_.begin(), order_.end(), [&](JobIndex a, JobIndex b) {
+    // Usually already in that order (a stable sort would leave it as it is),
+    // and the check needs no buffer, which the sort allocates at every call.
+    const auto by_reserved_start = [&](JobIndex a, JobIndex b) {
       return reserved_at_[a] != reserved_at_[b] ? reserved_at_[a] < reserved_at_[b] : arrival_[a] < arrival_[b];
-    });
+    };
+    if (!std::is_sorted(order_.begin(), order_.end(), by_reserved_start))
+      std::stable_sort(order_.begin(), order_.end(), by_reserved_start);
     started_.clear();
     ++pass_;
     // A job that could not be reserved blocks its lane (its VC's jobs): nothing behind it there may move.

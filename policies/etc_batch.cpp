@@ -67,6 +67,31 @@ void assign(const EtcBatchProblem& p, Pools& pools, EtcBatchMapping& m, std::uin
   m.sequence.push_back(task);
 }
 
+// One task: every heuristic maps it on its own, so it is the type with the
+// least ETC (met) or the earliest completion (the others) among the types
+// whose pool holds its gang, the lowest such type on ties. Reads the problem's
+// pools as they are, without the copy a mapping of several tasks updates.
+void map_single_task(EtcHeuristic h, const EtcBatchProblem& p, EtcBatchMapping& m) {
+  const std::uint32_t w = p.width[0];
+  std::uint32_t best = kNone;
+  double best_key = kInf, best_start = kInf;
+  for (std::uint32_t t = 0; t < p.types; ++t) {
+    const double start = p.ready[t].size() >= w ? p.ready[t][w - 1] : kInf;
+    if (!(start < kInf) || !(p.etc_at(0, t) < kInf)) continue;
+    const double key = h == EtcHeuristic::met ? p.etc_at(0, t) : start + p.etc_at(0, t);
+    if (key < best_key) {
+      best_key = key;
+      best = t;
+      best_start = start;
+    }
+  }
+  if (best == kNone) return;
+  m.type[0] = best;
+  m.start[0] = best_start;
+  m.finish[0] = best_start + p.etc_at(0, best);
+  m.sequence.push_back(0);
+}
+
 }  // namespace
 
 const char* to_string(EtcHeuristic h) {
@@ -102,6 +127,10 @@ void map_batch(EtcHeuristic h, const EtcBatchProblem& p, EtcBatchWorkspace& work
   m.start.assign(p.tasks, NAN);
   m.finish.assign(p.tasks, NAN);
   m.sequence.clear();
+  if (p.tasks == 1) {
+    map_single_task(h, p, m);
+    return;
+  }
   Pools& pools = *workspace.pools_;
   pools.ready.resize(p.ready.size());
   for (std::size_t t = 0; t < p.ready.size(); ++t) pools.ready[t].assign(p.ready[t].begin(), p.ready[t].end());
@@ -172,16 +201,13 @@ EtcBatchPolicy::EtcBatchPolicy(EtcHeuristic h, std::uint32_t batch, std::unique_
 void EtcBatchPolicy::init(SchedulingContext& ctx) {
   placement_->init(ctx);
   links_.resize(ctx.workload().jobs.size());
-  running_.clear();
-  running_.resize(ctx.cluster().num_types());
-  run_entry_.assign(ctx.workload().jobs.size(), {});
-  job_type_.assign(ctx.workload().jobs.size(), 0);
+  running_.resize(ctx.workload().jobs.size());
 }
 
 void EtcBatchPolicy::on_arrival(SchedulingContext&, JobIndex j) { links_.push_back(queue_, j); }
 
 void EtcBatchPolicy::on_finish(SchedulingContext& ctx, JobIndex j) {
-  if (ctx.job(j).gpu_share >= 1.0f) running_[job_type_[j]].erase(run_entry_[j]);
+  running_.erase(j);
 }
 
 void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
@@ -228,9 +254,13 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     pool.clear();
     const std::uint64_t need = std::min<std::uint64_t>(want[t], cluster.gpus_of_type(t));
     pool.assign(std::min<std::uint64_t>(cluster.free_gpus_of_type(t), need), now);
-    for (auto it = running_[t].items().begin(); it != running_[t].items().end() && pool.size() < need; ++it) {
-      const double ready = it->first == kNever ? now + 1.0 : std::max(now, it->first);
-      const std::uint32_t k = ctx.job(it->second).num_gpus;
+    if (pool.size() >= need) continue;
+    const auto& running = running_.ordered();
+    for (auto it = running.lower_bound({t, -kInf, 0}); it != running.end() && std::get<0>(*it) == t && pool.size() < need;
+         ++it) {
+      const double finish = std::get<1>(*it);
+      const double ready = finish == kNever ? now + 1.0 : std::max(now, finish);
+      const std::uint32_t k = ctx.job(std::get<2>(*it)).num_gpus;
       pool.insert(pool.end(), std::min<std::uint64_t>(k, need - pool.size()), ready);
     }
   }
@@ -245,10 +275,7 @@ void EtcBatchPolicy::schedule(SchedulingContext& ctx) {
     if (!placement_->place_on_types(ctx, j, std::uint64_t{1} << t, gpus_)) continue;
     ctx.start(j, gpus_);
     links_.erase(queue_, j);
-    if (ctx.job(j).gpu_share >= 1.0f) {
-      job_type_[j] = t;
-      run_entry_[j] = running_[t].insert({ctx.estimated_finish(j), j});
-    }
+    if (ctx.job(j).gpu_share >= 1.0f) running_.insert(j, {t, ctx.estimated_finish(j), j});
   }
 }
 

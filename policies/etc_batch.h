@@ -22,12 +22,13 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "policies/job_list.h"
 #include "policies/placement.h"
-#include "policies/reusing_set.h"
+#include "policies/deferred_set.h"
 #include "sim/policy.h"
 #include "sim/registry.h"
 
@@ -105,10 +106,9 @@ class EtcBatchPolicy : public Policy {
   std::unique_ptr<Placement> placement_;
   JobLinks links_;
   JobList queue_;                                               // pending jobs in arrival order
-  using Running = ReusingSet<std::pair<double, JobIndex>>;
-  std::vector<Running> running_;              // per type: whole-GPU jobs by (estimated finish, index)
-  std::vector<Running::iterator> run_entry_;  // per job: its entry in running_
-  std::vector<TypeIndex> job_type_;
+  // Running whole-GPU jobs by (type, estimated finish, index); ordered only
+  // when a batch wants more GPUs of a type than are free.
+  DeferredSet<std::tuple<TypeIndex, double, JobIndex>> running_;
   std::uint64_t mappings_ = 0;  // heuristic runs (for the attributes)
   // scratch, reused between calls
   EtcBatchProblem problem_;

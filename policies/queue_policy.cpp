@@ -21,7 +21,7 @@ void QueuePolicy::init(SchedulingContext& ctx) {
   // fifo run would otherwise touch tens of MB it never reads.
   if (!parts_.preempt) return;
   tracker_.init(ctx);
-  victim_rank_.assign(ctx.workload().jobs.size(), std::nullopt);
+  running_.resize(ctx.workload().jobs.size());
 }
 
 void QueuePolicy::on_arrival(SchedulingContext& ctx, JobIndex j) {
@@ -89,14 +89,13 @@ void QueuePolicy::start(SchedulingContext& ctx, JobIndex j) {
   if (!admit_all_) parts_.admission->started(ctx, j);
   const Job& job = ctx.job(j);
   if (!parts_.preempt || !job.preemptible || !whole_gpu_job(job)) return;
-  victim_rank_[j] = parts_.ordering->victim_rank(ctx, j);
-  if (victim_rank_[j]) running_.emplace(*victim_rank_[j], j);
+  const std::optional<VictimRank> rank = parts_.ordering->victim_rank(ctx, j);
+  if (!rank) return;
+  running_.insert(j, {*rank, j});
 }
 
 void QueuePolicy::forget(JobIndex j) {
-  if (!parts_.preempt || !victim_rank_[j]) return;
-  running_.erase({*victim_rank_[j], j});
-  victim_rank_[j].reset();
+  if (parts_.preempt) running_.erase(j);
 }
 
 void QueuePolicy::preempt_for(SchedulingContext& ctx, JobIndex head) {
@@ -104,12 +103,13 @@ void QueuePolicy::preempt_for(SchedulingContext& ctx, JobIndex head) {
   if (enough_without_preemption(ctx, tracker_, head, have_)) return;  // checkpoints in flight
   const Ordering& ordering = *parts_.ordering;
   if (!ordering.may_preempt_for(ctx, head)) return;
-  auto it = running_.begin();
+  const auto& running = running_.ordered();
+  auto it = running.begin();
   // With virtual clusters only the head's own VC's jobs free GPUs it may use.
   const VcPartition& vcs = ctx.vcs();
   const std::uint16_t head_vc = vcs.vc_of(head);
   auto next = [&]() -> JobIndex {
-    while (it != running_.end() && ordering.outranks(ctx, head, it->second)) {
+    while (it != running.end() && ordering.outranks(ctx, head, it->second)) {
       const JobIndex v = (it++)->second;
       if (head_vc == kNoVc || vcs.vc_of(v) == head_vc) return v;
     }

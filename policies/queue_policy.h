@@ -17,7 +17,6 @@
 // checkpointed count as available, so one blocked job triggers one round.
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <tuple>
 #include <vector>
 
@@ -26,6 +25,7 @@
 #include "policies/placement.h"
 #include "policies/preemption.h"
 #include "policies/rank_queue.h"
+#include "policies/deferred_set.h"
 #include "sim/policy.h"
 
 namespace fastgpu {
@@ -70,8 +70,8 @@ class QueuePolicy final : public Policy {
   PreemptionTracker tracker_;
   using Entry = RankQueue::Entry;
   RankQueue pending_;
-  std::set<std::pair<VictimRank, JobIndex>> running_;  // possible victims, first preempted first
-  std::vector<std::optional<VictimRank>> victim_rank_; // per job: its key in running_
+  // Possible victims, first preempted first; ordered only when a blocked head looks for victims.
+  DeferredSet<std::pair<VictimRank, JobIndex>> running_;
   std::vector<std::int64_t> have_;
   std::vector<JobIndex> victims_;
   VictimScratch victim_scratch_;

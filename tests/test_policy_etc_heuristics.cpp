@@ -4,6 +4,9 @@
 // independent ETC implementation (policies/ga/etc_heuristics.h).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include "engine_fixtures.h"
@@ -152,6 +155,49 @@ TEST_CASE("etc batch mapper agrees with the GA's ETC heuristics on one GPU per t
       CHECK(m.type == s.assignment);
       CHECK(m.sequence == s.sequence);
       for (std::uint32_t t = 0; t < tasks; ++t) CHECK(m.finish[t] == inst.to_time(s.finish[t]));
+    }
+  }
+}
+
+TEST_CASE("etc batch mapper: one task maps as in a batch whose other task fits nowhere") {
+  // A batch of one task is mapped without the pools' copy; a second task that
+  // no type can take (ETC +inf everywhere) sends the same first task through
+  // the general mapping, which must choose the same type and times. Gangs,
+  // pools too short for the gang, forbidden types and ties are all drawn.
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  for (std::uint32_t seed = 1; seed <= 300; ++seed) {
+    CAPTURE(seed);
+    std::mt19937_64 rng(seed);
+    auto draw = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    EtcBatchProblem one;
+    one.tasks = 1;
+    one.types = static_cast<std::uint32_t>(draw(1, 4));
+    one.width = {static_cast<std::uint32_t>(draw(1, 4))};
+    for (std::uint32_t t = 0; t < one.types; ++t) {
+      one.etc.push_back(draw(0, 5) == 0 ? inf : draw(1, 6));
+      std::vector<double> pool(static_cast<std::size_t>(draw(0, 5)));
+      for (double& r : pool) r = draw(0, 6);
+      std::sort(pool.begin(), pool.end());
+      one.ready.push_back(pool);
+    }
+    EtcBatchProblem two = one;
+    two.tasks = 2;
+    two.width.push_back(1);
+    two.etc.insert(two.etc.end(), one.types, inf);
+    for (EtcHeuristic h : {EtcHeuristic::min_min, EtcHeuristic::max_min, EtcHeuristic::sufferage, EtcHeuristic::mct,
+                           EtcHeuristic::met}) {
+      CAPTURE(to_string(h));
+      const EtcBatchMapping alone = map_batch(h, one), general = map_batch(h, two);
+      CHECK(alone.type[0] == general.type[0]);
+      CHECK(general.type[1] == EtcBatchMapping::kUnmapped);
+      CHECK(alone.sequence == general.sequence);
+      if (alone.type[0] == EtcBatchMapping::kUnmapped) {
+        CHECK(std::isnan(alone.start[0]));
+        CHECK(std::isnan(alone.finish[0]));
+      } else {
+        CHECK(alone.start[0] == general.start[0]);
+        CHECK(alone.finish[0] == general.finish[0]);
+      }
     }
   }
 }

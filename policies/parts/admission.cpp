@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace fastgpu {
 
@@ -20,10 +19,16 @@ void DeadlineFeasibility::init(const SchedulingContext& ctx, bool preemptive) {
   preemptive_ = preemptive;
   const auto& jobs = ctx.workload().jobs;
   const std::size_t n = jobs.size();
-  by_rank_.resize(n);
-  std::iota(by_rank_.begin(), by_rank_.end(), 0);
+  // Jobs without a deadline (kNever) rank last in index order, as a stable
+  // sort of all jobs by deadline would leave them; only the others are sorted.
+  by_rank_.clear();
+  by_rank_.reserve(n);
+  for (JobIndex j = 0; j < n; ++j)
+    if (jobs[j].deadline != kNever) by_rank_.push_back(j);
   std::stable_sort(by_rank_.begin(), by_rank_.end(),
                    [&](JobIndex a, JobIndex b) { return jobs[a].deadline < jobs[b].deadline; });
+  for (JobIndex j = 0; j < n; ++j)
+    if (jobs[j].deadline == kNever) by_rank_.push_back(j);
   rank_.resize(n);
   sorted_deadlines_.resize(n);
   for (std::uint32_t r = 0; r < n; ++r) {
@@ -76,7 +81,9 @@ void DeadlineFeasibility::started(const SchedulingContext& ctx, JobIndex j) {
     running_a_.add(rank_[j], a_in_[j]);
     running_b_.add(rank_[j], b_in_[j]);
   }
-  if (ctx.job(j).preemptible && ctx.job(j).gpu_share >= 1.0f && !is_victim_[j]) {
+  // The victims are read only for a job with a deadline (those with a later
+  // one, or none); in a workload without deadlines nobody reads them.
+  if (with_deadline_ > 0 && ctx.job(j).preemptible && ctx.job(j).gpu_share >= 1.0f && !is_victim_[j]) {
     victim_entry_[j] = victims_.insert(rank_[j]);
     is_victim_[j] = 1;
   }

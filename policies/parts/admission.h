@@ -70,7 +70,8 @@ class DeadlineFeasibility final : public Admission {
   // Earliest-deadline-first rank of every job: (deadline, index), no deadline last.
   std::uint32_t rank(JobIndex j) const { return rank_[j]; }
   JobIndex job_at(std::uint32_t rank) const { return by_rank_[rank]; }
-  // Ranks of the running whole-GPU preemptible jobs.
+  // Ranks of the running whole-GPU preemptible jobs (kept only when some job
+  // has a deadline: only such a job looks for victims).
   const std::set<std::uint32_t>& running_victims() const { return victims_.items(); }
 
  private:
