@@ -1,6 +1,8 @@
 #include "sim/allowed_gpu_types.h"
 
 #include <algorithm>
+#include <bit>
+#include <limits>
 
 #include "sim/error.h"
 #include "sim/huge_pages.h"
@@ -20,12 +22,18 @@ AllowedGpuTypes::AllowedGpuTypes(const Workload& workload, const ClusterSpec& cl
     }
   }
   all_types_ = constraint_mask[0];
+  // A job that needs no more memory than the smallest type has (nearly every
+  // job) loses no type to its memory need: one comparison instead of a pass.
+  double least_memory_gb = std::numeric_limits<double>::infinity();
+  for (const GpuType& type : cluster.gpu_types) least_memory_gb = std::min(least_memory_gb, type.memory_gb);
   bool per_job = false;
   for (std::size_t j = 0; j < workload.jobs.size(); ++j) {
     const Job& job = workload.jobs[j];
     std::uint64_t mask = constraint_mask.at(job.gpu_types);
-    for (std::size_t t = 0; t < types; ++t) {
-      if (job.gpu_memory_gb > cluster.gpu_types[t].memory_gb) mask &= ~(1ULL << t);
+    if (!(job.gpu_memory_gb <= least_memory_gb)) {
+      for (std::size_t t = 0; t < types; ++t) {
+        if (job.gpu_memory_gb > cluster.gpu_types[t].memory_gb) mask &= ~(1ULL << t);
+      }
     }
     if (!per_job && mask != all_types_) {  // the first job with fewer types: keep a table from here on
       per_job = true;
@@ -36,17 +44,17 @@ AllowedGpuTypes::AllowedGpuTypes(const Workload& workload, const ClusterSpec& cl
   }
 }
 
-std::string AllowedGpuTypes::unplaceable_reason(JobIndex j, const Job& job, const ClusterState& cluster) const {
+const char* AllowedGpuTypes::unplaceable_reason(JobIndex j, const Job& job, const ClusterState& cluster) const {
   // A gang runs on one GPU type (policies/placement.h), so the largest
   // allowed type bounds what it can get.
+  const std::uint64_t types = mask(j);
+  if (types == 0) return "no GPU type satisfies its type constraint and memory need";
   std::uint64_t capacity = 0;
-  for (TypeIndex t = 0; t < cluster.num_types(); ++t) {
-    if (allowed(j, t)) capacity = std::max<std::uint64_t>(capacity, cluster.gpus_of_type(t));
-  }
-  if (mask(j) == 0) return "no GPU type satisfies its type constraint and memory need";
+  for (std::uint64_t rest = types; rest != 0; rest &= rest - 1)
+    capacity = std::max<std::uint64_t>(capacity, cluster.gpus_of_type(static_cast<TypeIndex>(std::countr_zero(rest))));
   if (job.num_gpus > capacity) return "needs more GPUs than the cluster has of any allowed type";
   if (job.gpu_share < 1.0f && job.num_gpus > 1) return "a fractional GPU share needs num_gpus = 1";
-  return {};
+  return nullptr;
 }
 
 }  // namespace fastgpu

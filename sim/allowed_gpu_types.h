@@ -2,7 +2,6 @@
 // Which GPU types each job may run on: its named type constraint and its
 // memory need, as one bit per type. Fixed for the run.
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "sim/cluster_state.h"
@@ -20,9 +19,11 @@ class AllowedGpuTypes {
   std::uint64_t mask(JobIndex j) const { return mask_.empty() ? all_types_ : mask_[j]; }
   std::uint64_t all_types() const { return all_types_; }  // every type of the cluster
 
-  // Why no placement could ever satisfy job j (empty if one could), so the
-  // engine rejects it on arrival instead of leaving it pending forever.
-  std::string unplaceable_reason(JobIndex j, const Job& job, const ClusterState& cluster) const;
+  // Why no placement could ever satisfy job j (nullptr if one could), so the
+  // engine rejects it on arrival instead of leaving it pending forever. A
+  // static string: the check runs on every arrival and almost always passes,
+  // so it builds no std::string.
+  const char* unplaceable_reason(JobIndex j, const Job& job, const ClusterState& cluster) const;
 
  private:
   std::uint64_t all_types_ = 0;      // every type of the cluster

@@ -1,6 +1,7 @@
 #include "sim/engine.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 
@@ -222,7 +223,7 @@ void Engine::arrive(JobIndex j) {
     push_event(Event{.time = job.earliest_start, .kind = EventKind::arrival, .job = j});
     return;
   }
-  if (const std::string reason = allowed_types_.unplaceable_reason(j, job, cluster_); !reason.empty()) {
+  if (const char* reason = allowed_types_.unplaceable_reason(j, job, cluster_)) {
     reject_job(j, reason);
     return;
   }
@@ -263,9 +264,9 @@ void Engine::finish_job(JobIndex j) {
 double Engine::fastest_usable_speed(JobIndex j) const {
   const Job& job = workload_.jobs[j];
   double fastest = 0;
-  for (TypeIndex t = 0; t < cluster_.num_types(); ++t) {
-    if (allowed_types_.allowed(j, t) && cluster_.gpus_of_type(t) >= job.num_gpus)
-      fastest = std::max(fastest, cluster_.gpu_type(t).speed);
+  for (std::uint64_t allowed = allowed_types_.mask(j); allowed != 0; allowed &= allowed - 1) {
+    const auto t = static_cast<TypeIndex>(std::countr_zero(allowed));
+    if (cluster_.gpus_of_type(t) >= job.num_gpus) fastest = std::max(fastest, cluster_.gpu_type(t).speed);
   }
   return fastest;
 }
