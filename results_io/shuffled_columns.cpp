@@ -60,6 +60,39 @@ void scatter8(const std::byte* from, std::size_t stride, std::size_t count, std:
   }
 }
 
+// Four bytes of each row, as scatter8 does eight: the tail of a run whose
+// length is not a multiple of eight, and whole 4-byte tables (job_gpus).
+void scatter4(const std::byte* from, std::size_t stride, std::size_t count, std::size_t plane, std::byte* out) {
+  std::size_t r = 0;
+#if defined(__SSE2__)
+  // Sixteen rows at a time: a transpose of 16 x 4 bytes by byte, word and
+  // doubleword interleaving, then four 16-byte stores.
+  for (; r + 16 <= count; r += 16) {
+    __m128i x[8];
+    for (int k = 0; k < 8; ++k) {
+      std::int32_t lo = 0, hi = 0;
+      std::memcpy(&lo, from + (r + 2 * k) * stride, sizeof lo);
+      std::memcpy(&hi, from + (r + 2 * k + 1) * stride, sizeof hi);
+      x[k] = _mm_unpacklo_epi8(_mm_cvtsi32_si128(lo), _mm_cvtsi32_si128(hi));  // rows 2k, 2k+1: b0 b0 b1 b1 ...
+    }
+    __m128i y[4];
+    for (int k = 0; k < 4; ++k) y[k] = _mm_unpacklo_epi16(x[2 * k], x[2 * k + 1]);  // rows 4k..4k+3, byte by byte
+    // Bytes 0 and 1 (low) and 2 and 3 (high) of rows 0..7 and of rows 8..15.
+    const __m128i low_first = _mm_unpacklo_epi32(y[0], y[1]), high_first = _mm_unpackhi_epi32(y[0], y[1]);
+    const __m128i low_second = _mm_unpacklo_epi32(y[2], y[3]), high_second = _mm_unpackhi_epi32(y[2], y[3]);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + r), _mm_unpacklo_epi64(low_first, low_second));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + plane + r), _mm_unpackhi_epi64(low_first, low_second));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2 * plane + r), _mm_unpacklo_epi64(high_first, high_second));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 3 * plane + r), _mm_unpackhi_epi64(high_first, high_second));
+  }
+#endif
+  for (; r < count; ++r) {
+    std::uint32_t word;
+    std::memcpy(&word, from + r * stride, sizeof word);
+    for (std::size_t j = 0; j < 4; ++j) out[j * plane + r] = static_cast<std::byte>(word >> (8 * j));
+  }
+}
+
 }  // namespace
 
 std::optional<ShuffledColumns> ShuffledColumns::plan(hid_t file_type, std::span<const hid_t> sources) {
@@ -119,6 +152,10 @@ void ShuffledColumns::shuffle(std::span<const void* const> rows, std::size_t cou
     std::size_t b = 0;
     for (; b + 8 <= run.bytes; b += 8)
       scatter8(from + b, stride, count, chunk_rows, to + b * chunk_rows);
+    if (b + 4 <= run.bytes) {
+      scatter4(from + b, stride, count, chunk_rows, to + b * chunk_rows);
+      b += 4;
+    }
     for (; b < run.bytes; ++b) {
       const std::byte* f = from + b;
       std::byte* t = to + b * chunk_rows;

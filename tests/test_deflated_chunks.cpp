@@ -126,6 +126,31 @@ TEST_CASE("shuffled columns: a file row taken from two sources") {
   CHECK(ours == shuffled_by_hand(packed_rows, 20, n));
 }
 
+TEST_CASE("shuffled columns: a table of 4-byte values (job_gpus), edge chunk included") {
+  const h5::QuietErrors quiet;
+  // 16-row blocks and the rows after the last one, for several counts.
+  for (const std::size_t n : {std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{47}, std::size_t{64}}) {
+    CAPTURE(n);
+    const std::size_t chunk = 64;
+    std::vector<std::uint32_t> in(n);
+    for (std::size_t i = 0; i < n; ++i) in[i] = static_cast<std::uint32_t>(0x01020304u * (i + 1) + (i << 24));
+    const hid_t sources[1] = {H5T_NATIVE_UINT32};
+    const auto plan = h5::ShuffledColumns::plan(H5T_NATIVE_UINT32, sources);
+    REQUIRE(plan.has_value());
+    CHECK(plan->row_bytes() == 4);
+    std::vector<std::byte> ours(4 * chunk, std::byte{0x5a});
+    const void* at[1] = {in.data()};
+    plan->shuffle(at, n, chunk, ours.data());
+    std::vector<std::byte> packed_rows(4 * n);
+    std::memcpy(packed_rows.data(), in.data(), packed_rows.size());
+    CHECK(ours == shuffled_by_hand(packed_rows, 4, chunk));
+    // By hand: byte k of value i lies at plane k, row i.
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < 4; ++k)
+        CHECK(ours[k * chunk + i] == static_cast<std::byte>((in[i] >> (8 * k)) & 0xff));
+  }
+}
+
 TEST_CASE("shuffled columns: no plan when a member is missing or differs") {
   const h5::QuietErrors quiet;
   const h5::Handle mem = row_type();

@@ -131,8 +131,12 @@ bool CsvScanner::next() {
       p = stopped ? p + std::countr_zero(stop_mask) : p + 16;
     }
     ascii = _mm_movemask_epi8(any) == 0;
+    // Stopped at the line end: the record's fields are all found, no byte is left to scan.
+    const bool at_line_end = stopped && *p == '\n';
+#else
+    const bool at_line_end = false;
 #endif
-    for (;;) {
+    while (!at_line_end) {
       // Eight bytes at a time up to the next separator, line end or quote.
       while (p + 8 <= file_end) {
         std::uint64_t word;

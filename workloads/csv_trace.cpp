@@ -64,14 +64,21 @@ bool small_whole_number(std::string_view cell, std::uint32_t& value) {
   return true;
 }
 
-// `cell` is trimmed and not empty.
+// A cell that is not a small whole number, through the general parser.
+// Out of line, so that need() stays small enough to inline into the row loop.
 template <class T>
-T need(std::string_view cell, Column c, const char* what) {
-  if (std::uint32_t small = 0; small_whole_number(cell, small)) return static_cast<T>(small);
+[[gnu::noinline]] T need_general(std::string_view cell, Column c, const char* what) {
   T v{};
   if (parse_number(cell, v, kTrimmedSyntax) != NumberError::none)
     bad(c, fmt::format("'{}' is not {}", trace::excerpt(cell), what));
   return v;
+}
+
+// `cell` is trimmed and not empty.
+template <class T>
+inline T need(std::string_view cell, Column c, const char* what) {
+  if (std::uint32_t small = 0; small_whole_number(cell, small)) return static_cast<T>(small);
+  return need_general<T>(cell, c, what);
 }
 
 // Hashes std::string and std::string_view alike, for lookups by a view.
