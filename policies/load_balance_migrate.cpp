@@ -203,14 +203,8 @@ class LoadBalanceMigratePolicy : public Policy {
 
   // The k least-loaded free GPUs of the node (ties by index).
   void pick_gpus(const SchedulingContext& ctx, NodeIndex node, std::uint32_t k) {
-    const ClusterState& cluster = ctx.cluster();
-    const auto load = ctx.gpu_load();
     gpus_.clear();
-    for (GpuIndex g = cluster.first_gpu(node); g < cluster.first_gpu(node) + cluster.gpus_on_node(node); ++g) {
-      if (cluster.is_free(g)) gpus_.push_back(g);
-    }
-    std::stable_sort(gpus_.begin(), gpus_.end(), [&](GpuIndex a, GpuIndex b) { return load[a] < load[b]; });
-    gpus_.resize(k);
+    append_least_loaded_gpus(ctx, node, k, pick_scratch_, gpus_);
   }
 
   // Jobs on one node are migration candidates of that node.
@@ -241,6 +235,7 @@ class LoadBalanceMigratePolicy : public Policy {
   using Entry = std::pair<double, JobIndex>;  // (submit, index): FIFO
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue_;
   std::vector<GpuIndex> gpus_;
+  std::vector<GpuIndex> pick_scratch_;  // append_least_loaded_gpus's
   std::vector<std::vector<JobIndex>> node_jobs_;  // single-node running jobs per node
   std::vector<NodeIndex> job_node_;
   std::vector<std::uint32_t> job_pos_;

@@ -4,7 +4,6 @@
 #include <bit>
 #include <numeric>
 
-#include "policies/resort_moved.h"
 #include "policies/sharing_placement.h"
 #include "sim/error.h"
 
@@ -221,30 +220,38 @@ void LeastLoadedPlacement::reorder(const SchedulingContext& ctx) {
     order_.resize(cluster.num_nodes());
     std::iota(order_.begin(), order_.end(), 0);
     std::sort(order_.begin(), order_.end(), before);  // a total order: the same as a stable sort by load
-  } else if (!resort_moved(order_, node_loads_.recomputed(), moved_mark_, before)) {
+  } else if (!resort_moved(order_, node_loads_.recomputed(), resort_scratch_, before)) {
     // The order is the current one: the indexes stay as they are (the
     // cluster kept their free counts current).
     return;
   }
-  std::vector<std::vector<NodeIndex>> typed(by_type_.size());
-  if (!by_type_.empty())
-    for (NodeIndex n : order_) typed[cluster.type_of_node(n)].push_back(n);
   all_.reorder(order_, cluster.node_free_counts());
-  for (TypeIndex t = 0; t < by_type_.size(); ++t) by_type_[t].reorder(std::move(typed[t]), cluster.node_free_counts());
+  if (by_type_.empty()) return;
+  std::vector<std::vector<NodeIndex>> typed(by_type_.size());
+  for (NodeIndex n : order_) typed[cluster.type_of_node(n)].push_back(n);
+  for (TypeIndex t = 0; t < by_type_.size(); ++t) by_type_[t].reorder(typed[t], cluster.node_free_counts());
+}
+
+void append_least_loaded_gpus(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
+                              std::vector<GpuIndex>& scratch, std::vector<GpuIndex>& gpus) {
+  const ClusterState& cluster = ctx.cluster();
+  const auto load = ctx.gpu_load();
+  scratch.clear();
+  const GpuIndex first = cluster.first_gpu(node);
+  for (GpuIndex g = first; g < first + cluster.gpus_on_node(node); ++g) {
+    if (cluster.is_free(g)) scratch.push_back(g);
+  }
+  if (scratch.size() < count) throw InternalError("placement: node has fewer free GPUs than its index says");
+  // (load, index) is a strict order, so the `count` smallest come out as a
+  // stable sort by load would put them, without its buffer allocation.
+  std::partial_sort(scratch.begin(), scratch.begin() + count, scratch.end(),
+                    [&](GpuIndex a, GpuIndex b) { return load[a] < load[b] || (load[a] == load[b] && a < b); });
+  gpus.insert(gpus.end(), scratch.begin(), scratch.begin() + count);
 }
 
 void LeastLoadedPlacement::pick_on_node(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
                                         std::vector<GpuIndex>& gpus) const {
-  const ClusterState& cluster = ctx.cluster();
-  const auto load = ctx.gpu_load();
-  scratch_.clear();
-  const GpuIndex first = cluster.first_gpu(node);
-  for (GpuIndex g = first; g < first + cluster.gpus_on_node(node); ++g) {
-    if (cluster.is_free(g)) scratch_.push_back(g);
-  }
-  if (scratch_.size() < count) throw InternalError("placement: node has fewer free GPUs than its index says");
-  std::stable_sort(scratch_.begin(), scratch_.end(), [&](GpuIndex a, GpuIndex b) { return load[a] < load[b]; });
-  gpus.insert(gpus.end(), scratch_.begin(), scratch_.begin() + count);
+  append_least_loaded_gpus(ctx, node, count, scratch_, gpus);
 }
 
 const std::vector<std::string>& placement_names() {

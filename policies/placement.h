@@ -11,6 +11,7 @@
 
 #include "policies/consolidation.h"
 #include "policies/node_loads.h"
+#include "policies/resort_moved.h"
 #include "sim/node_free_buckets.h"
 #include "sim/scheduling_context.h"
 
@@ -109,6 +110,12 @@ class FitPlacement : public FirstFitPlacement {
   NodeFreeBuckets buckets_;
 };
 
+// Appends to `gpus` the `count` free GPUs of `node` with the lowest monitored
+// load, ties by index, in that order; `scratch` is reused between calls.
+// InternalError if the node has fewer free GPUs.
+void append_least_loaded_gpus(const SchedulingContext& ctx, NodeIndex node, std::uint32_t count,
+                              std::vector<GpuIndex>& scratch, std::vector<GpuIndex>& gpus);
+
 // Load balancing: the node, and within it the GPUs, with the lowest
 // monitored load (busy fraction over the last monitor interval; ties by index).
 // The node order is brought up to date at each monitor sample that changed a
@@ -130,7 +137,7 @@ class LeastLoadedPlacement : public Placement {
  private:
   void reorder(const SchedulingContext& ctx);
   std::vector<NodeIndex> order_;             // all nodes, coldest first
-  std::vector<std::uint8_t> moved_mark_;     // resort_moved's scratch
+  ResortScratch resort_scratch_;
   NodeFreeIndex all_;
   std::vector<NodeFreeIndex> by_type_;  // empty with one type: all_ serves it
   NodeLoads node_loads_;

@@ -7,27 +7,34 @@
 #include <algorithm>
 #include <cstdint>
 #include <ranges>
+#include <span>
 #include <vector>
 
 namespace fastgpu {
 
+// Reused between calls, so a re-order allocates nothing once warm.
+struct ResortScratch {
+  std::vector<std::uint8_t> mark;  // per element: moved; all zero between calls
+  std::vector<std::uint32_t> moved, merged;
+};
+
 // `order` holds indexes 0..n-1, sorted by `before` under the old keys;
 // `moved` lists (once each) the indexes whose keys changed. Re-sorts `order`
-// by the current keys and returns whether it changed. `mark` is scratch,
-// all zero between calls.
+// by the current keys and returns whether it changed.
 template <class Before>
-bool resort_moved(std::vector<std::uint32_t>& order, std::vector<std::uint32_t> moved,
-                  std::vector<std::uint8_t>& mark, Before before) {
+bool resort_moved(std::vector<std::uint32_t>& order, std::span<const std::uint32_t> moved, ResortScratch& scratch,
+                  Before before) {
   if (moved.empty()) return false;
-  mark.resize(order.size(), 0);  // all zero between calls
-  for (std::uint32_t i : moved) mark[i] = 1;
-  std::sort(moved.begin(), moved.end(), before);
-  std::vector<std::uint32_t> merged(order.size());
-  std::ranges::merge(order | std::views::filter([&](std::uint32_t i) { return mark[i] == 0; }), moved, merged.begin(),
-                     before);
-  for (std::uint32_t i : moved) mark[i] = 0;
-  if (merged == order) return false;
-  order.swap(merged);
+  scratch.mark.resize(order.size(), 0);
+  for (std::uint32_t i : moved) scratch.mark[i] = 1;
+  scratch.moved.assign(moved.begin(), moved.end());
+  std::sort(scratch.moved.begin(), scratch.moved.end(), before);
+  scratch.merged.resize(order.size());
+  std::ranges::merge(order | std::views::filter([&](std::uint32_t i) { return scratch.mark[i] == 0; }), scratch.moved,
+                     scratch.merged.begin(), before);
+  for (std::uint32_t i : moved) scratch.mark[i] = 0;
+  if (scratch.merged == order) return false;
+  order.swap(scratch.merged);
   return true;
 }
 

@@ -4,11 +4,11 @@
 
 namespace fastgpu {
 
-NodeFreeIndex::NodeFreeIndex(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of) {
-  reorder(std::move(order), free_of);
+NodeFreeIndex::NodeFreeIndex(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of) {
+  reorder(order, free_of);
 }
 
-void NodeFreeIndex::reorder(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of) {
+void NodeFreeIndex::reorder(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of) {
   if (covers_same_nodes(order, free_of)) {
     // Only the positions whose node or count changed are rewritten: a
     // load-aware re-order moves few nodes, and the levels keep their storage.
@@ -21,7 +21,7 @@ void NodeFreeIndex::reorder(std::vector<NodeIndex> order, std::span<const std::u
     }
     return;
   }
-  order_ = std::move(order);
+  order_.assign(order.begin(), order.end());
   pos_of_.assign(free_of.size(), npos);
   free_.assign(order_.size(), 0);
   levels_.clear();
@@ -39,7 +39,7 @@ void NodeFreeIndex::reorder(std::vector<NodeIndex> order, std::span<const std::u
 
 // Every node of `order` already covered and as many nodes: a permutation of
 // the covered set (an order lists each node once).
-bool NodeFreeIndex::covers_same_nodes(const std::vector<NodeIndex>& order, std::span<const std::uint32_t> free_of) const {
+bool NodeFreeIndex::covers_same_nodes(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of) const {
   if (order.size() != order_.size() || free_of.size() != pos_of_.size()) return false;
   return std::all_of(order.begin(), order.end(), [&](NodeIndex n) { return n < pos_of_.size() && pos_of_[n] != npos; });
 }

@@ -30,11 +30,11 @@ class NodeFreeIndex final : public NodeFreeObserver {
   NodeFreeIndex() = default;
   // `order` lists the nodes this index covers, first preferred; `free_of`
   // gives each node's current count of wholly free GPUs (indexed by node).
-  NodeFreeIndex(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of);
+  NodeFreeIndex(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of);
 
   // Re-orders the same or another set of nodes: O(n) plus O(levels) per
   // position whose node changed for the same set, a rebuild for another.
-  void reorder(std::vector<NodeIndex> order, std::span<const std::uint32_t> free_of);
+  void reorder(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of);
   // No-op for nodes not covered. Inline: the cluster calls it at every
   // allocation and release.
   void update(NodeIndex node, std::uint32_t free) override {
@@ -60,7 +60,7 @@ class NodeFreeIndex final : public NodeFreeObserver {
       for (std::uint32_t k = free + 1; k <= old; ++k) levels_[k - 1].erase(pos);
     }
   }
-  bool covers_same_nodes(const std::vector<NodeIndex>& order, std::span<const std::uint32_t> free_of) const;
+  bool covers_same_nodes(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of) const;
   // Adds levels up to k (a node reported more free GPUs than any before).
   void add_levels(std::uint32_t k);
 

@@ -92,7 +92,7 @@ TEST_CASE("NodeFreeIndex: empty, all busy, re-ordered") {
   std::vector<std::uint32_t> free(70, 0);
   free[69] = 8;
   free[1] = 3;
-  index.reorder({69, 1}, free);
+  index.reorder(std::vector<NodeIndex>{69, 1}, free);
   CHECK(index.find_first(2) == 0);
   CHECK(index.find_first(2, 1) == 1);
   CHECK(index.find_first(4, 1) == NodeFreeIndex::npos);

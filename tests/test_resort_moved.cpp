@@ -31,7 +31,7 @@ TEST_CASE("resort_moved matches a full sort after random key changes") {
     std::vector<double> key(n);
     for (auto& k : key) k = static_cast<double>(rng() % 5) / 4;
     std::vector<std::uint32_t> order = full_sort(key);
-    std::vector<std::uint8_t> mark;
+    ResortScratch scratch;
     auto before = [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b] || (key[a] == key[b] && a < b); };
     for (int step = 0; step < 300; ++step) {
       // c distinct indexes change their keys (some to the same value).
@@ -42,10 +42,11 @@ TEST_CASE("resort_moved matches a full sort after random key changes") {
       std::vector<std::uint32_t> moved(all.begin(), all.begin() + c);
       for (std::uint32_t i : moved) key[i] = static_cast<double>(rng() % 5) / 4;
       const std::vector<std::uint32_t> old = order;
-      const bool changed = resort_moved(order, moved, mark, before);
+      const bool changed = resort_moved(order, moved, scratch, before);
       const std::vector<std::uint32_t> expected = full_sort(key);
       REQUIRE(order == expected);
       CHECK(changed == (expected != old));
+      CHECK(std::all_of(scratch.mark.begin(), scratch.mark.end(), [](std::uint8_t m) { return m == 0; }));
     }
   }
 }
@@ -55,15 +56,22 @@ TEST_CASE("resort_moved: a hand-worked merge") {
   // 1, after it by index) and node 1 rises to 0.5 (ties 0 and 2, last by index).
   std::vector<double> key{0.5, 0.2, 0.5, 0.9};
   std::vector<std::uint32_t> order{1, 0, 2, 3};
-  std::vector<std::uint8_t> mark;
+  ResortScratch scratch;
   auto before = [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b] || (key[a] == key[b] && a < b); };
   key[3] = 0.2;
   key[1] = 0.5;
-  CHECK(resort_moved(order, {3, 1}, mark, before));
+  const std::uint32_t moved[] = {3, 1};
+  CHECK(resort_moved(order, moved, scratch, before));
   CHECK(order == std::vector<std::uint32_t>{3, 0, 1, 2});
-  // No change of position: false, order kept.
+  // No change of position: empty, order kept.
   key[0] = 0.4;
-  CHECK_FALSE(resort_moved(order, {0}, mark, before));
+  const std::uint32_t zero[] = {0};
+  CHECK_FALSE(resort_moved(order, zero, scratch, before));
   CHECK(order == std::vector<std::uint32_t>{3, 0, 1, 2});
-  CHECK_FALSE(resort_moved(order, {}, mark, before));
+  CHECK_FALSE(resort_moved(order, {}, scratch, before));
+  // Node 1 rises to 0.55, past node 2 (0.5) only: positions 2 and 3 swap.
+  key[1] = 0.55;
+  const std::uint32_t one[] = {1};
+  CHECK(resort_moved(order, one, scratch, before));
+  CHECK(order == std::vector<std::uint32_t>{3, 0, 2, 1});
 }
