@@ -49,6 +49,20 @@ std::vector<Row> rows(std::size_t n) {
   return out;
 }
 
+// A 1-D dataset of `rows` rows in chunks of `chunk` rows, with the shuffle
+// filter and the deflate filter at `level`, as the results writer makes them.
+h5::Handle filtered_dataset(hid_t file, const char* name, hid_t type, std::size_t rows, std::size_t chunk, int level) {
+  const hsize_t dims[1] = {rows}, chunk_dims[1] = {chunk};
+  h5::Handle space = h5::make_space(H5Screate_simple(1, dims, nullptr), "space");
+  h5::Handle dcpl = h5::make_plist(H5Pcreate(H5P_DATASET_CREATE), "dcpl");
+  REQUIRE(H5Pset_chunk(dcpl, 1, chunk_dims) >= 0);
+  REQUIRE(H5Pset_shuffle(dcpl) >= 0);
+  REQUIRE(H5Pset_deflate(dcpl, static_cast<unsigned>(level)) >= 0);
+  h5::Handle ds{H5Dcreate2(file, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose};
+  REQUIRE(ds.get() >= 0);
+  return ds;
+}
+
 }  // namespace
 
 // HDF5's shuffle filter by hand: byte k of every row, then byte k + 1.
@@ -177,14 +191,7 @@ TEST_CASE("deflated chunks: HDF5's shuffle and deflate filters read back what wa
   REQUIRE(plan.has_value());
   {
     h5::AtomicFile f(path);
-    const hsize_t dims[1] = {n}, chunk_dims[1] = {chunk};
-    h5::Handle space = h5::make_space(H5Screate_simple(1, dims, nullptr), "space");
-    h5::Handle dcpl = h5::make_plist(H5Pcreate(H5P_DATASET_CREATE), "dcpl");
-    REQUIRE(H5Pset_chunk(dcpl, 1, chunk_dims) >= 0);
-    REQUIRE(H5Pset_shuffle(dcpl) >= 0);
-    REQUIRE(H5Pset_deflate(dcpl, 2) >= 0);
-    h5::Handle ds{H5Dcreate2(f, "rows", file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose};
-    REQUIRE(ds.get() >= 0);
+    h5::Handle ds = filtered_dataset(f, "rows", file_type, n, chunk, 2);
     h5::DeflatedChunks chunks(ds, H5Tget_size(file_type), chunk, 2);
     for (std::size_t first = 0; first < n; first += chunk) {
       const void* at[1] = {&in[first]};
@@ -223,14 +230,7 @@ TEST_CASE("deflated chunks: incompressible chunks at every level read back whole
     const std::string path = (dir.path() / ("random-" + std::to_string(level) + ".h5")).string();
     {
       h5::AtomicFile f(path);
-      const hsize_t dims[1] = {n}, chunk_dims[1] = {chunk};
-      h5::Handle space = h5::make_space(H5Screate_simple(1, dims, nullptr), "space");
-      h5::Handle dcpl = h5::make_plist(H5Pcreate(H5P_DATASET_CREATE), "dcpl");
-      REQUIRE(H5Pset_chunk(dcpl, 1, chunk_dims) >= 0);
-      REQUIRE(H5Pset_shuffle(dcpl) >= 0);
-      REQUIRE(H5Pset_deflate(dcpl, static_cast<unsigned>(level)) >= 0);
-      h5::Handle ds{H5Dcreate2(f, "bytes", H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose};
-      REQUIRE(ds.get() >= 0);
+      h5::Handle ds = filtered_dataset(f, "bytes", H5T_STD_U8LE, n, chunk, level);
       h5::DeflatedChunks chunks(ds, 1, chunk, level);
       for (std::size_t first = 0; first < n; first += chunk) {
         std::memcpy(chunks.chunk(), &in[first], chunk);  // one-byte rows: the shuffle is the identity
