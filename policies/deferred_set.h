@@ -27,6 +27,8 @@ class DeferredSet {
     slot_.assign(n, Slot{});
   }
 
+  bool contains(std::uint32_t id) const { return slot_[id].where != Where::none; }
+
   // Adds the entry of `id` (which has none).
   void insert(std::uint32_t id, const T& value) {
     Slot& s = slot_[id];

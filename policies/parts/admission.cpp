@@ -43,9 +43,7 @@ void DeadlineFeasibility::init(const SchedulingContext& ctx, bool preemptive) {
   work_in_.assign(n, 0);
   a_in_.assign(n, 0);
   b_in_.assign(n, 0);
-  victims_ = {};
-  victim_entry_.assign(n, {});
-  is_victim_.assign(n, 0);
+  victims_.resize(n);
   const ClusterState& cluster = ctx.cluster();
   capacity_ = 0;
   for (TypeIndex t = 0; t < cluster.num_types(); ++t)
@@ -83,10 +81,8 @@ void DeadlineFeasibility::started(const SchedulingContext& ctx, JobIndex j) {
   }
   // The victims are read only for a job with a deadline (those with a later
   // one, or none); in a workload without deadlines nobody reads them.
-  if (with_deadline_ > 0 && ctx.job(j).preemptible && ctx.job(j).gpu_share >= 1.0f && !is_victim_[j]) {
-    victim_entry_[j] = victims_.insert(rank_[j]);
-    is_victim_[j] = 1;
-  }
+  if (with_deadline_ > 0 && ctx.job(j).preemptible && ctx.job(j).gpu_share >= 1.0f && !victims_.contains(j))
+    victims_.insert(j, rank_[j]);
 }
 
 void DeadlineFeasibility::left_running(JobIndex j) {
@@ -95,8 +91,7 @@ void DeadlineFeasibility::left_running(JobIndex j) {
     running_b_.add(rank_[j], -b_in_[j]);
     a_in_[j] = b_in_[j] = 0;
   }
-  if (is_victim_[j]) victims_.erase(victim_entry_[j]);
-  is_victim_[j] = 0;
+  victims_.erase(j);
 }
 
 bool DeadlineFeasibility::admissible(const SchedulingContext& ctx, JobIndex j, bool nobody_ahead) const {
@@ -136,7 +131,8 @@ bool DeadlineFeasibility::admissible(const SchedulingContext& ctx, JobIndex j, b
 std::uint32_t DeadlineFeasibility::preemptible_gpus_after(const SchedulingContext& ctx, Seconds d,
                                                           std::uint32_t enough) const {
   std::uint32_t gpus = 0;
-  for (auto it = victims_.items().rbegin(); it != victims_.items().rend() && gpus < enough; ++it) {
+  const std::set<std::uint32_t>& victims = victims_.ordered();
+  for (auto it = victims.rbegin(); it != victims.rend() && gpus < enough; ++it) {
     const JobIndex v = by_rank_[*it];
     if (!(ctx.job(v).deadline > d)) break;
     gpus += ctx.job(v).num_gpus;

@@ -7,7 +7,7 @@
 #include <set>
 #include <vector>
 
-#include "policies/reusing_set.h"
+#include "policies/deferred_set.h"
 #include "sim/scheduling_context.h"
 
 namespace fastgpu {
@@ -72,7 +72,7 @@ class DeadlineFeasibility final : public Admission {
   JobIndex job_at(std::uint32_t rank) const { return by_rank_[rank]; }
   // Ranks of the running whole-GPU preemptible jobs (kept only when some job
   // has a deadline: only such a job looks for victims).
-  const std::set<std::uint32_t>& running_victims() const { return victims_.items(); }
+  const std::set<std::uint32_t>& running_victims() const { return victims_.ordered(); }
 
  private:
   // GPUs of running victims with a deadline later than d, counted until `enough`.
@@ -86,9 +86,9 @@ class DeadlineFeasibility final : public Admission {
   std::vector<std::uint32_t> rank_;
   std::vector<Seconds> sorted_deadlines_;
   std::uint32_t with_deadline_ = 0;  // jobs with a deadline: ranks 0 .. with_deadline_ - 1
-  ReusingSet<std::uint32_t> victims_;
-  std::vector<ReusingSet<std::uint32_t>::iterator> victim_entry_;  // per job: its rank in victims_
-  std::vector<std::uint8_t> is_victim_;                            // per job: whether it is in victims_
+  // Per running victim its rank, ordered only when a head looks for victims
+  // (mutable: the read sorts the entries in, which changes no entry).
+  mutable DeferredSet<std::uint32_t> victims_;
   // Queued work by rank; running jobs' remaining work as a x now - b by rank.
   PrefixSums pending_work_, running_a_, running_b_;
   std::vector<double> work_in_, a_in_, b_in_;
