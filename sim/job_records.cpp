@@ -66,7 +66,7 @@ JobRecords::JobRecords(std::span<const JobRecord> records) {
 FailureOutputs JobRecords::stored_failure_outputs(JobIndex j) const { return failures_.at(j); }
 
 void JobRecords::push_back(const JobRecord& r) {
-  writable_inputs().push_back(input_of(r));
+  writable_inputs().emplace_back();  // set() writes both rows
   outputs_.emplace_back();
   set(outputs_.size() - 1, r);
 }
