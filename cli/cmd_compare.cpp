@@ -152,22 +152,22 @@ int compare_command(const Args& args) {
       "baseline,b", po::value<std::string>()->value_name("LABEL"),
       "also compare every policy with this one, paired by seed: mean difference and its 95% interval");
 
-  // Under an MPI launcher every rank gets here; only rank 0 reports errors.
+  // Under an MPI launcher every rank gets here. An error that every rank
+  // knows is reported by rank 0, whose exit status the launcher returns; the
+  // others end with status 0, because a rank that exits non-zero makes the
+  // launcher end the job at once, which can kill rank 0 before it has printed.
   std::unique_ptr<MpiWorld> world;
   try {
     world = std::make_unique<MpiWorld>();
   } catch (const InputError&) {
-    if (launcher_rank() != 0) return 2;
+    if (launcher_rank() != 0) return 0;
     throw;
   }
   try {
     if (!cl.parse(args)) return 0;
     return compare(cl, *world);
-  } catch (const InputError&) {
-    if (world->rank() != 0) return 2;
-    throw;
   } catch (const std::exception&) {
-    if (world->rank() != 0) return 1;
+    if (world->rank() != 0) return 0;
     throw;
   }
 }

@@ -108,12 +108,21 @@ void work_for_rank0(const MpiWorld& world, const ExperimentConfig& config, const
       }
     }
   };
+  // Rank 0 cannot learn of an error outside a run (it would wait for this
+  // rank's messages), so such an error ends the whole job.
+  auto guarded = [&] {
+    try {
+      loop();
+    } catch (const std::exception& e) {
+      world.abort(e.what());
+    }
+  };
   if (threads <= 1) {
-    loop();  // on the thread that initialised MPI: fine at any thread level
+    guarded();  // on the thread that initialised MPI: fine at any thread level
     return;
   }
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(loop);
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(guarded);
   for (std::thread& t : pool) t.join();
 }
 

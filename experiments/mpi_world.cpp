@@ -87,7 +87,7 @@ void MpiWorld::abort(const std::string& message) const {
 MpiWorld::MpiWorld() {
   const int announced = launcher_world_size();
   if (announced == 0 || announced == 1) return;
-  // compare_command lets only rank 0 print this; the others exit 2 quietly.
+  // compare_command lets only rank 0 print this; the others end quietly.
   throw InputError(fmt::format("this fastgpu was built without MPI, but an MPI launcher started it with {} ranks: "
                                "every rank would run the whole experiment (install libopenmpi-dev and rebuild, "
                                "or run without mpirun)",
