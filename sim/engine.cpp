@@ -46,6 +46,7 @@ Engine::Engine(const Workload& workload, std::shared_ptr<const std::vector<Job>>
       estimator_(workload, options),
       dependencies_(workload),
       attempts_(workload, options.keep_progress_on_failure),
+      runtimes_(workload.jobs, attempts_),
       hardware_(options.failures, cluster_, options.seed),
       hardware_on_(hardware_.active()),
       recovery_(workload.jobs.size(), hardware_on_, options.failures ? options.failures->checkpoint_interval : 0.0),
@@ -53,19 +54,13 @@ Engine::Engine(const Workload& workload, std::shared_ptr<const std::vector<Job>>
       validator_(workload, cluster_, allowed_types_, policy_name),
       result_(workload, std::move(jobs), policy_name, options.seed, cluster_.num_gpus()),
       ctx_(*this),
-      pending_(jobs_),
-      running_(jobs_) {
-  reserve_huge_pages(jobs_, workload.jobs.size());
-  jobs_.resize(workload.jobs.size());
-  for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = workload_.jobs[j].work;
-  if (attempts_.active()) {
-    for (JobIndex j = 0; j < jobs_.size(); ++j) jobs_[j].seg_remaining = attempts_.first_run_work(j);
-    useful_at_run_start_.assign(jobs_.size(), 0.0);
-  }
+      pending_(runtimes_),
+      running_(runtimes_) {
+  if (attempts_.active()) useful_at_run_start_.assign(workload.jobs.size(), 0.0);
   // Both change the work of a run; their combination has no defined meaning yet.
   if (attempts_.active() && hardware_on_)
     throw InputError("[failures] cannot be combined with a trace's recorded failed attempts");
-  reserve_huge_pages(alloc_arena_, jobs_.size() * 2);
+  reserve_huge_pages(alloc_arena_, workload.jobs.size() * 2);
 }
 
 // --- the event loop ---------------------------------------------------------
@@ -147,8 +142,8 @@ RunResult Engine::run() {
   // One pass over the jobs at the end (each pass over a million records is a
   // pass through memory): the final checks, the final GPUs and the totals.
   result_.reserve_final_gpus(alloc_arena_.size());
-  for (JobIndex j = 0; j < jobs_.size(); ++j) {
-    const JobState state = jobs_[j].state;
+  for (JobIndex j = 0; j < runtimes_.size(); ++j) {
+    const JobState state = runtimes_.state(j);
     if (state != JobState::finished && state != JobState::rejected) {
       throw InternalError(fmt::format("job {} neither finished nor was rejected", jobs[j].id));
     }
@@ -169,7 +164,7 @@ RunResult Engine::run() {
 void Engine::handle(const Event& e) {
   switch (e.kind) {
     case EventKind::finish:
-      if (e.version != jobs_[e.job].version || jobs_[e.job].state != JobState::running) break;
+      if (runtimes_.state(e.job) != JobState::running || runtimes_[e.job].version != e.version) break;
       if (attempts_.active() && attempts_.run_fails(e.job)) fail_allocation(e.job);
       else finish_job(e.job);
       break;
@@ -212,8 +207,7 @@ void Engine::check_stall() const {
 // A job is delivered to the policy once it is submitted, its dependencies are
 // resolved and its time window has opened, whichever comes last.
 void Engine::arrive(JobIndex j) {
-  JobRuntime& rt = jobs_[j];
-  if (j >= next_arrival_ || dependencies_.waiting(j) || rt.state != JobState::not_arrived) return;
+  if (j >= next_arrival_ || dependencies_.waiting(j) || runtimes_.state(j) != JobState::not_arrived) return;
   const Job& job = workload_.jobs[j];
   if (dependencies_.predecessor_rejected(j)) {
     reject_job(j, "a job it depends on was rejected");
@@ -233,21 +227,20 @@ void Engine::arrive(JobIndex j) {
       return;
     }
   }
-  rt.state = JobState::pending;
+  runtimes_.begin_live(j);
+  runtimes_.set_state(j, JobState::pending);
   pending_.add(j);
   policy_.on_arrival(ctx_, j);
 }
 
 void Engine::finish_job(JobIndex j) {
-  JobRuntime& rt = jobs_[j];
   JobOutputs& r = result_.outputs(j);
   const Job& job = workload_.jobs[j];
   count_progress(j);
   release(j);
-  rt.seg_remaining = 0;
-  rt.state = JobState::finished;
-  ++rt.version;
+  runtimes_.set_state(j, JobState::finished);
   running_.remove(j);
+  runtimes_.end_live(j);  // its GPUs stay in the arena: they are its final ones
   r.end = now_;
   const auto gpus = gpus_held(j);
   // The job ran, so a type with room for its gang exists and the speed is > 0.
@@ -273,13 +266,15 @@ double Engine::fastest_usable_speed(JobIndex j) const {
 
 void Engine::suspend_done(JobIndex j) {
   release(j);
-  jobs_[j].state = JobState::pending;
+  runtimes_.set_state(j, JobState::pending);
   pending_.add(j);
   policy_.on_requeue(ctx_, j);
 }
 
+// A job the policy rejects keeps its runtime, so its remaining work stays
+// readable; such jobs are few.
 void Engine::reject_job(JobIndex j, const std::string& reason) {
-  jobs_[j].state = JobState::rejected;
+  runtimes_.set_state(j, JobState::rejected);
   result_.record_rejection(j, workload_.jobs[j], now_, reason);
   dependencies_.resolve(j, /*rejected=*/true, [this](JobIndex s) { arrive(s); });
 }
@@ -287,15 +282,14 @@ void Engine::reject_job(JobIndex j, const std::string& reason) {
 // --- the policy's actions -------------------------------------------------------
 
 void Engine::act_start(JobIndex j, std::span<const GpuIndex> gpus) {
-  if (j >= jobs_.size()) validator_.fail(kNoJob, fmt::format("start of unknown job index {}", j), now_);
-  JobRuntime& rt = jobs_[j];
-  if (rt.state != JobState::pending) validator_.fail(j, "start of a job that is not pending", now_);
+  if (j >= runtimes_.size()) validator_.fail(kNoJob, fmt::format("start of unknown job index {}", j), now_);
+  if (runtimes_.state(j) != JobState::pending) validator_.fail(j, "start of a job that is not pending", now_);
   validator_.check_gpus(j, gpus, "start", now_);
   if (vcs_.active()) check_vc_gpus(j, gpus, "start");
   allocate(j, gpus);
   pending_.remove(j);
   running_.add(j);
-  rt.state = JobState::running;
+  runtimes_.set_state(j, JobState::running);
   result_.record_start(j, now_);
   const std::uint32_t preemptions = result_.outputs(j).preemptions;
   const bool resumes = attempts_.active() ? attempts_.resumes(j, preemptions) : recovery_.resumes(j, preemptions);
@@ -303,27 +297,27 @@ void Engine::act_start(JobIndex j, std::span<const GpuIndex> gpus) {
 }
 
 void Engine::act_preempt(JobIndex j) {
-  if (j >= jobs_.size() || jobs_[j].state != JobState::running) {
+  if (j >= runtimes_.size() || runtimes_.state(j) != JobState::running) {
     validator_.fail(j, "preempt of a job that is not running", now_);
   }
   if (!workload_.jobs[j].preemptible) validator_.fail(j, "preempt of a job that is not preemptible", now_);
-  JobRuntime& rt = jobs_[j];
+  JobRuntime& rt = runtimes_[j];
   count_progress(j);
   rt.seg_remaining = remaining_now(j);
   rt.seg_start = now_;
   rt.rate = 0;
   ++rt.version;
-  rt.state = JobState::suspending;
+  runtimes_.set_state(j, JobState::suspending);
   running_.remove(j);
   ++result_.outputs(j).preemptions;
   push_event(Event{.time = now_ + checkpoint_time(j), .kind = EventKind::suspend_done, .job = j});
 }
 
 void Engine::act_migrate(JobIndex j, std::span<const GpuIndex> gpus) {
-  if (j >= jobs_.size() || jobs_[j].state != JobState::running) {
+  if (j >= runtimes_.size() || runtimes_.state(j) != JobState::running) {
     validator_.fail(j, "migrate of a job that is not running", now_);
   }
-  JobRuntime& rt = jobs_[j];
+  JobRuntime& rt = runtimes_[j];
   const double remaining = remaining_now(j);
   release(j);
   try {
@@ -343,7 +337,7 @@ void Engine::act_migrate(JobIndex j, std::span<const GpuIndex> gpus) {
 }
 
 void Engine::act_reject(JobIndex j, const std::string& reason) {
-  if (j >= jobs_.size() || jobs_[j].state != JobState::pending) {
+  if (j >= runtimes_.size() || runtimes_.state(j) != JobState::pending) {
     validator_.fail(j, "reject of a job that is not pending", now_);
   }
   pending_.remove(j);
@@ -369,12 +363,12 @@ void Engine::act_reserve(GpuIndex g, bool reserved) {
 void Engine::allocate(JobIndex j, std::span<const GpuIndex> gpus) {
   const Job& job = workload_.jobs[j];
   const std::uint32_t milli = job.milli_per_gpu();
-  JobRuntime& rt = jobs_[j];
-  // Offsets are 32-bit (JobRuntime stays 48 bytes): 4 G GPU entries are 16 GB of allocations.
+  JobRuntime& rt = runtimes_[j];
+  // Offsets are 32-bit (a job's status stays 12 bytes): 4 G GPU entries are 16 GB of allocations.
   if (alloc_arena_.size() + gpus.size() > UINT32_MAX)
     throw InputError(fmt::format("run too large: more than {} GPU allocations in all (job {})", UINT32_MAX,
                                  job.id));
-  rt.alloc_offset = static_cast<std::uint32_t>(alloc_arena_.size());
+  runtimes_.set_alloc_offset(j, static_cast<std::uint32_t>(alloc_arena_.size()));
   rt.alloc_since = now_;
   bool on_reserved = false;
   for (GpuIndex g : gpus) {
@@ -392,7 +386,7 @@ void Engine::allocate(JobIndex j, std::span<const GpuIndex> gpus) {
 void Engine::release(JobIndex j) {
   const Job& job = workload_.jobs[j];
   const std::uint32_t milli = job.milli_per_gpu();
-  JobRuntime& rt = jobs_[j];
+  JobRuntime& rt = runtimes_[j];
   for (GpuIndex g : gpus_held(j)) {
     monitor_.before_change(g, now_);
     cluster_.release_deferred(g, milli);
@@ -407,7 +401,7 @@ void Engine::release(JobIndex j) {
 }
 
 void Engine::begin_segment(JobIndex j, Seconds progress_from) {
-  JobRuntime& rt = jobs_[j];
+  JobRuntime& rt = runtimes_[j];
   rt.seg_start = progress_from;
   rt.rate = rate_on(gpus_held(j));
   ++rt.version;

@@ -24,7 +24,7 @@
 #include "sim/event_queue.h"
 #include "sim/failure_recovery.h"
 #include "sim/hardware_failures.h"
-#include "sim/job_runtime.h"
+#include "sim/job_runtimes.h"
 #include "sim/job_slot_list.h"
 #include "sim/load_monitor.h"
 #include "sim/policy.h"
@@ -63,7 +63,7 @@ class Engine {
   void stop_by_failure(JobIndex j);
   // The current segment of job j ends now: its progress so far counts as useful.
   void count_progress(JobIndex j) {
-    const JobRuntime& rt = jobs_[j];
+    const JobRuntime& rt = runtimes_[j];
     const double progressed = now_ - rt.seg_start;
     if (progressed > 0) result_.outputs(j).useful_gpu_seconds += allocated_gpus(j) * progressed;
   }
@@ -107,11 +107,11 @@ class Engine {
   void allocate(JobIndex j, std::span<const GpuIndex> gpus);
   void release(JobIndex j);
   std::span<const GpuIndex> gpus_held(JobIndex j) const {
-    return std::span(alloc_arena_).subspan(jobs_[j].alloc_offset, workload_.jobs[j].num_gpus);
+    return std::span(alloc_arena_).subspan(runtimes_.alloc_offset(j), workload_.jobs[j].num_gpus);
   }
   void begin_segment(JobIndex j, Seconds progress_from);
   // Inline: the scheduling context's queries call these per job.
-  double remaining_now(JobIndex j) const { return jobs_[j].remaining_at(now_); }
+  double remaining_now(JobIndex j) const { return runtimes_.remaining_at(j, now_); }
   // The slowest GPU sets the pace of a gang, slowed further by how far apart
   // its GPUs are.
   double rate_on(std::span<const GpuIndex> gpus) const {
@@ -139,6 +139,7 @@ class Engine {
   RuntimeEstimator estimator_;
   DependencyTracker dependencies_;
   AttemptPlan attempts_;
+  JobRuntimes runtimes_;  // after attempts_: it plans every job's first run
   HardwareFailures hardware_;
   bool hardware_on_;  // hardware_.active(), read once per event
   FailureRecovery recovery_;
@@ -155,7 +156,6 @@ class Engine {
   Seconds now_ = 0;
   EngineCounters counters_;
 
-  std::vector<JobRuntime> jobs_;
   JobSlotList pending_;
   JobSlotList running_;
   std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it (32-bit offsets)

@@ -13,7 +13,7 @@
 namespace fastgpu {
 
 void Engine::fail_allocation(JobIndex j) {
-  JobRuntime& rt = jobs_[j];
+  JobRuntime& rt = runtimes_[j];
   JobOutputs& r = result_.outputs(j);
   FailureOutputs& f = result_.failure_outputs(j);
   count_progress(j);
@@ -31,7 +31,7 @@ void Engine::fail_allocation(JobIndex j) {
   rt.seg_start = now_;
   rt.rate = 0;
   ++rt.version;
-  rt.state = JobState::pending;
+  runtimes_.set_state(j, JobState::pending);
   pending_.add(j);
   useful_at_run_start_[j] = r.useful_gpu_seconds;
   policy_.on_failure(ctx_, j);
@@ -60,7 +60,7 @@ void Engine::hardware_change() {
 }
 
 void Engine::stop_by_failure(JobIndex j) {
-  JobRuntime& rt = jobs_[j];
+  JobRuntime& rt = runtimes_[j];
   JobOutputs& r = result_.outputs(j);
   FailureOutputs& f = result_.failure_outputs(j);
   const Job& job = workload_.jobs[j];
@@ -80,7 +80,7 @@ void Engine::stop_by_failure(JobIndex j) {
   rt.seg_start = now_;
   rt.rate = 0;
   ++rt.version;
-  rt.state = JobState::pending;
+  runtimes_.set_state(j, JobState::pending);
   pending_.add(j);
   recovery_.stopped(j, r.preemptions, saved > 0);
   policy_.on_failure(ctx_, j);

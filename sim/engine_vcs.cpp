@@ -60,7 +60,7 @@ bool Engine::reclaim_lent_gpus() {
     if (free + lent < need) continue;  // its own jobs hold the rest: wait for them
     // Latest started first (it loses the least work), ties by job index.
     std::sort(borrowers.begin(), borrowers.end(), [&](const auto& a, const auto& b) {
-      const Seconds sa = jobs_[a.first].alloc_since, sb = jobs_[b.first].alloc_since;
+      const Seconds sa = runtimes_[a.first].alloc_since, sb = runtimes_[b.first].alloc_since;
       return sa != sb ? sa > sb : a.first > b.first;
     });
     for (const auto& [j, here] : borrowers) {
@@ -77,14 +77,14 @@ bool Engine::reclaim_lent_gpus() {
 // Stops at once (the owner gets its GPUs now) with the progress kept; the job
 // pays the restore time when it resumes, like a preempted job.
 void Engine::stop_borrower(JobIndex j) {
-  JobRuntime& rt = jobs_[j];
+  JobRuntime& rt = runtimes_[j];
   rt.seg_remaining = remaining_now(j);
   release(j);
   rt.seg_start = now_;
   rt.rate = 0;
   ++rt.version;
   running_.remove(j);
-  rt.state = JobState::pending;
+  runtimes_.set_state(j, JobState::pending);
   pending_.add(j);
   ++result_.outputs(j).preemptions;
   policy_.on_reclaim(ctx_, j);

@@ -4,7 +4,7 @@
 #include <span>
 #include <vector>
 
-#include "sim/job_runtime.h"
+#include "sim/job_runtimes.h"
 #include "sim/types.h"
 
 namespace fastgpu {
@@ -12,11 +12,10 @@ namespace fastgpu {
 // An unordered set of jobs with O(1) add and remove (the last job fills the
 // removed one's slot), readable as a span for the policies. Each job's slot is
 // kept in its JobRuntime (JobRuntime::slot, shared by the pending and the
-// running list: a job is in at most one), next to the state the same
-// operations touch, which spares a cache miss per add and remove.
+// running list: a job is in at most one, and only a live job is in either).
 class JobSlotList {
  public:
-  explicit JobSlotList(std::vector<JobRuntime>& runtimes) : runtimes_(runtimes) {}
+  explicit JobSlotList(JobRuntimes& runtimes) : runtimes_(runtimes) {}
 
   void add(JobIndex j) {
     runtimes_[j].slot = static_cast<std::uint32_t>(jobs_.size());
@@ -36,7 +35,7 @@ class JobSlotList {
   JobIndex front() const { return jobs_.front(); }
 
  private:
-  std::vector<JobRuntime>& runtimes_;
+  JobRuntimes& runtimes_;
   std::vector<JobIndex> jobs_;
 };
 

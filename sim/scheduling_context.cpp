@@ -16,7 +16,7 @@ SchedulingContext::SchedulingContext(Engine& engine)
       allowed_(engine.allowed_types_),
       vcs_(engine.vcs_),
       estimator_(engine.estimator_),
-      runtimes_(engine.jobs_),
+      runtimes_(engine.runtimes_),
       records_(engine.result_.outputs()),
       attempts_(engine.attempts_),
       now_(engine.now_) {}
@@ -24,7 +24,7 @@ SchedulingContext::SchedulingContext(Engine& engine)
 std::span<const JobIndex> SchedulingContext::pending() const { return engine_.pending_.jobs(); }
 std::span<const JobIndex> SchedulingContext::running() const { return engine_.running_.jobs(); }
 std::span<const GpuIndex> SchedulingContext::gpus_of(JobIndex j) const {
-  const JobState s = engine_.jobs_[j].state;
+  const JobState s = engine_.runtimes_.state(j);
   if (s != JobState::running && s != JobState::suspending) return {};
   return engine_.gpus_held(j);
 }

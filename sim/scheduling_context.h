@@ -16,7 +16,7 @@
 #include "sim/allowed_gpu_types.h"
 #include "sim/attempt_plan.h"
 #include "sim/cluster_state.h"
-#include "sim/job_runtime.h"
+#include "sim/job_runtimes.h"
 #include "sim/job_state.h"
 #include "sim/run_result.h"
 #include "sim/runtime_estimator.h"
@@ -36,7 +36,7 @@ class SchedulingContext {
   const Workload& workload() const { return workload_; }
   const Job& job(JobIndex j) const { return workload_.jobs[j]; }
   const ClusterState& cluster() const { return cluster_; }
-  JobState state(JobIndex j) const { return runtimes_[j].state; }
+  JobState state(JobIndex j) const { return runtimes_.state(j); }
   std::span<const JobIndex> pending() const;   // unordered
   std::span<const JobIndex> running() const;   // unordered
   // GPUs held by a running (or suspending) job.
@@ -59,27 +59,27 @@ class SchedulingContext {
     const double estimate = estimator_.estimated_work(j);
     if (std::isnan(estimate)) return estimate;  // std::max would turn NaN into 0
     // Work beyond the current run is 0 unless a run fails (sim/attempt_plan.h).
-    const double done = workload_.jobs[j].work - (runtimes_[j].remaining_at(now_) + attempts_.work_beyond_run(j));
+    const double done = workload_.jobs[j].work - (runtimes_.remaining_at(j, now_) + attempts_.work_beyond_run(j));
     return std::max(0.0, estimate - done);
   }
   // Expected finish time of a running job by its estimate (kNever if unknown).
   Seconds estimated_finish(JobIndex j) const {
+    if (runtimes_.state(j) != JobState::running) return kNever;
     const JobRuntime& rt = runtimes_[j];
-    if (rt.state != JobState::running) return kNever;
     const double remaining = estimated_remaining_work(j);
     if (std::isnan(remaining)) return kNever;
     return std::max(now_, rt.seg_start) + remaining / rt.rate;
   }
   // The true remaining work (reference seconds). For invariants and oracle
   // studies; a realistic policy uses the estimates.
-  double remaining_work(JobIndex j) const { return runtimes_[j].remaining_at(now_); }
+  double remaining_work(JobIndex j) const { return runtimes_.remaining_at(j, now_); }
   // GPU-seconds the job has received so far (GPUs x time run, shares counted).
   double attained_service(JobIndex j) const {
-    const JobRuntime& rt = runtimes_[j];
     double attained = held_before(j);
-    if (rt.state == JobState::running || rt.state == JobState::suspending) {
+    const JobState s = runtimes_.state(j);
+    if (s == JobState::running || s == JobState::suspending) {
       const Job& job = workload_.jobs[j];
-      attained += job.num_gpus * (job.milli_per_gpu() * (1.0 / kMilliPerGpu)) * (now_ - rt.alloc_since);
+      attained += job.num_gpus * (job.milli_per_gpu() * (1.0 / kMilliPerGpu)) * (now_ - runtimes_[j].alloc_since);
     }
     return attained;
   }
@@ -132,7 +132,7 @@ class SchedulingContext {
   const AllowedGpuTypes& allowed_;
   const VcPartition& vcs_;
   const RuntimeEstimator& estimator_;
-  const std::vector<JobRuntime>& runtimes_;
+  const JobRuntimes& runtimes_;
   std::span<const JobOutputs> records_;  // the engine's records, sized before the context is made
   const AttemptPlan& attempts_;
   const Seconds& now_;
