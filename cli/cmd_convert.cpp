@@ -75,8 +75,10 @@ void print_summary(std::FILE* out, const std::string& format, std::size_t files,
   for (const auto& [why, n] : r.skipped) fmt::print(out, "    {:<34} {:>10}\n", why, n);
   if (!w.jobs.empty()) {
     double first = w.jobs.front().submit, last = w.jobs.back().submit, end = 0, gpu_seconds = 0;
-    for (const Job& j : w.jobs) {
-      double start = std::isnan(j.recorded_start) ? j.submit : j.recorded_start;
+    for (JobIndex i = 0; i < w.jobs.size(); ++i) {
+      const Job& j = w.jobs[i];
+      const Seconds recorded = w.trace_fields_of(i).recorded_start;
+      double start = std::isnan(recorded) ? j.submit : recorded;
       end = std::max(end, start + j.work);
       gpu_seconds += j.work * j.num_gpus * j.gpu_share;
     }

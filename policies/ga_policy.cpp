@@ -202,8 +202,9 @@ void GaPolicy::schedule(SchedulingContext& ctx) {
     }
     const auto here = it++;
     const Job& job = ctx.job(here->second);
-    if (job.earliest_start > now) {
-      next_window = std::min(next_window, job.earliest_start);
+    const Seconds window = ctx.workload().trace_fields_of(here->second).earliest_start;
+    if (window > now) {
+      next_window = std::min(next_window, window);
       continue;
     }
     const std::uint32_t w = job.gpu_share < 1.0f ? 1 : job.num_gpus;

@@ -1,9 +1,9 @@
 // recorded: replays the schedule a trace recorded. A job with a recorded start
-// (Job::recorded_start, seconds from the workload start) becomes ready at that
+// (JobTraceFields::recorded_start, seconds from the workload start) becomes ready at that
 // time, or at its arrival if the recorded start is earlier; a job with failed
-// attempts (Job::failed_attempts) replays each: its first run is ready at the
+// attempts (JobTraceFields::failed_attempts) replays each: its first run is ready at the
 // first attempt's recorded start and, after each failure, its next run at the
-// next attempt's (the last at Job::recorded_start); a job without one
+// next attempt's (the last at JobTraceFields::recorded_start); a job without one
 // (NaN) is ready at its arrival, ordered by submit time (FIFO fallback). Ready
 // jobs start in (recorded start or submit, index) order on the GPUs the
 // placement finds free. When the simulated cluster has no room for a job (it
@@ -126,12 +126,12 @@ class RecordedPolicy : public Policy {
   };
 
   // The recorded start of job j's next run: its next failed attempt's, then
-  // the final run's (Job::recorded_start); NaN if unknown.
+  // the final run's (JobTraceFields::recorded_start); NaN if unknown.
   static Seconds next_recorded_start(const SchedulingContext& ctx, JobIndex j) {
-    const Job& job = ctx.job(j);
+    const JobTraceFields& trace = ctx.workload().trace_fields_of(j);
     const std::uint32_t run = ctx.failures(j);
-    if (run < job.failed_attempts) return ctx.workload().failed_attempts_of(job)[run].recorded_start;
-    return job.recorded_start;
+    if (run < trace.failed_attempts) return ctx.workload().failed_attempts_of(j)[run].recorded_start;
+    return trace.recorded_start;
   }
   void wait_for(SchedulingContext& ctx, JobIndex j, Seconds start) {
     if (start > ctx.now())

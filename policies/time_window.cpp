@@ -1,5 +1,5 @@
 // time-window: earliest deadline first inside each job's time window. The
-// engine delivers a job only once its window has opened (Job::earliest_start);
+// engine delivers a job only once its window has opened (JobTraceFields::earliest_start);
 // the policy then runs jobs earliest-deadline-first (jobs without a deadline
 // after them, in arrival order), with head-of-line blocking, and with
 // admission control at arrival (the deadline-feasibility admission part,

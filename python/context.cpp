@@ -49,7 +49,8 @@ py::array_t<double> per_job(const py::array_t<JobIndex, py::array::c_style | py:
 
 // Every job's static fields, one numpy array per column.
 py::dict jobs_table(const SchedulingContext& ctx) {
-  const auto& jobs = ctx.workload().jobs;
+  const Workload& w = ctx.workload();
+  const auto& jobs = w.jobs;
   const py::ssize_t n = static_cast<py::ssize_t>(jobs.size());
   py::array_t<std::int64_t> id(n);
   py::array_t<double> submit(n), work(n), deadline(n), earliest(n), requested(n);
@@ -63,8 +64,9 @@ py::dict jobs_table(const SchedulingContext& ctx) {
     submit.mutable_at(i) = j.submit;
     work.mutable_at(i) = j.work;
     deadline.mutable_at(i) = j.deadline;
-    earliest.mutable_at(i) = j.earliest_start;
-    requested.mutable_at(i) = j.requested_time;
+    const JobTraceFields& t = w.trace_fields_of(static_cast<JobIndex>(i));
+    earliest.mutable_at(i) = t.earliest_start;
+    requested.mutable_at(i) = t.requested_time;
     num_gpus.mutable_at(i) = j.num_gpus;
     user.mutable_at(i) = j.user;
     priority.mutable_at(i) = j.priority;

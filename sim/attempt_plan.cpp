@@ -12,7 +12,8 @@ AttemptPlan::AttemptPlan(const Workload& workload, bool keep_progress)
   planned_failures_.resize(n);
   beyond_run_.assign(n, 0);
   restart_preemptions_.assign(n, 0);
-  for (std::size_t j = 0; j < n; ++j) planned_failures_[j] = workload.jobs[j].failed_attempts;
+  for (std::size_t j = 0; j < n; ++j)
+    planned_failures_[j] = workload.trace_fields_of(static_cast<JobIndex>(j)).failed_attempts;
 }
 
 // Restart: run k makes attempt k's length, or the job's work once the
@@ -22,13 +23,13 @@ double AttemptPlan::begin_run(JobIndex j) {
   const Job& job = workload_.jobs[j];
   const std::uint32_t k = failures_[j];
   if (!keep_progress_) {
-    const double run = k < planned_failures_[j] ? workload_.failed_attempts_of(job)[k].length : job.work;
+    const double run = k < planned_failures_[j] ? workload_.failed_attempts_of(j)[k].length : job.work;
     beyond_run_[j] = job.work - run;
     return run;
   }
   const double left = k == 0 ? job.work : beyond_run_[j];
   if (k < planned_failures_[j]) {
-    const double length = workload_.failed_attempts_of(job)[k].length;
+    const double length = workload_.failed_attempts_of(j)[k].length;
     if (length < left) {
       beyond_run_[j] = left - length;
       return length;

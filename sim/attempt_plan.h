@@ -1,6 +1,6 @@
 #pragma once
 // Which runs of a job end in failure. A job may carry recorded failed attempts
-// (Job::failed_attempts): its first runs each make `length` seconds of
+// (JobTraceFields::failed_attempts): its first runs each make `length` seconds of
 // progress (reference GPUs) and then their allocation ends in failure; the job
 // queues again and its last run completes it. After a failure the job starts
 // from scratch, or, with keep_progress, keeps the progress made (as if it had

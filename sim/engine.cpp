@@ -148,7 +148,7 @@ RunResult Engine::run() {
       throw InternalError(fmt::format("job {} neither finished nor was rejected", jobs[j].id));
     }
     const JobRecord r = result_.record(j);
-    check_job_run(jobs[j], r, options_.keep_progress_on_failure);
+    check_job_run(jobs[j], workload_.trace_fields_of(j).failed_attempts, r, options_.keep_progress_on_failure);
     check_progress_accounting(r);
     counters_.job_gpu_seconds += r.gpu_seconds;
     counters_.preemptions += r.preemptions;
@@ -213,8 +213,9 @@ void Engine::arrive(JobIndex j) {
     reject_job(j, "a job it depends on was rejected");
     return;
   }
-  if (job.earliest_start > now_ + kTimeEps) {  // come back when the window opens
-    push_event(Event{.time = job.earliest_start, .kind = EventKind::arrival, .job = j});
+  const Seconds window = workload_.trace_fields_of(j).earliest_start;
+  if (window > now_ + kTimeEps) {  // come back when the window opens
+    push_event(Event{.time = window, .kind = EventKind::arrival, .job = j});
     return;
   }
   if (const char* reason = allowed_types_.unplaceable_reason(j, job, cluster_)) {

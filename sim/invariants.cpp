@@ -61,20 +61,20 @@ void check_invariants(const SchedulingContext& ctx) {
 
 namespace fastgpu {
 
-void check_job_run(const Job& job, const JobRecord& r, bool keep_progress) {
+void check_job_run(const Job& job, std::uint32_t failed_attempts, const JobRecord& r, bool keep_progress) {
   auto fail = [&](const char* what) {
     throw InternalError(fmt::format("invariant: job {} {} (runs {}, failed attempts {})", job.id, what, r.attempts,
-                                    job.failed_attempts));
+                                    failed_attempts));
   };
   const double tolerance = 1e-9 * std::max(1.0, r.gpu_seconds);
   if (r.failed_gpu_seconds < 0 || r.failed_gpu_seconds > r.gpu_seconds + tolerance)
     fail("held more GPU-seconds in failed runs than in all its runs");
-  if (r.failed_attempts() > job.failed_attempts) fail("failed more often than it has failed attempts");
+  if (r.failed_attempts() > failed_attempts) fail("failed more often than it has failed attempts");
   if (r.failed_attempts() == 0 && r.failed_gpu_seconds != 0) fail("has failed GPU-seconds without a failed run");
   if (r.outcome != JobOutcome::finished) return;
   if (r.attempts == 0 || !(r.final_start >= r.first_start) || !(r.end >= r.final_start))
     fail("finished without a consistent first and last run");
-  if (!keep_progress && r.failed_attempts() != job.failed_attempts)
+  if (!keep_progress && r.failed_attempts() != failed_attempts)
     fail("finished without running each of its failed attempts");
 }
 

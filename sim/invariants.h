@@ -25,6 +25,7 @@ namespace fastgpu {
 // keep_progress a job whose work runs out first completes early). A job
 // without failed attempts has one run. Throws InternalError naming the job.
 // Called per job by the engine's final pass over its jobs.
-void check_job_run(const Job& job, const JobRecord& r, bool keep_progress);
+// `failed_attempts` is the job's count (JobTraceFields::failed_attempts).
+void check_job_run(const Job& job, std::uint32_t failed_attempts, const JobRecord& r, bool keep_progress);
 
 }  // namespace fastgpu

@@ -36,14 +36,15 @@ void RunLimits::check_plan(const Workload& workload, const ClusterSpec& cluster,
   Seconds horizon = 0;
   for (std::size_t i = 0; i < workload.jobs.size(); ++i) {
     const Job& j = workload.jobs[i];
+    const Seconds earliest_start = workload.trace_fields_of(static_cast<JobIndex>(i)).earliest_start;
     // No slowdown is below 1, so no job finishes earlier than this.
-    const Seconds earliest_finish = std::max(j.submit, j.earliest_start) + j.work / fastest;
+    const Seconds earliest_finish = std::max(j.submit, earliest_start) + j.work / fastest;
     if (!(earliest_finish <= max_simulated_seconds))
       throw InputError(SourceLocation{"", 0, "limits.max_simulated_seconds"},
                        fmt::format("{} cannot finish before t = {:.6g} s (submit {:.6g} s, earliest start {:.6g} s, "
                                    "work {:.6g} s at the fastest GPU speed {:.6g}), beyond the run's limit of {:.6g} "
                                    "simulated seconds{}",
-                                   job_label(workload, i), earliest_finish, j.submit, j.earliest_start, j.work,
+                                   job_label(workload, i), earliest_finish, j.submit, earliest_start, j.work,
                                    fastest, max_simulated_seconds, raise_hint("max_simulated_seconds")));
     horizon = std::max(horizon, earliest_finish);
   }
@@ -77,7 +78,9 @@ void RunLimits::check_job_times(const Workload& workload, const std::string& sou
   for (std::size_t i = 0; i < workload.jobs.size(); ++i) {
     const Job& j = workload.jobs[i];
     const std::pair<const char*, double> times[] = {
-        {"submit", j.submit}, {"earliest_start", j.earliest_start}, {"work", j.work},
+        {"submit", j.submit},
+        {"earliest_start", workload.trace_fields_of(static_cast<JobIndex>(i)).earliest_start},
+        {"work", j.work},
         {"deadline", j.has_deadline() ? j.deadline : 0}};
     for (const auto& [field, value] : times)
       if (std::abs(value) > max_simulated_seconds)

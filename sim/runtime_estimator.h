@@ -17,7 +17,7 @@ class RuntimeEstimator {
   double estimated_work(JobIndex j) const {
     switch (kind_) {
       case EstimateKind::oracle: return workload_.jobs[j].work;
-      case EstimateKind::user: return workload_.jobs[j].requested_time;
+      case EstimateKind::user: return workload_.trace_fields_of(j).requested_time;
       case EstimateKind::noisy: return noisy_work_[j];
       case EstimateKind::none: break;
     }

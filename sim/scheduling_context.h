@@ -103,7 +103,7 @@ class SchedulingContext {
 
   // --- actions -----------------------------------------------------------
   // Start (or resume) a pending job on exactly job.num_gpus distinct GPUs with
-  // enough free capacity, at or after its earliest_start.
+  // enough free capacity, at or after its earliest_start (JobTraceFields).
   void start(JobIndex j, std::span<const GpuIndex> gpus);
   // Stop a running preemptible job; its GPUs stay held for the checkpoint
   // time, then it is pending again with its remaining work kept.

@@ -50,16 +50,17 @@ void validate_job(const Workload& w, std::size_t i, const std::string& source) {
     bad_field(w, i, source, "gpu_memory_gb", fmt::format("gpu_memory_gb must be >= 0, got {}", j.gpu_memory_gb));
   if (j.has_deadline() && !(j.deadline > j.submit))
     bad_field(w, i, source, "deadline", fmt::format("deadline {} must be after submit {}", j.deadline, j.submit));
-  if (!std::isfinite(j.earliest_start))
-    bad_field(w, i, source, "earliest_start", fmt::format("earliest_start must be finite, got {}", j.earliest_start));
-  if (!std::isnan(j.requested_time) && !(std::isfinite(j.requested_time) && j.requested_time >= 0))
+  const JobTraceFields& t = w.trace_fields_of(static_cast<JobIndex>(i));
+  if (!std::isfinite(t.earliest_start))
+    bad_field(w, i, source, "earliest_start", fmt::format("earliest_start must be finite, got {}", t.earliest_start));
+  if (!std::isnan(t.requested_time) && !(std::isfinite(t.requested_time) && t.requested_time >= 0))
     bad_field(w, i, source, "requested_time",
-              fmt::format("requested_time must be >= 0 or unknown, got {}", j.requested_time));
-  if (!std::isnan(j.recorded_start) && !std::isfinite(j.recorded_start))
+              fmt::format("requested_time must be >= 0 or unknown, got {}", t.requested_time));
+  if (!std::isnan(t.recorded_start) && !std::isfinite(t.recorded_start))
     bad_field(w, i, source, "recorded_start", "recorded_start must be finite or unknown");
-  if (static_cast<std::uint64_t>(j.failed_attempts_begin) + j.failed_attempts > w.failed_attempts.size())
+  if (static_cast<std::uint64_t>(t.failed_attempts_begin) + t.failed_attempts > w.failed_attempts.size())
     bad_field(w, i, source, "failed_attempts", "failed attempts out of range of Workload::failed_attempts");
-  for (const FailedAttempt& a : w.failed_attempts_of(j)) {
+  for (const FailedAttempt& a : w.failed_attempts_of(static_cast<JobIndex>(i))) {
     if (!std::isfinite(a.length) || a.length < 0)
       bad_field(w, i, source, "failed_attempts",
                 fmt::format("a failed attempt's length must be finite and >= 0 seconds, got {}", a.length));
@@ -152,6 +153,10 @@ void Workload::finalize(const std::string& source) {
                      fmt::format("{} job names for {} jobs", job_names.size(), jobs.size()));
   if (jobs.size() >= kNoJob)
     throw InputError(SourceLocation{source, 0, ""}, fmt::format("too many jobs ({})", jobs.size()));
+  // The column is filled by code, never read from a file: a wrong length is a bug.
+  if (!trace_fields.empty() && trace_fields.size() != jobs.size())
+    throw InternalError(fmt::format("{} trace field rows for {} jobs (must be none or one per job)",
+                                    trace_fields.size(), jobs.size()));
   // Validate first: the sort below needs finite submit times.
   for (std::size_t i = 0; i < jobs.size(); ++i) validate_job(*this, i, source);
 
@@ -161,12 +166,13 @@ void Workload::finalize(const std::string& source) {
     std::iota(perm.begin(), perm.end(), 0u);
     std::stable_sort(perm.begin(), perm.end(), [&](std::uint32_t a, std::uint32_t b) { return before(jobs[a], jobs[b]); });
     // Position k receives the job at perm[k]: applied in place, cycle by
-    // cycle, so no second copy of the jobs and names is allocated.
-    const bool named = !job_names.empty();
+    // cycle, so no second copy of the jobs, names and trace fields is allocated.
+    const bool named = !job_names.empty(), traced = !trace_fields.empty();
     for (std::uint32_t first = 0; first < perm.size(); ++first) {
       if (perm[first] == first) continue;
       Job held = jobs[first];
       std::string held_name = named ? std::move(job_names[first]) : std::string();
+      const JobTraceFields held_fields = traced ? trace_fields[first] : JobTraceFields{};
       std::uint32_t k = first;
       for (;;) {
         const std::uint32_t from = perm[k];
@@ -174,13 +180,22 @@ void Workload::finalize(const std::string& source) {
         if (from == first) break;
         jobs[k] = jobs[from];
         if (named) job_names[k] = std::move(job_names[from]);
+        if (traced) trace_fields[k] = trace_fields[from];
         k = from;
       }
       jobs[k] = held;
       if (named) job_names[k] = std::move(held_name);
+      if (traced) trace_fields[k] = held_fields;
     }
   }
   resolve_dependencies(*this, source);
+}
+
+JobTraceFields& Workload::mutable_trace_fields(JobIndex j) {
+  if (j >= jobs.size())
+    throw InternalError(fmt::format("trace fields of job index {} of {} jobs", j, jobs.size()));
+  if (trace_fields.size() < jobs.size()) trace_fields.resize(jobs.size());
+  return trace_fields[j];
 }
 
 const std::string& Workload::user_name(std::uint32_t user) const {

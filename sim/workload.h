@@ -22,22 +22,42 @@ struct Workload {
   // Dependencies as (before, after) pairs of job ids (Job::id): `after` cannot
   // arrive before `before` has finished. Resolved to indexes by finalize().
   std::vector<std::pair<std::int64_t, std::int64_t>> dependencies;
-  // Every job's recorded failed attempts, each job's in one run (Job::failed_attempts_begin).
+  // The fields only some traces carry: empty (every job has the defaults, as
+  // in a synthetic workload) or one per job, in job order. Apart from the job
+  // table so that workloads without them do not pay for them in every Job.
+  std::vector<JobTraceFields> trace_fields;
+  // Every job's recorded failed attempts, each job's in one run (JobTraceFields::failed_attempts_begin).
   std::vector<FailedAttempt> failed_attempts;
 
-  std::span<const FailedAttempt> failed_attempts_of(const Job& job) const {
-    return std::span(failed_attempts).subspan(job.failed_attempts_begin, job.failed_attempts);
+  const JobTraceFields& trace_fields_of(JobIndex j) const {
+    static const JobTraceFields kDefaults;
+    return trace_fields.empty() ? kDefaults : trace_fields[j];
   }
-  // Appends a job's failed attempts and points the job at them.
-  void set_failed_attempts(Job& job, std::span<const FailedAttempt> attempts) {
-    job.failed_attempts_begin = static_cast<std::uint32_t>(failed_attempts.size());
-    job.failed_attempts = static_cast<std::uint32_t>(attempts.size());
+  // Job j's fields to write: the column is filled up to jobs.size() with
+  // defaults first, so a reader may call this right after pushing job j.
+  JobTraceFields& mutable_trace_fields(JobIndex j);
+  // Job j's fields set to `fields` (pushed job by job: the column is made only
+  // when a job has other than the defaults).
+  void set_trace_fields(JobIndex j, const JobTraceFields& fields) {
+    if (!trace_fields.empty() || !fields.is_default()) mutable_trace_fields(j) = fields;
+  }
+
+  std::span<const FailedAttempt> failed_attempts_of(JobIndex j) const {
+    const JobTraceFields& f = trace_fields_of(j);
+    return std::span(failed_attempts).subspan(f.failed_attempts_begin, f.failed_attempts);
+  }
+  // Appends a job's failed attempts and points the fields at them.
+  void set_failed_attempts(JobTraceFields& fields, std::span<const FailedAttempt> attempts) {
+    fields.failed_attempts_begin = static_cast<std::uint32_t>(failed_attempts.size());
+    fields.failed_attempts = static_cast<std::uint32_t>(attempts.size());
     failed_attempts.insert(failed_attempts.end(), attempts.begin(), attempts.end());
   }
 
-  // Sorts jobs by (submit, id), checks every field's range, checks that the
-  // dependency graph is acyclic (Boost.Graph) and refers to existing jobs.
-  // `source` names the file for error messages. Throws InputError.
+  // Sorts jobs (with their names and trace fields) by (submit, id), checks
+  // every field's range, checks that the dependency graph is acyclic
+  // (Boost.Graph) and refers to existing jobs.
+  // `source` names the file for error messages. Throws InputError
+  // (InternalError for a trace_fields column of the wrong length).
   void finalize(const std::string& source = "");
 
   // Dependencies as job indexes after finalize(): predecessors[i] lists the

@@ -48,8 +48,8 @@ inline Workload make_workload(std::initializer_list<JobSpec> specs) {
     j.submit = s.submit;
     j.num_gpus = s.gpus;
     j.work = s.work;
-    j.recorded_start = s.recorded_start;
     w.jobs.push_back(j);
+    w.set_trace_fields(static_cast<JobIndex>(w.jobs.size() - 1), {.recorded_start = s.recorded_start});
   }
   w.finalize("test");
   return w;

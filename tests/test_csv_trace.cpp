@@ -50,12 +50,14 @@ void check_identical(const Workload& a, const Workload& b) {
   std::size_t differ = 0, first = a.jobs.size();
   for (std::size_t i = 0; i < a.jobs.size(); ++i) {
     const Job &x = a.jobs[i], &y = b.jobs[i];
+    const JobTraceFields &tx = a.trace_fields_of(static_cast<JobIndex>(i)),
+                         &ty = b.trace_fields_of(static_cast<JobIndex>(i));
     const bool equal = x.id == y.id && x.submit == y.submit && x.num_gpus == y.num_gpus && x.work == y.work &&
                        x.priority == y.priority && x.user == y.user && x.deadline == y.deadline &&
-                       x.earliest_start == y.earliest_start && x.gpu_types == y.gpu_types &&
+                       tx.earliest_start == ty.earliest_start && x.gpu_types == y.gpu_types &&
                        x.gpu_memory_gb == y.gpu_memory_gb && x.gpu_share == y.gpu_share &&
-                       x.preemptible == y.preemptible && same(x.requested_time, y.requested_time) &&
-                       same(x.recorded_start, y.recorded_start);
+                       x.preemptible == y.preemptible && same(tx.requested_time, ty.requested_time) &&
+                       same(tx.recorded_start, ty.recorded_start);
     if (!equal && differ++ == 0) first = i;
   }
   INFO("first differing job index: ", first);
@@ -85,8 +87,9 @@ TEST_CASE("csv trace: generate -> write -> read gives identical jobs") {
   // Columns the generator leaves at their defaults, and awkward names.
   w.job_names.resize(w.jobs.size());
   for (std::size_t i = 0; i < w.jobs.size(); i += 7) {
-    w.jobs[i].requested_time = w.jobs[i].work * 1.37;
-    w.jobs[i].recorded_start = w.jobs[i].submit + 0.1;
+    JobTraceFields& t = w.mutable_trace_fields(static_cast<JobIndex>(i));
+    t.requested_time = w.jobs[i].work * 1.37;
+    t.recorded_start = w.jobs[i].submit + 0.1;
     w.jobs[i].gpu_memory_gb = 0.1f * static_cast<float>(i % 100);
     w.job_names[i] = i % 2 ? "name, with \"quotes\"" : "plain-" + std::to_string(i);
   }
@@ -96,7 +99,7 @@ TEST_CASE("csv trace: generate -> write -> read gives identical jobs") {
   w.jobs[3].user = static_cast<std::uint32_t>(w.users.size() - 1);
   w.dependencies = {{0, 5}, {1, 5}, {5, 9}, {2, 19999}};
   w.jobs[2].deadline = 1e300;
-  w.jobs[4].earliest_start = -1.0 / 3;
+  w.mutable_trace_fields(4).earliest_start = -1.0 / 3;
   w.finalize("test");
   // A reader interns users in first-use order; renumber ours the same way (and
   // drop the user job 1 no longer uses) so that indexes can be compared.
@@ -152,12 +155,13 @@ TEST_CASE("csv trace: columns in any order, quoting, defaults and every optional
   CHECK(j7.priority == 3);
   CHECK(w.user_name(j7.user) == "alice");
   CHECK(j7.deadline == 500);
-  CHECK(j7.earliest_start == 10);
+  const JobTraceFields &t8 = w.trace_fields_of(1), &t7 = w.trace_fields_of(2);
+  CHECK(t7.earliest_start == 10);
   CHECK(j7.gpu_memory_gb == 16);
   CHECK(j7.gpu_share == 0.5f);
   CHECK_FALSE(j7.preemptible);
-  CHECK(j7.requested_time == 120);
-  CHECK(j7.recorded_start == 3);
+  CHECK(t7.requested_time == 120);
+  CHECK(t7.recorded_start == 3);
   REQUIRE(j7.gpu_types > 0);
   CHECK(w.type_constraints[j7.gpu_types - 1] == std::vector<std::string>{"A", "B"});
   CHECK(j9.gpu_types == j7.gpu_types);  // "A| B" is the same set
@@ -170,13 +174,13 @@ TEST_CASE("csv trace: columns in any order, quoting, defaults and every optional
   CHECK(j8.priority == 0);
   CHECK(w.user_name(j8.user) == "");  // empty cell
   CHECK_FALSE(j8.has_deadline());
-  CHECK(j8.earliest_start == 0);
+  CHECK(t8.earliest_start == 0);
   CHECK(j8.gpu_types == 0);
   CHECK(j8.gpu_memory_gb == 0);
   CHECK(j8.gpu_share == 1.0f);
   CHECK(j8.preemptible);
-  CHECK(std::isnan(j8.requested_time));
-  CHECK(std::isnan(j8.recorded_start));
+  CHECK(std::isnan(t8.requested_time));
+  CHECK(std::isnan(t8.recorded_start));
 
   CHECK(j9.priority == -1);
   CHECK_FALSE(j9.has_deadline());  // "inf"
@@ -380,15 +384,13 @@ TEST_CASE("csv trace: failed_attempts cells, their errors, and jobs without the 
                                         "1,10,2,100,90,20@12;30\n"
                                         "2,0,1,50,,\n"));
   REQUIRE(w.jobs.size() == 2);
-  const Job& early = w.jobs[0];  // sorted by submit: id 2 first
-  CHECK(early.id == 2);
-  CHECK(early.failed_attempts == 0);
-  const Job& a = w.jobs[1];
-  REQUIRE(a.failed_attempts == 2);
-  CHECK(w.failed_attempts_of(a)[0].length == 20);
-  CHECK(w.failed_attempts_of(a)[0].recorded_start == 12);
-  CHECK(w.failed_attempts_of(a)[1].length == 30);
-  CHECK(std::isnan(w.failed_attempts_of(a)[1].recorded_start));
+  CHECK(w.jobs[0].id == 2);  // sorted by submit: id 2 first
+  CHECK(w.trace_fields_of(0).failed_attempts == 0);
+  REQUIRE(w.trace_fields_of(1).failed_attempts == 2);
+  CHECK(w.failed_attempts_of(1)[0].length == 20);
+  CHECK(w.failed_attempts_of(1)[0].recorded_start == 12);
+  CHECK(w.failed_attempts_of(1)[1].length == 30);
+  CHECK(std::isnan(w.failed_attempts_of(1)[1].recorded_start));
 
   const std::string header = "id,submit,num_gpus,work,failed_attempts\n";
   std::string msg = read_error(dir.write("word.csv", header + "1,0,1,5,x@3\n"));

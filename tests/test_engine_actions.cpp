@@ -158,7 +158,7 @@ TEST_CASE("rejecting a job is recorded with its reason") {
 
 TEST_CASE("runtime estimators") {
   Workload w = make_workload({{0, 1, 100}, {0, 1, 200}});
-  w.jobs[0].requested_time = 150;
+  w.mutable_trace_fields(0).requested_time = 150;
   for (auto kind : {EstimateKind::oracle, EstimateKind::noisy, EstimateKind::user, EstimateKind::none}) {
     ScriptedPolicy p;
     std::vector<double> seen;

@@ -15,7 +15,7 @@ namespace {
 
 // Gives job `index` (in submit order) these failed attempts.
 void add_failed_attempts(Workload& w, std::size_t index, std::initializer_list<FailedAttempt> attempts) {
-  w.set_failed_attempts(w.jobs[index], std::vector<FailedAttempt>(attempts));
+  w.set_failed_attempts(w.mutable_trace_fields(static_cast<JobIndex>(index)), std::vector<FailedAttempt>(attempts));
 }
 
 }  // namespace

@@ -159,7 +159,8 @@ TEST_CASE("dependencies and time windows delay arrival") {
   Workload w;
   w.jobs = {Job{.id = 0, .submit = 0, .num_gpus = 1, .work = 5},
             Job{.id = 1, .submit = 1, .num_gpus = 1, .work = 2},
-            Job{.id = 2, .submit = 2, .num_gpus = 1, .work = 1, .earliest_start = 7}};
+            Job{.id = 2, .submit = 2, .num_gpus = 1, .work = 1}};
+  w.mutable_trace_fields(2).earliest_start = 7;
   w.dependencies = {{0, 1}};  // job 1 waits for job 0
   w.finalize("test");
   // Job 1 arrives when job 0 ends at 5 and runs 5-7; job 2's window opens at 7.

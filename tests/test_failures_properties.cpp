@@ -52,7 +52,7 @@ TEST_CASE("every policy with hardware failures: invariants, exactly-once ends, G
         CAPTURE(seed);
         Workload w = generate_synthetic(spec, cluster, seed);
         // `recorded` replays recorded starts: give every job one, at its submit.
-        for (Job& j : w.jobs) j.recorded_start = j.submit;
+        for (JobIndex j = 0; j < w.jobs.size(); ++j) w.mutable_trace_fields(j).recorded_start = w.jobs[j].submit;
         auto failures = std::make_shared<FailureSpec>();
         failures->model = seed == 1 ? FailureModel::exponential : FailureModel::weibull;
         failures->weibull_shape = 0.8;

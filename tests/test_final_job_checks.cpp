@@ -27,7 +27,7 @@ JobRecord one_run() {
 
 TEST_CASE("final job checks: a consistent record passes") {
   Job job;
-  CHECK_NOTHROW(check_job_run(job, one_run(), false));
+  CHECK_NOTHROW(check_job_run(job, 0, one_run(), false));
   CHECK_NOTHROW(check_progress_accounting(one_run()));
 }
 
@@ -35,19 +35,19 @@ TEST_CASE("final job checks: each inconsistency of the runs is caught") {
   Job job;
   JobRecord r = one_run();
   r.attempts = 0;  // finished without a run
-  CHECK_THROWS_AS(check_job_run(job, r, false), InternalError);
+  CHECK_THROWS_AS(check_job_run(job, 0, r, false), InternalError);
   r = one_run();
   r.final_start = 5;  // last run before the first
-  CHECK_THROWS_AS(check_job_run(job, r, false), InternalError);
+  CHECK_THROWS_AS(check_job_run(job, 0, r, false), InternalError);
   r = one_run();
   r.failed_gpu_seconds = 21;  // more than it held in all
-  CHECK_THROWS_AS(check_job_run(job, r, false), InternalError);
+  CHECK_THROWS_AS(check_job_run(job, 0, r, false), InternalError);
   r = one_run();
   r.attempts = 2;  // one failed run, but the job has no failed attempt
-  CHECK_THROWS_AS(check_job_run(job, r, false), InternalError);
-  job.failed_attempts = 1;  // one failed attempt never run: only allowed when progress is kept
-  CHECK_THROWS_AS(check_job_run(job, one_run(), false), InternalError);
-  CHECK_NOTHROW(check_job_run(job, one_run(), true));
+  CHECK_THROWS_AS(check_job_run(job, 0, r, false), InternalError);
+  // one failed attempt never run: only allowed when progress is kept
+  CHECK_THROWS_AS(check_job_run(job, 1, one_run(), false), InternalError);
+  CHECK_NOTHROW(check_job_run(job, 1, one_run(), true));
 }
 
 TEST_CASE("final job checks: progress beyond the GPU-seconds held is caught") {

@@ -178,7 +178,9 @@ TEST_CASE("hostile: run budgets stop impossible runs before they start, naming t
   // A submit of 1e23 s, work of 1e23 s, a window opening at 1e23 s.
   for (int which = 0; which < 3; ++which) {
     Workload bad = w;
-    (which == 0 ? bad.jobs[0].submit : which == 1 ? bad.jobs[0].work : bad.jobs[0].earliest_start) = 1e23;
+    (which == 0   ? bad.jobs[0].submit
+     : which == 1 ? bad.jobs[0].work
+                  : bad.mutable_trace_fields(0).earliest_start) = 1e23;
     try {
       limits.check_plan(bad, cluster, 60);
       FAIL("accepted");

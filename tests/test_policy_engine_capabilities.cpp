@@ -40,8 +40,8 @@ Workload jobs_of(std::initializer_list<MJob> specs) {
                          .num_gpus = s.gpus,
                          .work = s.work,
                          .priority = s.priority,
-                         .gpu_memory_gb = s.memory_gb,
-                         .requested_time = s.requested});
+                         .gpu_memory_gb = s.memory_gb});
+    w.set_trace_fields(static_cast<JobIndex>(w.jobs.size() - 1), {.requested_time = s.requested});
   }
   w.finalize("test");
   return w;

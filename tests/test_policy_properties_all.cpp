@@ -84,7 +84,7 @@ TEST_CASE("every policy with failed attempts: invariants, exactly-once ends, fai
           for (std::size_t k = 0; k <= (j / 3) % 3; ++k)
             attempts.push_back({.length = job.work * (0.2 + 0.7 * static_cast<double>(k)),
                                 .recorded_start = k == 0 ? job.submit + 60 : NAN});
-          w.set_failed_attempts(job, attempts);
+          w.set_failed_attempts(w.mutable_trace_fields(static_cast<JobIndex>(j)), attempts);
         }
         w.finalize("test");
         EngineOptions options;
@@ -95,14 +95,14 @@ TEST_CASE("every policy with failed attempts: invariants, exactly-once ends, fai
         check_every_job_ends_once(r, w);
         std::uint64_t failed = 0;
         for (JobIndex j = 0; j < w.jobs.size(); ++j) {
-          const Job& job = w.jobs[j];
           const JobRecord& rec = r.jobs[j];
           failed += rec.failed_attempts();
           if (rec.outcome != JobOutcome::finished) continue;
-          CHECK(rec.failed_attempts() <= job.failed_attempts);
-          if (!keep) CHECK(rec.failed_attempts() == job.failed_attempts);
+          const std::uint32_t planned = w.trace_fields_of(j).failed_attempts;
+          CHECK(rec.failed_attempts() <= planned);
+          if (!keep) CHECK(rec.failed_attempts() == planned);
           double lengths = 0;
-          for (std::uint32_t k = 0; k < rec.failed_attempts(); ++k) lengths += w.failed_attempts_of(job)[k].length;
+          for (std::uint32_t k = 0; k < rec.failed_attempts(); ++k) lengths += w.failed_attempts_of(j)[k].length;
           const double per_gpu = rec.failed_gpu_seconds / (rec.num_gpus * rec.gpu_share);
           CHECK(per_gpu >= lengths / fastest - 1e-6 * std::max(1.0, lengths));
           CHECK(rec.failed_gpu_seconds <= rec.gpu_seconds + 1e-9 * std::max(1.0, rec.gpu_seconds));

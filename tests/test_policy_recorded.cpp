@@ -65,8 +65,8 @@ TEST_CASE("recorded: on a cluster with room every job starts at its recorded sta
   const RunResult r = run_policy("recorded", w, uniform_cluster(1, 8));
   double wait = 0;
   for (JobIndex j = 0; j < 4; ++j) {
-    CHECK(r.jobs[j].first_start == w.jobs[j].recorded_start);
-    CHECK(r.jobs[j].end == w.jobs[j].recorded_start + w.jobs[j].work);
+    CHECK(r.jobs[j].first_start == w.trace_fields_of(j).recorded_start);
+    CHECK(r.jobs[j].end == w.trace_fields_of(j).recorded_start + w.jobs[j].work);
     wait += r.jobs[j].wait();
   }
   CHECK(wait == 5 + 30 + 0 + 20);

@@ -32,8 +32,8 @@ Workload windowed(std::initializer_list<WJob> specs) {
                          .submit = s.submit,
                          .num_gpus = s.gpus,
                          .work = s.work,
-                         .deadline = s.deadline,
-                         .earliest_start = s.earliest_start});
+                         .deadline = s.deadline});
+    w.set_trace_fields(static_cast<JobIndex>(w.jobs.size() - 1), {.earliest_start = s.earliest_start});
   }
   w.finalize("test");
   return w;
@@ -179,8 +179,8 @@ TEST_CASE("time-window: EDF meets every deadline on feasible single-GPU instance
                            .submit = double(release),
                            .num_gpus = 1,
                            .work = double(work),
-                           .deadline = double(deadline),
-                           .earliest_start = double(window)});
+                           .deadline = double(deadline)});
+      w.set_trace_fields(static_cast<JobIndex>(w.jobs.size() - 1), {.earliest_start = double(window)});
     }
     w.finalize("test");
     const RunResult r = run_policy("time-window", w, uniform_cluster(1, 1), o);

@@ -61,7 +61,9 @@ bool same_jobs(const Workload& a, const Workload& b) {
     const Job &x = a.jobs[i], &y = b.jobs[i];
     if (x.id != y.id || x.submit != y.submit || x.num_gpus != y.num_gpus || x.work != y.work ||
         x.priority != y.priority || x.user != y.user || x.deadline != y.deadline ||
-        x.earliest_start != y.earliest_start || x.gpu_types != y.gpu_types || x.gpu_share != y.gpu_share ||
+        a.trace_fields_of(static_cast<JobIndex>(i)).earliest_start !=
+            b.trace_fields_of(static_cast<JobIndex>(i)).earliest_start ||
+        x.gpu_types != y.gpu_types || x.gpu_share != y.gpu_share ||
         x.preemptible != y.preemptible)
       return false;
   }
@@ -115,18 +117,20 @@ TEST_CASE("synthetic: Poisson arrivals, GPU counts, durations, deadlines, window
   std::vector<double> per_user(16, 0);
   double deadlines = 0, windows = 0, preemptible = 0;
   std::size_t out_of_range = 0;  // values outside what the spec allows
-  for (const Job& j : w.jobs) {
+  for (JobIndex i = 0; i < w.jobs.size(); ++i) {
+    const Job& j = w.jobs[i];
+    const Seconds earliest_start = w.trace_fields_of(i).earliest_start;
     gpus[j.num_gpus] += 1 / n;
     prio[j.priority] += 1 / n;
     per_user.at(j.user) += 1;
     preemptible += j.preemptible / n;
     out_of_range += j.work < s.duration_min || j.work > s.duration_max || j.gpu_share != 1.0f || j.gpu_types != 0;
-    const bool window = j.earliest_start > j.submit;
+    const bool window = earliest_start > j.submit;
     windows += window / n;
-    out_of_range += window && j.earliest_start - j.submit > 600;
+    out_of_range += window && earliest_start - j.submit > 600;
     if (j.has_deadline()) {
       deadlines += 1 / n;
-      const double slack = (j.deadline - std::max(j.submit, j.earliest_start)) / j.work;
+      const double slack = (j.deadline - std::max(j.submit, earliest_start)) / j.work;
       out_of_range += slack < 1.5 - 1e-9 || slack > 4.0 + 1e-9;
     }
   }

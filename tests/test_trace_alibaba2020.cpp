@@ -48,7 +48,7 @@ TEST_CASE("alibaba2020: jobs, tasks and GPU demand") {
   CHECK(w.job_names == std::vector<std::string>{"j1", "j2", "j6", "j8"});
   // j1: half a GPU.
   CHECK(w.jobs[0].submit == 0);
-  CHECK(w.jobs[0].recorded_start == 10);
+  CHECK(w.trace_fields_of(0).recorded_start == 10);
   CHECK(w.jobs[0].work == 580);
   CHECK(w.jobs[0].num_gpus == 1);
   CHECK(w.jobs[0].milli_per_gpu() == 500);
@@ -58,7 +58,7 @@ TEST_CASE("alibaba2020: jobs, tasks and GPU demand") {
   CHECK(w.jobs[1].gpu_share == 1.0f);
   // j6: ps (no GPU) + 2 workers at 50 % -> 1 whole GPU; span of both tasks.
   CHECK(w.jobs[2].submit == 210);
-  CHECK(w.jobs[2].recorded_start == 220);
+  CHECK(w.trace_fields_of(2).recorded_start == 220);
   CHECK(w.jobs[2].work == 670);
   CHECK(w.jobs[2].num_gpus == 1);
   CHECK(w.jobs[2].gpu_share == 1.0f);

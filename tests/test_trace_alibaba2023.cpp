@@ -39,14 +39,14 @@ TEST_CASE("alibaba2023: mapping of pods to jobs") {
   // pod-0: time origin, whole GPU, LS.
   CHECK(w.jobs[0].submit == 0);
   CHECK(w.jobs[0].work == 1000);
-  CHECK(w.jobs[0].recorded_start == 0);
+  CHECK(w.trace_fields_of(0).recorded_start == 0);
   CHECK(w.jobs[0].gpu_share == 1.0f);
   CHECK(w.jobs[0].priority == 3);
   CHECK_FALSE(w.jobs[0].preemptible);
   CHECK(w.jobs[0].gpu_types == 0);
   // pod-1: 460 milli-GPU, best effort.
   CHECK(w.jobs[1].submit == 50);
-  CHECK(w.jobs[1].recorded_start == 60);
+  CHECK(w.trace_fields_of(1).recorded_start == 60);
   CHECK(w.jobs[1].work == 240);
   CHECK(w.jobs[1].milli_per_gpu() == 460);
   CHECK(w.jobs[1].priority == 0);
@@ -54,7 +54,7 @@ TEST_CASE("alibaba2023: mapping of pods to jobs") {
   // pod-3: 2 GPUs restricted to the V100 types (duplicates merged), Burstable.
   CHECK(w.jobs[2].num_gpus == 2);
   CHECK(w.jobs[2].work == 550);
-  CHECK(w.jobs[2].recorded_start == 200);
+  CHECK(w.trace_fields_of(2).recorded_start == 200);
   CHECK(w.jobs[2].priority == 1);
   REQUIRE(w.jobs[2].gpu_types == 1);
   CHECK(w.type_constraints[0] == std::vector<std::string>{"V100M16", "V100M32"});
@@ -68,7 +68,7 @@ TEST_CASE("alibaba2023: columns are found by name") {
   auto r = read("alibaba2023", {dir.write("pods.csv", text)});
   REQUIRE(r.workload.jobs.size() == 1);
   CHECK(r.workload.jobs[0].work == 60);
-  CHECK(r.workload.jobs[0].recorded_start == 10);
+  CHECK(r.workload.trace_fields_of(0).recorded_start == 10);
   CHECK(r.workload.jobs[0].milli_per_gpu() == 250);
   CHECK(has_assumption(r.report, "no qos column"));
   InputError e = read_error("alibaba2023", {dir.write("bad.csv", "name,num_gpu\na,1\n")});

@@ -46,13 +46,13 @@ TEST_CASE("batsim writer: jobs, shared delay profiles, walltime, nb_res") {
   a.id = 5;
   a.num_gpus = 2;
   a.work = 100;
-  a.requested_time = 150;
   Job b;
   b.id = 7;
   b.submit = 10.5;
   b.work = 100;
   b.gpu_share = 0.5f;
   w.jobs = {a, b};
+  w.mutable_trace_fields(0).requested_time = 150;
   std::string path = dir.file("w.json");
   BatsimWriteReport r = write_batsim_workload(w, path);
   CHECK(r.jobs == 2);

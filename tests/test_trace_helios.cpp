@@ -43,7 +43,7 @@ TEST_CASE("helios: mapping of cluster_log rows") {
   CHECK(w.jobs[2].work == 675233);
   CHECK(w.jobs[3].id == 1425516);
   CHECK(w.jobs[3].submit == 179);
-  CHECK(w.jobs[3].recorded_start == 179 + 3600);
+  CHECK(w.trace_fields_of(3).recorded_start == 179 + 3600);
   CHECK(w.jobs[3].num_gpus == 16);
   CHECK(w.jobs[3].work == 7200);
   CHECK(w.user_name(w.jobs[0].user) == "uXBbc");
@@ -82,6 +82,6 @@ TEST_CASE("helios: --strict and malformed rows") {
     auto r = read("helios", {dir.write("n.csv", "job_id,gpu_num,submit_time,start_time,end_time\n7,2,100,130,190\n")});
     REQUIRE(r.workload.jobs.size() == 1);
     CHECK(r.workload.jobs[0].work == 60);
-    CHECK(r.workload.jobs[0].recorded_start == 30);
+    CHECK(r.workload.trace_fields_of(0).recorded_start == 30);
   }
 }

@@ -36,7 +36,7 @@ TEST_CASE("helios: the simulator's Philly-style input (user,vc,jobname,gpu_num,s
   CHECK(w.jobs[0].submit == 0);
   CHECK(w.jobs[0].num_gpus == 2);
   CHECK(w.jobs[0].work == 600);
-  CHECK(std::isnan(w.jobs[0].recorded_start));
+  CHECK(std::isnan(w.trace_fields_of(0).recorded_start));
   CHECK(w.jobs[1].id == 2);
   CHECK(w.jobs[1].submit == 100);
   CHECK(w.jobs[1].num_gpus == 8);
@@ -58,10 +58,10 @@ TEST_CASE("helios: simulator input with job_id and empty start_time/end_time col
   REQUIRE(r.workload.jobs.size() == 2);
   CHECK(r.workload.jobs[0].id == 7);
   CHECK(r.workload.jobs[0].work == 1200);
-  CHECK(std::isnan(r.workload.jobs[0].recorded_start));
+  CHECK(std::isnan(r.workload.trace_fields_of(0).recorded_start));
   CHECK(r.workload.jobs[1].id == 9);
   CHECK(r.workload.jobs[1].work == 60);
-  CHECK(r.workload.jobs[1].recorded_start == 20);
+  CHECK(r.workload.trace_fields_of(1).recorded_start == 20);
 }
 
 TEST_CASE("helios: a file with neither start/end times nor duration is rejected naming the column") {

@@ -1,8 +1,9 @@
 // Plumbing shared by the trace readers: dates and time zones, UTF-8 checks,
-// CSV splitting, the line reader, and JSON files (through the Philly reader). Expected
-// epoch values are from Python's calendar.timegm / zoneinfo.
+// CSV splitting, the line reader, rebasing times, and JSON files (through the
+// Philly reader). Expected epoch values are from Python's calendar.timegm / zoneinfo.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -174,4 +175,37 @@ TEST_CASE("JSON trace files: values, escapes, layouts and located syntax errors"
   CHECK(error_of("{\"a\":1}\n{\"b\":").find("e.json:2") != std::string::npos);
   CHECK(error_of("{\"a\":1}\n{\"b\":").find("end of file") != std::string::npos);
   CHECK(error_of("{\"a\":1}\n{\"b\" 2}\n").find("e.json:2") != std::string::npos);
+}
+
+TEST_CASE("trace_io: rebasing moves the trace fields with the submits") {
+  TraceReadOptions options;
+  TraceReadReport report;
+  tr::Issues issues(options, report);
+  auto two_jobs = [](double first, double second) {
+    Workload w;
+    w.jobs.resize(2);
+    w.jobs[0].submit = first;
+    w.jobs[1].submit = second;
+    return w;
+  };
+  // Only job 1 has a recorded start: job 0 keeps the defaults; no window appears.
+  Workload w = two_jobs(1000, 1500);
+  w.mutable_trace_fields(1).recorded_start = 1600;
+  tr::rebase_to_first_submit(w, issues);
+  CHECK(w.jobs[1].submit == 500);
+  CHECK(w.trace_fields_of(1).recorded_start == 600);
+  CHECK(w.trace_fields_of(0).is_default());
+  // Without trace fields and an origin >= 0 the column is not made.
+  Workload plain = two_jobs(1000, 1500);
+  tr::rebase_to_first_submit(plain, issues);
+  CHECK(plain.trace_fields.empty());
+  // An origin before 0 moves the default window (0) too: every job's window
+  // opens at the old time 0, as the rebase has always done.
+  Workload early = two_jobs(-100, 50);
+  tr::rebase_to_first_submit(early, issues);
+  REQUIRE(early.trace_fields.size() == 2);
+  CHECK(early.jobs[0].submit == 0);
+  CHECK(early.trace_fields_of(0).earliest_start == 100);
+  CHECK(early.trace_fields_of(1).earliest_start == 100);
+  CHECK(std::isnan(early.trace_fields_of(1).recorded_start));
 }

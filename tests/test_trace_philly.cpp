@@ -71,12 +71,12 @@ TEST_CASE("philly: cluster_job_log layout, last attempt, GPUs from the details, 
   CHECK(a.submit == 0);
   CHECK(a.num_gpus == 8);
   CHECK(a.work == 193182);          // last attempt only
-  CHECK(a.recorded_start == 111);   // its start, from the first submit
+  CHECK(w.trace_fields_of(0).recorded_start == 111);   // its start, from the first submit
   CHECK(w.user_name(a.user) == "ce2f4c");
   const Job& b = w.jobs[1];
   CHECK(b.num_gpus == 4);           // 2 machines x 2 GPUs
   CHECK(b.submit == 2503101);
-  CHECK(b.recorded_start == 2503701);
+  CHECK(w.trace_fields_of(1).recorded_start == 2503701);
   CHECK(b.work == 13800);           // 00:40 PDT -> 03:30 PST is 3 h 50 min, not 2 h 50 min
   CHECK(w.user_name(b.user) == "ab12");
   CHECK(has_assumption(r.report, "US Pacific"));
@@ -89,7 +89,7 @@ TEST_CASE("philly: sum_attempts adds the attempts and starts at the first") {
   auto r = read("philly", {dir.write("log.json", kClusterJobLog)}, o);
   REQUIRE(r.workload.jobs.size() == 2);
   CHECK(r.workload.jobs[0].work == 193182 + 74);
-  CHECK(r.workload.jobs[0].recorded_start == 30);
+  CHECK(r.workload.trace_fields_of(0).recorded_start == 30);
 }
 
 TEST_CASE("philly: --strict names the file, line and field of the first skip") {
@@ -115,7 +115,7 @@ TEST_CASE("philly: the derived subset (num_gpus, JSON array) and JSON Lines read
     REQUIRE(r.workload.jobs.size() == 2);
     CHECK(r.workload.jobs[0].num_gpus == 8);
     CHECK(r.workload.jobs[0].work == 711);  // 10:30:53 -> 10:42:44
-    CHECK(r.workload.jobs[0].recorded_start == 12);
+    CHECK(r.workload.trace_fields_of(0).recorded_start == 12);
     CHECK(r.workload.jobs[1].num_gpus == 16);
     CHECK(r.workload.jobs[1].submit == 29 * 60);
     CHECK(r.workload.jobs[1].work == 60);
@@ -212,12 +212,12 @@ TEST_CASE("philly: every attempt kept by default; last_attempt_only keeps the si
   REQUIRE(r.workload.jobs.size() == 2);
   const Job& a = r.workload.jobs[0];
   CHECK(a.work == 193182);
-  CHECK(a.recorded_start == 111);
-  REQUIRE(a.failed_attempts == 1);
-  const FailedAttempt& f = r.workload.failed_attempts_of(a)[0];
+  CHECK(r.workload.trace_fields_of(0).recorded_start == 111);
+  REQUIRE(r.workload.trace_fields_of(0).failed_attempts == 1);
+  const FailedAttempt& f = r.workload.failed_attempts_of(0)[0];
   CHECK(f.length == 74);
   CHECK(f.recorded_start == 30);  // rebased with the submits
-  CHECK(r.workload.jobs[1].failed_attempts == 0);
+  CHECK(r.workload.trace_fields_of(1).failed_attempts == 0);
   CHECK(has_assumption(r.report, "each failed attempt kept"));
 
   TraceReadOptions o;
@@ -225,7 +225,7 @@ TEST_CASE("philly: every attempt kept by default; last_attempt_only keeps the si
   auto last = read("philly", {path}, o);
   CHECK(last.workload.failed_attempts.empty());
   CHECK(last.workload.jobs[0].work == 193182);
-  CHECK(last.workload.jobs[0].recorded_start == 111);
+  CHECK(last.workload.trace_fields_of(0).recorded_start == 111);
   CHECK(has_assumption(last.report, "earlier attempts ignored"));
   o.last_attempt_only = false;
   o.sum_attempts = true;
@@ -243,15 +243,15 @@ TEST_CASE("philly: failed attempts survive the submit-order sort and the canonic
   const Workload& w = r.workload;
   REQUIRE(w.jobs.size() == 2);
   REQUIRE(w.job_names[0] == "early");
-  REQUIRE(w.jobs[0].failed_attempts == 2);
-  CHECK(w.failed_attempts_of(w.jobs[0])[0].length == 20);
-  CHECK(w.failed_attempts_of(w.jobs[0])[0].recorded_start == 5);
-  CHECK(w.failed_attempts_of(w.jobs[0])[1].length == 30);
-  CHECK(w.failed_attempts_of(w.jobs[0])[1].recorded_start == 60);
+  REQUIRE(w.trace_fields_of(0).failed_attempts == 2);
+  CHECK(w.failed_attempts_of(0)[0].length == 20);
+  CHECK(w.failed_attempts_of(0)[0].recorded_start == 5);
+  CHECK(w.failed_attempts_of(0)[1].length == 30);
+  CHECK(w.failed_attempts_of(0)[1].recorded_start == 60);
   CHECK(w.jobs[0].work == 60);
-  REQUIRE(w.jobs[1].failed_attempts == 1);
-  CHECK(w.failed_attempts_of(w.jobs[1])[0].length == 60);
-  CHECK(w.failed_attempts_of(w.jobs[1])[0].recorded_start == 7210);
+  REQUIRE(w.trace_fields_of(1).failed_attempts == 1);
+  CHECK(w.failed_attempts_of(1)[0].length == 60);
+  CHECK(w.failed_attempts_of(1)[0].recorded_start == 7210);
 
   const std::string csv = dir.file("w.csv");
   write_csv_trace(w, csv);
@@ -260,11 +260,11 @@ TEST_CASE("philly: failed attempts survive the submit-order sort and the canonic
   REQUIRE(b.jobs.size() == 2);
   for (std::size_t j = 0; j < 2; ++j) {
     CHECK(b.jobs[j].work == w.jobs[j].work);
-    CHECK(b.jobs[j].recorded_start == w.jobs[j].recorded_start);
-    REQUIRE(b.jobs[j].failed_attempts == w.jobs[j].failed_attempts);
-    for (std::uint32_t k = 0; k < w.jobs[j].failed_attempts; ++k) {
-      CHECK(b.failed_attempts_of(b.jobs[j])[k].length == w.failed_attempts_of(w.jobs[j])[k].length);
-      CHECK(b.failed_attempts_of(b.jobs[j])[k].recorded_start == w.failed_attempts_of(w.jobs[j])[k].recorded_start);
+    CHECK(b.trace_fields_of(j).recorded_start == w.trace_fields_of(j).recorded_start);
+    REQUIRE(b.trace_fields_of(j).failed_attempts == w.trace_fields_of(j).failed_attempts);
+    for (std::uint32_t k = 0; k < w.trace_fields_of(j).failed_attempts; ++k) {
+      CHECK(b.failed_attempts_of(j)[k].length == w.failed_attempts_of(j)[k].length);
+      CHECK(b.failed_attempts_of(j)[k].recorded_start == w.failed_attempts_of(j)[k].recorded_start);
     }
   }
 }

@@ -37,15 +37,15 @@ TEST_CASE("philly: a job submitted before the first one moves time 0") {
   REQUIRE(w.job_names.size() == 3);
   CHECK(w.job_names[0] == "b");
   CHECK(w.jobs[0].submit == 0);
-  CHECK(w.jobs[0].recorded_start == 30);
+  CHECK(w.trace_fields_of(0).recorded_start == 30);
   CHECK(w.jobs[0].work == 60);
-  CHECK(w.jobs[0].earliest_start == 0);
+  CHECK(w.trace_fields_of(0).earliest_start == 0);
   CHECK(w.job_names[1] == "a");
   CHECK(w.jobs[1].submit == 600);
-  CHECK(w.jobs[1].recorded_start == 660);
+  CHECK(w.trace_fields_of(1).recorded_start == 660);
   CHECK(w.job_names[2] == "c");
   CHECK(w.jobs[2].submit == 1200);
-  CHECK(w.jobs[2].recorded_start == 1200);  // started before its submit: clock skew, set to submit
+  CHECK(w.trace_fields_of(2).recorded_start == 1200);  // started before its submit: clock skew, set to submit
   CHECK(w.jobs[2].work == 360);
   // 00:00 PDT is 07:00 UTC.
   CHECK(has_assumption(r.report, "time 0 = the first kept submit (2017-10-01 07:00:00 UTC)"));

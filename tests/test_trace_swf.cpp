@@ -41,10 +41,10 @@ TEST_CASE("swf: fields, skip rules and processors -> GPUs") {
   REQUIRE(w.jobs.size() == 4);
   CHECK(w.jobs[0].id == 1);
   CHECK(w.jobs[0].submit == 0);
-  CHECK(w.jobs[0].recorded_start == 308434);
+  CHECK(w.trace_fields_of(0).recorded_start == 308434);
   CHECK(w.jobs[0].work == 31405);
   CHECK(w.jobs[0].num_gpus == 30);
-  CHECK(w.jobs[0].requested_time == 37980);
+  CHECK(w.trace_fields_of(0).requested_time == 37980);
   CHECK(w.user_name(w.jobs[0].user) == "1");
   CHECK(w.jobs[2].id == 12);
   CHECK(w.jobs[2].work == doctest::Approx(552.21));
@@ -74,9 +74,9 @@ TEST_CASE("swf: variants without header, with epoch submits and extra fields") {
   auto r = read("swf", {dir.write("plain.swf", text)});
   REQUIRE(r.workload.jobs.size() == 2);
   CHECK(r.workload.jobs[1].submit == 55);
-  CHECK(r.workload.jobs[0].recorded_start == 10);
-  CHECK(std::isnan(r.workload.jobs[1].recorded_start));
-  CHECK(std::isnan(r.workload.jobs[1].requested_time));
+  CHECK(r.workload.trace_fields_of(0).recorded_start == 10);
+  CHECK(std::isnan(r.workload.trace_fields_of(1).recorded_start));
+  CHECK(std::isnan(r.workload.trace_fields_of(1).requested_time));
   CHECK(has_assumption(r.report, "no SWF header"));
   CHECK(has_assumption(r.report, "absolute Unix times"));
   CHECK(has_assumption(r.report, "extra trailing fields"));
@@ -140,7 +140,9 @@ TEST_CASE("swf: the shipped canonical CSV is the shipped SWF sample, converted")
     CHECK(a.submit == b.submit);
     CHECK(a.num_gpus == b.num_gpus);
     CHECK(a.work == b.work);
-    CHECK(a.requested_time == b.requested_time);
-    CHECK(a.recorded_start == b.recorded_start);
+    const JobTraceFields& ta = swf.workload.trace_fields_of(i);
+    const JobTraceFields& tb = csv.workload.trace_fields_of(i);
+    CHECK(ta.requested_time == tb.requested_time);
+    CHECK(ta.recorded_start == tb.recorded_start);
   }
 }

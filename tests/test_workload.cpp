@@ -56,6 +56,31 @@ TEST_CASE("workload: finalize sorts by (submit, id), stably, and permutes job na
   CHECK(w.job_names == std::vector<std::string>{"g", "c1", "c2", "e", "a"});
 }
 
+TEST_CASE("workload: trace fields are a column made on first use and sorted with the jobs") {
+  Workload w;
+  w.jobs = {job(5, 10), job(3, 10), job(7, 2)};
+  // No column: every job has the defaults, and set_trace_fields of defaults makes none.
+  w.set_trace_fields(0, JobTraceFields{});
+  CHECK(w.trace_fields.empty());
+  CHECK(w.trace_fields_of(2).is_default());
+  CHECK(std::isnan(w.trace_fields_of(2).recorded_start));
+  // -0.0 is kept as written, not taken for the default.
+  CHECK_FALSE(JobTraceFields{.earliest_start = -0.0}.is_default());
+  w.mutable_trace_fields(1).recorded_start = 33;  // job id 3
+  CHECK(w.trace_fields.size() == 3);
+  w.set_failed_attempts(w.mutable_trace_fields(2), std::vector<FailedAttempt>{{.length = 4}});  // job id 7
+  w.finalize("t");
+  CHECK(ids(w) == std::vector<std::int64_t>{7, 3, 5});
+  CHECK(w.trace_fields_of(0).failed_attempts == 1);
+  CHECK(w.failed_attempts_of(0)[0].length == 4);
+  CHECK(w.trace_fields_of(1).recorded_start == 33);
+  CHECK(w.trace_fields_of(2).is_default());
+  CHECK_THROWS_AS(w.mutable_trace_fields(3), InternalError);
+  // A column that is neither empty nor one per job is a bug, not an input error.
+  w.trace_fields.pop_back();
+  CHECK_THROWS_AS(w.finalize("t"), InternalError);
+}
+
 TEST_CASE("workload: finalize rejects every out-of-range field, naming the source, job and field") {
   struct Case {
     const char* field;
@@ -76,8 +101,8 @@ TEST_CASE("workload: finalize rejects every out-of-range field, naming the sourc
       {"gpu_memory_gb", [](Workload& w) { w.jobs[1].gpu_memory_gb = -1; }},
       {"deadline", [](Workload& w) { w.jobs[1].deadline = w.jobs[1].submit; }},
       {"deadline", [](Workload& w) { w.jobs[1].deadline = NAN; }},
-      {"earliest_start", [](Workload& w) { w.jobs[1].earliest_start = NAN; }},
-      {"requested_time", [](Workload& w) { w.jobs[1].requested_time = -5; }},
+      {"earliest_start", [](Workload& w) { w.mutable_trace_fields(1).earliest_start = NAN; }},
+      {"requested_time", [](Workload& w) { w.mutable_trace_fields(1).requested_time = -5; }},
       {"gpu_type", [](Workload& w) { w.jobs[1].gpu_types = 2; }},  // only one constraint exists
       {"user", [](Workload& w) { w.jobs[1].user = 2; }},           // users = {a, b}
   };
@@ -101,7 +126,7 @@ TEST_CASE("workload: valid edge values are accepted") {
   w.jobs = {job(1, 0), job(2, 5)};
   w.jobs[0].gpu_share = 0.25f;       // a shared 1-GPU job
   w.jobs[0].deadline = 0.5;          // just after submit
-  w.jobs[1].earliest_start = -3;     // before submit: no window
+  w.mutable_trace_fields(1).earliest_start = -3;  // before submit: no window
   w.jobs[1].user = 7;                // no user table: not checked
   CHECK(finalize_error(w) == "");
   w.job_names = {"only one"};

@@ -146,7 +146,7 @@ class Pai2020Reader {
 
   void read_jobs(const std::string& path) {
     CsvRows rows(path, issues_, ',', false, kJobColumns, "job_name");
-    trace::reserve_for_file(out_, path, 100, true);
+    trace::reserve_for_file(out_, path, 100, {.names = true, .trace_fields = true});
     while (rows.next()) {
       ++report_.rows;
       auto f = rows.row();
@@ -182,10 +182,11 @@ class Pai2020Reader {
       j.id = static_cast<std::int64_t>(out_.jobs.size());
       j.submit = submit;
       j.work = a.end - a.start;
-      j.recorded_start = a.start;
+      JobTraceFields trace;
+      trace.recorded_start = a.start;
       if (a.start < submit) {
         issues_.note("a task started before its job's start_time: recorded start set to submit");
-        j.recorded_start = submit;
+        trace.recorded_start = submit;
       }
       if (a.gpu_instances == 1 && a.max_plan_gpu <= 100) {
         j.num_gpus = 1;
@@ -207,6 +208,7 @@ class Pai2020Reader {
       if (status == "Failed") issues_.note("Failed jobs kept with the run time they used");
       else if (status != "Terminated") issues_.note(fmt::format("job status '{}' kept", status));
       out_.jobs.push_back(j);
+      out_.set_trace_fields(static_cast<JobIndex>(out_.jobs.size() - 1), trace);
       out_.job_names.push_back(std::move(name));
       ++report_.kept;
     }

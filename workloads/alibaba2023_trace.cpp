@@ -44,7 +44,7 @@ void read_alibaba2023(const std::vector<std::string>& paths, const TraceReadOpti
   std::vector<std::string> types;
   for (const auto& path : paths) {
     CsvRows rows(path, issues);
-    trace::reserve_for_file(out, path, 60, true);
+    trace::reserve_for_file(out, path, 60, {.names = true, .trace_fields = true});
     const int c_name = rows.require("name"), c_num = rows.require("num_gpu"), c_milli = rows.require("gpu_milli");
     // The multigpu* lists of the FGD artifact are packing inputs with no
     // times at all: say so rather than only naming the first missing column.
@@ -95,10 +95,11 @@ void read_alibaba2023(const std::vector<std::string>& paths, const TraceReadOpti
       j.submit = created;
       j.num_gpus = gpus;
       j.work = deleted - scheduled;
-      j.recorded_start = scheduled;
+      JobTraceFields trace;
+      trace.recorded_start = scheduled;
       if (scheduled < created) {
         issues.note("scheduled_time before creation_time: recorded start set to creation_time");
-        j.recorded_start = created;
+        trace.recorded_start = created;
       }
       if (milli < 1000) {
         if (num_gpu == 1) {
@@ -143,6 +144,7 @@ void read_alibaba2023(const std::vector<std::string>& paths, const TraceReadOpti
           issues.note("Failed pods kept with the run time they used");
       }
       out.jobs.push_back(j);
+      out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), trace);
       out.job_names.emplace_back(trace::trim(rows[c_name]));
       ++report.kept;
     }

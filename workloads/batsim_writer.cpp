@@ -75,8 +75,8 @@ BatsimWriteReport write_batsim_workload(const Workload& w, const std::string& pa
     if (names) append_json_string(out, w.job_names[i]);
     else out += fmt::format("{}", unique_ids ? j.id : static_cast<std::int64_t>(i));
     out += fmt::format(", \"subtime\": {}", number(j.submit));
-    if (!std::isnan(j.requested_time) && std::isfinite(j.requested_time))
-      out += fmt::format(", \"walltime\": {}", number(j.requested_time));
+    const Seconds requested = w.trace_fields_of(static_cast<JobIndex>(i)).requested_time;
+    if (!std::isnan(requested) && std::isfinite(requested)) out += fmt::format(", \"walltime\": {}", number(requested));
     out += fmt::format(", \"res\": {}, \"profile\": \"{}\"}}", j.num_gpus, it->second);
     if (j.gpu_share < 1) ++rep.shared_as_whole;
   }

@@ -6,7 +6,7 @@
 //    "profiles": {"<name>": {"type": "delay", "delay": seconds}}}
 // One Batsim resource = one GPU. subtime = Job::submit, res = num_gpus,
 // profile = a "delay" profile of Job::work seconds (profiles with the same
-// delay are shared), walltime = Job::requested_time when the trace has one.
+// delay are shared), walltime = JobTraceFields::requested_time when the trace has one.
 // Job ids are Workload::job_names when present, else Job::id (the position
 // when ids repeat). Batsim has no fractional resources: a job with
 // gpu_share < 1 takes one whole resource (counted in the report).

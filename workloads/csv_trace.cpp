@@ -104,6 +104,7 @@ bool parse_bool(std::string_view s, Column c) {
 // so a skipped row leaves no trace (no interned user, no dependency).
 struct Row {
   Job job;
+  JobTraceFields trace;
   std::string_view user, gpu_type, name, vc;
   std::vector<std::int64_t> depends_on;
   std::vector<FailedAttempt> failed;
@@ -133,6 +134,8 @@ void parse_failed_attempts(std::string_view rest, std::vector<FailedAttempt>& ou
 void parse_row(const std::vector<std::string_view>& fields, const std::vector<Column>& layout, Row& row) {
   Job& j = row.job;
   j = Job{};
+  JobTraceFields& t = row.trace;
+  t = JobTraceFields{};
   row.user = row.gpu_type = row.name = row.vc = {};
   row.depends_on.clear();
   row.failed.clear();
@@ -169,7 +172,7 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
         if (!blank) j.deadline = need<double>(cell, c, "a number of seconds");
         break;
       case kEarliestStart:
-        if (!blank) j.earliest_start = need<double>(cell, c, "a number of seconds");
+        if (!blank) t.earliest_start = need<double>(cell, c, "a number of seconds");
         break;
       case kGpuType: row.gpu_type = cell; break;
       case kGpuMemory:
@@ -182,10 +185,10 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
         if (!blank) j.preemptible = parse_bool(cell, c);
         break;
       case kRequestedTime:
-        if (!blank) j.requested_time = need<double>(cell, c, "a number of seconds");
+        if (!blank) t.requested_time = need<double>(cell, c, "a number of seconds");
         break;
       case kRecordedStart:
-        if (!blank) j.recorded_start = need<double>(cell, c, "a number of seconds");
+        if (!blank) t.recorded_start = need<double>(cell, c, "a number of seconds");
         break;
       case kFailedAttempts: parse_failed_attempts(cell, row.failed); break;
       case kDependsOn: {
@@ -218,11 +221,11 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
     bad(kGpuMemory, fmt::format("gpu_memory_gb must be >= 0, got {}", j.gpu_memory_gb));
   if (std::isnan(j.deadline) || (j.has_deadline() && j.deadline <= j.submit))
     bad(kDeadline, fmt::format("deadline {} must be after submit {}", j.deadline, j.submit));
-  if (!std::isfinite(j.earliest_start))
-    bad(kEarliestStart, fmt::format("earliest_start must be finite, got {}", j.earliest_start));
-  if (!std::isnan(j.requested_time) && !(std::isfinite(j.requested_time) && j.requested_time >= 0))
-    bad(kRequestedTime, fmt::format("requested_time must be >= 0, got {}", j.requested_time));
-  if (!std::isnan(j.recorded_start) && !std::isfinite(j.recorded_start))
+  if (!std::isfinite(t.earliest_start))
+    bad(kEarliestStart, fmt::format("earliest_start must be finite, got {}", t.earliest_start));
+  if (!std::isnan(t.requested_time) && !(std::isfinite(t.requested_time) && t.requested_time >= 0))
+    bad(kRequestedTime, fmt::format("requested_time must be >= 0, got {}", t.requested_time));
+  if (!std::isnan(t.recorded_start) && !std::isfinite(t.recorded_start))
     bad(kRecordedStart, "recorded_start must be finite");
   for (std::int64_t d : row.depends_on)
     if (d == j.id) bad(kDependsOn, "a job cannot depend on itself");
@@ -266,6 +269,8 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
 
   const bool skip = options.skip_bad_rows && !options.strict;
   const bool has_names = present[kName];
+  const bool has_trace_fields =
+      present[kEarliestStart] || present[kRequestedTime] || present[kRecordedStart] || present[kFailedAttempts];
   if (has_names && out.job_names.size() < out.jobs.size()) out.job_names.resize(out.jobs.size());
   std::unordered_map<std::string, std::uint16_t> type_cache;  // cell text -> constraint
   // User name -> index, looked up by the cell's view (no string per row).
@@ -284,7 +289,7 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
     if (++file_rows == 512 && csv.file_size() > csv.offset()) {
       const double per_row = static_cast<double>(csv.offset() - data_start) / 512;
       trace::reserve_jobs(out, static_cast<std::size_t>(static_cast<double>(csv.file_size() - data_start) / per_row * 1.1),
-                          !out.job_names.empty() || has_names);
+                          {.names = !out.job_names.empty() || has_names, .trace_fields = has_trace_fields});
     }
     const auto& fields = csv.fields();
     if (csv.open_quote()) {
@@ -346,8 +351,9 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
     if (!row.vc.empty()) j.vc = out.intern_vc(row.vc);  // a blank cell: no VC
     for (std::int64_t d : row.depends_on) out.dependencies.emplace_back(d, j.id);
     if (has_names || !out.job_names.empty()) out.job_names.emplace_back(row.name);
-    if (!row.failed.empty()) out.set_failed_attempts(j, row.failed);
+    if (!row.failed.empty()) out.set_failed_attempts(row.trace, row.failed);
     out.jobs.push_back(j);
+    out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), row.trace);
     ++report.kept;
   }
 }
@@ -412,6 +418,8 @@ void write_csv_trace(const Workload& w, const std::string& path) {
   }
   if (names && w.job_names.size() != w.jobs.size())
     throw InternalError(fmt::format("{} job names for {} jobs", w.job_names.size(), w.jobs.size()));
+  if (!w.trace_fields.empty() && w.trace_fields.size() != w.jobs.size())
+    throw InternalError(fmt::format("{} trace field rows for {} jobs", w.trace_fields.size(), w.jobs.size()));
 
   OutputFile file(path);  // removes its temporary file on every error path
   std::FILE* f = std::fopen(file.temp_path().c_str(), "wb");
@@ -432,6 +440,7 @@ void write_csv_trace(const Workload& w, const std::string& path) {
   b.push_back('\n');
   for (std::size_t i = 0; i < w.jobs.size(); ++i) {
     const Job& j = w.jobs[i];
+    const JobTraceFields& t = w.trace_fields_of(static_cast<JobIndex>(i));
     auto out = std::back_inserter(b);
     fmt::format_to(out, "{},", j.id);
     put(b, j.submit);
@@ -444,7 +453,7 @@ void write_csv_trace(const Workload& w, const std::string& path) {
     }
     if (j.has_deadline()) put(b, j.deadline);
     b.push_back(',');
-    put(b, j.earliest_start);
+    put(b, t.earliest_start);
     b.push_back(',');
     put_text(b, type_cells[j.gpu_types]);
     b.push_back(',');
@@ -452,13 +461,13 @@ void write_csv_trace(const Workload& w, const std::string& path) {
     b.push_back(',');
     put(b, j.gpu_share);
     b.append(std::string_view(j.preemptible ? ",1," : ",0,"));
-    if (!std::isnan(j.requested_time)) put(b, j.requested_time);
+    if (!std::isnan(t.requested_time)) put(b, t.requested_time);
     b.push_back(',');
-    if (!std::isnan(j.recorded_start)) put(b, j.recorded_start);
+    if (!std::isnan(t.recorded_start)) put(b, t.recorded_start);
     b.push_back(',');
     if (failed) {
       bool first = true;
-      for (const FailedAttempt& a : w.failed_attempts_of(j)) {
+      for (const FailedAttempt& a : w.failed_attempts_of(static_cast<JobIndex>(i))) {
         if (!first) b.push_back(';');
         first = false;
         put(b, a.length);

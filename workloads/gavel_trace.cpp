@@ -78,7 +78,7 @@ void read_gavel(const std::vector<std::string>& paths, const TraceReadOptions& o
   std::vector<std::string_view> f;
   for (const auto& path : paths) {
     trace::LineReader in(path);
-    trace::reserve_for_file(out, path, 150, true);
+    trace::reserve_for_file(out, path, 150, {.names = true});
     const std::string file_vc = std::filesystem::path(path).stem().string();
     std::string_view line;
     while (in.next(line)) {

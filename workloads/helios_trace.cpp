@@ -62,7 +62,7 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
   Issues issues(options, report);
   for (const auto& path : paths) {
     CsvRows rows(path, issues);
-    trace::reserve_for_file(out, path, 90, false);
+    trace::reserve_for_file(out, path, 90, {.trace_fields = true});
     const int c_gpu = rows.require("gpu_num"), c_submit = rows.require("submit_time");
     // The Helios simulator's own input has a duration and no start/end times
     // (and, in its Philly-style file, no job_id): see duration_row below.
@@ -122,10 +122,11 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
       j.submit = submit;
       j.num_gpus = gpus;
       j.work = duration_row ? duration : end - start;
-      if (!duration_row) j.recorded_start = start;
+      JobTraceFields trace;
+      if (!duration_row) trace.recorded_start = start;
       if (!duration_row && start < submit) {
         issues.note("start_time before submit_time: recorded start set to submit");
-        j.recorded_start = submit;
+        trace.recorded_start = submit;
       }
       if (c_user >= 0) j.user = out.intern_user(std::string(trace::trim(rows[c_user])));
       if (c_vc >= 0) j.vc = out.intern_vc(trace::trim(rows[c_vc]));
@@ -134,6 +135,7 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
         if (state != "COMPLETED") issues.note(fmt::format("state {}: kept with the run time it used", state));
       }
       out.jobs.push_back(j);
+      out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), trace);
       ++report.kept;
     }
   }

@@ -37,10 +37,11 @@ void read_runs(std::span<const AttemptTimes> attempts, trace::Issues& issues, Jo
   if (!runs.failed.empty()) issues.note("jobs retried after failures: each failed attempt kept as a run that fails");
 }
 
-void store_failed_attempts(const JobRuns& runs, trace::Issues& issues, Workload& out, Job& job) {
+void store_failed_attempts(const JobRuns& runs, trace::Issues& issues, Workload& out, const Job& job,
+                           JobTraceFields& trace) {
   if (runs.failed.empty()) return;
   const std::size_t begin = out.failed_attempts.size();
-  out.set_failed_attempts(job, runs.failed);
+  out.set_failed_attempts(trace, runs.failed);
   for (std::size_t i = begin; i < out.failed_attempts.size(); ++i) {
     FailedAttempt& a = out.failed_attempts[i];
     if (a.recorded_start < job.submit) {

@@ -2,8 +2,8 @@
 // How the attempts of one Philly job become its runs. A Philly job that failed
 // was retried: `attempts` lists each try's start and end, the earlier ones
 // ending in failure. By default every attempt is kept: the last is the job's
-// run (Job::work, Job::recorded_start) and each earlier one a failed attempt
-// (Job::failed_attempts). TraceReadOptions asks for a single run instead: the
+// run (Job::work, JobTraceFields::recorded_start) and each earlier one a failed attempt
+// (JobTraceFields::failed_attempts). TraceReadOptions asks for a single run instead: the
 // last attempt only, or the sum of all attempts starting at the first.
 #include <cstdint>
 #include <span>
@@ -30,9 +30,11 @@ struct JobRuns {
 // out (noted): their length is unknown.
 void read_runs(std::span<const AttemptTimes> attempts, trace::Issues& issues, JobRuns& runs);
 
-// Stores runs.failed as job's failed attempts in `out`; a start before the
-// job's submit (clock skew) is set to the submit, as Job::recorded_start is.
-void store_failed_attempts(const JobRuns& runs, trace::Issues& issues, Workload& out, Job& job);
+// Stores runs.failed as job's failed attempts in `out` and points `trace` (the
+// job's fields) at them; a start before the job's submit (clock skew) is set
+// to the submit, as JobTraceFields::recorded_start is.
+void store_failed_attempts(const JobRuns& runs, trace::Issues& issues, Workload& out, const Job& job,
+                           JobTraceFields& trace);
 
 // The note describing the reading chosen by the options.
 const char* runs_note(const TraceReadOptions& options);

@@ -57,7 +57,7 @@ class PhillyReader {
 
   void read(const std::string& path) {
     json::Documents in(path);
-    trace::reserve_for_file(out_, path, kFewestBytesPerJob, true);
+    trace::reserve_for_file(out_, path, kFewestBytesPerJob, {.names = true, .trace_fields = true});
     const auto rows_before = report_.rows;
     in.for_each([&](value element) {
       report_.rows = rows_before + in.elements_started();
@@ -226,7 +226,8 @@ class PhillyReader {
     // Times are stored from the first kept submit (see trace::SubmitOrigin).
     const double origin = origin_.offset_for(static_cast<double>(submit));
     j.submit = static_cast<double>(submit) - origin;
-    j.recorded_start = recorded_start - origin;
+    JobTraceFields trace;
+    trace.recorded_start = recorded_start - origin;
     j.num_gpus = static_cast<std::uint32_t>(gpus);
     j.work = runtime;
     if (r.user.present && r.user.type == json_type::string) j.user = out_.intern_user(std::string(r.user.text));
@@ -236,8 +237,9 @@ class PhillyReader {
     if (r.runtime.present) runtime_ignored_.add(issues_);
     // Failed attempts are stored in the same frame as the job's times.
     for (FailedAttempt& f : runs_.failed) f.recorded_start -= origin;
-    philly::store_failed_attempts(runs_, issues_, out_, j);
+    philly::store_failed_attempts(runs_, issues_, out_, j, trace);
     out_.jobs.push_back(j);
+    out_.set_trace_fields(static_cast<JobIndex>(out_.jobs.size() - 1), trace);
     if (id.type == json_type::string) out_.job_names.emplace_back(id.text);
     else out_.job_names.push_back(name_of(id));
     ++report_.kept;

@@ -48,7 +48,7 @@ void read_swf(const std::vector<std::string>& paths, const TraceReadOptions& opt
   std::unordered_map<std::int64_t, std::uint32_t> user_of;  // SWF user number -> interned user
   for (const auto& path : paths) {
     trace::LineReader in(path);
-    trace::reserve_for_file(out, path, 50, false);
+    trace::reserve_for_file(out, path, 50, {.trace_fields = true});
     std::string_view line;
     double unix_start = NAN;
     bool saw_header = false, decided = false, absolute = false;
@@ -135,9 +135,10 @@ void read_swf(const std::vector<std::string>& paths, const TraceReadOptions& opt
       j.submit = v[1] + offset;
       j.num_gpus = num_gpus;
       j.work = v[3];
-      if (v[2] >= 0) j.recorded_start = j.submit + v[2];
+      JobTraceFields trace;
+      if (v[2] >= 0) trace.recorded_start = j.submit + v[2];
       else issues.note("wait time -1: recorded start unknown");
-      if (v[8] >= 0) j.requested_time = v[8];
+      if (v[8] >= 0) trace.requested_time = v[8];
       if (v[11] >= 0) {
         if (v[11] != std::floor(v[11]) || v[11] > 9007199254740992.0) {  // 2^53: exact as an id
           row.bad("user_id", fmt::format("user id must be an integer, got {}", trace::excerpt(f[11])));
@@ -151,6 +152,7 @@ void read_swf(const std::vector<std::string>& paths, const TraceReadOptions& opt
       if (v[10] == 0) issues.note("status 0 (failed): kept with the run time used");
       else if (v[10] == 5) issues.note("status 5 (cancelled): kept with the run time used");
       out.jobs.push_back(j);
+      out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), trace);
       ++report.kept;
     }
   }

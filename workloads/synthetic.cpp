@@ -258,15 +258,19 @@ Workload generate_synthetic(const SyntheticSpec& s, const ClusterSpec& cluster, 
     }
     if (s.priorities.size() > 1) j.priority = s.priorities[pick(prio_cum, rng.uniforms(i, kPriority)[0])];
     else j.priority = s.priorities[0];
+    Seconds earliest_start = 0;
     if (s.window_fraction > 0) {
       const auto u = rng.uniforms(i, kWindow);
-      if (u[0] < s.window_fraction) j.earliest_start = j.submit + u[1] * s.window_delay_max;
+      if (u[0] < s.window_fraction) {
+        earliest_start = j.submit + u[1] * s.window_delay_max;
+        w.mutable_trace_fields(static_cast<JobIndex>(i)).earliest_start = earliest_start;
+      }
     }
     if (s.deadline_fraction > 0) {
       const auto u = rng.uniforms(i, kDeadline);
       if (u[0] < s.deadline_fraction) {
         const double slack = s.deadline_slack_min + u[1] * (s.deadline_slack_max - s.deadline_slack_min);
-        j.deadline = std::max(j.submit, j.earliest_start) + slack * j.work;
+        j.deadline = std::max(j.submit, earliest_start) + slack * j.work;
       }
     }
     const std::size_t rank = s.users > 1 ? pick(user_cum, rng.uniforms(i, kUser)[0]) : 0;

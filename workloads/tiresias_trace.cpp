@@ -26,7 +26,7 @@ void read_tiresias(const std::vector<std::string>& paths, const TraceReadOptions
   Issues issues(options, report);
   for (const auto& path : paths) {
     CsvRows rows(path, issues);
-    trace::reserve_for_file(out, path, 25, false);
+    trace::reserve_for_file(out, path, 25, {});
     const int c_gpu = rows.require("num_gpu"), c_submit = rows.require("submit_time"),
               c_duration = rows.require("duration");
     const int c_id = rows.column("job_id");

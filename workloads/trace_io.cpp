@@ -463,22 +463,26 @@ void advise_huge_pages(void* data, std::size_t bytes) {
 
 }  // namespace
 
-void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_per_row, bool names) {
+void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_per_row, ReservedColumns columns) {
   std::error_code ec;
   std::uintmax_t size = std::filesystem::file_size(path, ec);
   if (ec || bytes_per_row == 0) return;
   // Cap the guess: a wrong estimate must not allocate absurdly.
   std::size_t rows = static_cast<std::size_t>(std::min<std::uintmax_t>(size / bytes_per_row + 16, 1u << 26));
-  reserve_jobs(out, rows, names);
+  reserve_jobs(out, rows, columns);
 }
 
-void reserve_jobs(Workload& out, std::size_t rows, bool names) {
+void reserve_jobs(Workload& out, std::size_t rows, ReservedColumns columns) {
   out.jobs.reserve(out.jobs.size() + rows);
-  if (names) out.job_names.reserve(out.job_names.size() + rows);
-  // Advice only; nothing changes where it is not taken. The names' table is
+  if (columns.names) out.job_names.reserve(out.job_names.size() + rows);
+  // The column, once made, is as long as the job table.
+  if (columns.trace_fields) out.trace_fields.reserve(out.jobs.size() + rows);
+  // Advice only; nothing changes where it is not taken. The other columns are
   // written the same way.
   advise_huge_pages(out.jobs.data(), out.jobs.capacity() * sizeof(Job));
-  if (names) advise_huge_pages(out.job_names.data(), out.job_names.capacity() * sizeof(std::string));
+  if (columns.names) advise_huge_pages(out.job_names.data(), out.job_names.capacity() * sizeof(std::string));
+  if (columns.trace_fields)
+    advise_huge_pages(out.trace_fields.data(), out.trace_fields.capacity() * sizeof(JobTraceFields));
 }
 
 namespace {
@@ -486,6 +490,18 @@ namespace {
 void note_origin(Issues& issues, double origin, const std::function<std::string(double origin)>& origin_label) {
   std::string label = origin_label ? origin_label(origin) : fmt::format("{:g} s in the trace's clock", origin);
   issues.note("time 0 = the first kept submit (" + label + ")");
+}
+
+// Moves the jobs' recorded starts back by `recorded` and their windows by
+// `window` (not below 0). A window at its default 0 moves as well: an origin
+// before 0 (window < 0) opens every job's window at -window, so the column is
+// made for every job.
+void shift_trace_fields(Workload& out, double recorded, double window) {
+  if (out.trace_fields.empty() && window < 0) out.mutable_trace_fields(0);
+  for (JobTraceFields& t : out.trace_fields) {
+    if (!std::isnan(t.recorded_start)) t.recorded_start -= recorded;
+    t.earliest_start = std::max(0.0, t.earliest_start - window);
+  }
 }
 
 }  // namespace
@@ -497,10 +513,9 @@ void rebase_to_first_submit(Workload& out, Issues& issues,
   for (const Job& j : out.jobs) origin = std::min(origin, j.submit);
   for (Job& j : out.jobs) {
     j.submit -= origin;
-    if (!std::isnan(j.recorded_start)) j.recorded_start -= origin;
-    j.earliest_start = std::max(0.0, j.earliest_start - origin);
     if (j.deadline != kNever) j.deadline -= origin;
   }
+  shift_trace_fields(out, origin, origin);
   for (FailedAttempt& a : out.failed_attempts)
     if (!std::isnan(a.recorded_start)) a.recorded_start -= origin;
   note_origin(issues, origin, origin_label);
@@ -513,10 +528,9 @@ void SubmitOrigin::finish(Workload& out, Issues& issues, const std::function<std
     const double shift = earliest_ - origin_;
     for (Job& j : out.jobs) {
       j.submit -= shift;
-      if (!std::isnan(j.recorded_start)) j.recorded_start -= shift;
-      j.earliest_start = std::max(0.0, j.earliest_start - earliest_);
       if (j.deadline != kNever) j.deadline -= earliest_;
     }
+    shift_trace_fields(out, shift, earliest_);
     for (FailedAttempt& a : out.failed_attempts)
       if (!std::isnan(a.recorded_start)) a.recorded_start -= shift;
   }

@@ -223,14 +223,19 @@ class CsvRows {
   std::vector<std::string> header_;
 };
 
+// The per-job columns beside Workload::jobs that a reader fills, reserved with it.
+struct ReservedColumns {
+  bool names = false;         // Workload::job_names
+  bool trace_fields = false;  // Workload::trace_fields (a reader whose jobs mostly have some)
+};
 // Reserves room for the jobs of a file of `path`'s size at about
 // `bytes_per_row` bytes per row (an underestimate errs on the safe side), so
 // that a million-row trace is not copied log2(n) times while it grows.
-void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_per_row, bool names);
-// Reserves room for `rows` more jobs (and names), with huge pages advised for
-// the job table: it is written once, front to back, and a huge page saves a
-// page fault per 4 KiB of it.
-void reserve_jobs(Workload& out, std::size_t rows, bool names);
+void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_per_row, ReservedColumns columns);
+// Reserves room for `rows` more jobs (and the columns), with huge pages advised
+// for the job table: it is written once, front to back, and a huge page saves
+// a page fault per 4 KiB of it.
+void reserve_jobs(Workload& out, std::size_t rows, ReservedColumns columns);
 
 // Moves the time origin to the first submit among the kept jobs (submit,
 // recorded_start, earliest_start and deadline shift together), and notes the

@@ -16,7 +16,7 @@ struct TraceReadOptions {
   bool strict = false;          // any row that would be skipped is an InputError instead
   bool skip_bad_rows = false;   // malformed rows are skipped and counted instead of failing
   double gpus_per_proc = 1.0;   // SWF: processors -> GPUs
-  // Philly: a job retried after failures keeps each failed attempt (Job::failed_attempts)
+  // Philly: a job retried after failures keeps each failed attempt (JobTraceFields::failed_attempts)
   // unless one of these asks for a single run: only the last attempt, or the
   // sum of all attempts' lengths starting at the first.
   bool last_attempt_only = false;

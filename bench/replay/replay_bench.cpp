@@ -103,7 +103,7 @@ void write_philly_json(const Workload& w, const std::string& path) {
   std::string text = "[\n";
   for (JobIndex j = 0; j < w.jobs.size(); ++j) {
     const Job& job = w.jobs[j];
-    const double start = std::ceil(job.recorded_start);
+    const double start = std::ceil(w.trace_fields_of(j).recorded_start);
     text += fmt::format(
         R"({{"id":"application_{}","num_gpus":{},"runtime":{},"attempts":[{{"start_time":"{}","end_time":"{}"}}],)"
         R"("submitted_time":"{}"}}{})",
@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
     Workload w = generate_synthetic(spec, philly_cluster(), 1);
     auto fifo = builtin_policies().create("fifo", {});
     RunResult r = simulate(w, philly_cluster(), *fifo, EngineOptions{}, "fifo");
-    for (JobIndex j = 0; j < w.jobs.size(); ++j) w.jobs[j].recorded_start = r.jobs[j].first_start;
+    for (JobIndex j = 0; j < w.jobs.size(); ++j) w.mutable_trace_fields(j).recorded_start = r.jobs[j].first_start;
     write_csv_trace(w, canonical);
     write_philly_json(w, philly_json);
     return Measurement{};
