@@ -86,7 +86,7 @@ TEST_CASE("job runtimes: remaining work in every state") {
 TEST_CASE("job runtimes: replaying failed attempts, a job's first run is its first attempt's length") {
   Workload w = three_jobs();
   const std::vector<FailedAttempt> two{{.length = 30.0}, {.length = 40.0}};
-  w.set_failed_attempts(w.jobs[1], two);
+  w.set_failed_attempts(w.mutable_trace_fields(1), two);
   AttemptPlan attempts(w, false);
   JobRuntimes rts(w.jobs, attempts);
   CHECK(rts.remaining_at(0, 0.0) == 100.0);  // no attempts: its work
