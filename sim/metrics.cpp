@@ -44,19 +44,21 @@ std::size_t nearest_rank(std::size_t n, unsigned percent) {
 }
 
 // Mean and nearest-rank percentiles; reorders v. Selection instead of a full
-// sort: each nth_element works on the part left of the previous rank.
+// sort: each nth_element works on the part right of the previous rank (the
+// median's selection leaves every larger value there), so the three together
+// pass over about 1.6 n values, not 2.9 n as from the top rank down.
 Stats stats_of(std::vector<double>& v) {
   Stats s;
   if (v.empty()) return s;
   s.mean = mean_of(v);
-  double* out[] = {&s.p99, &s.p90, &s.p50};
-  const unsigned percents[] = {99, 90, 50};
-  auto end = v.end();
+  double* out[] = {&s.p50, &s.p90, &s.p99};
+  const unsigned percents[] = {50, 90, 99};
+  auto begin = v.begin();
   for (int k = 0; k < 3; ++k) {
     const auto at = v.begin() + static_cast<std::ptrdiff_t>(nearest_rank(v.size(), percents[k]) - 1);
-    std::nth_element(v.begin(), at, end);
+    std::nth_element(begin, at, v.end());
     *out[k] = *at;
-    end = at + 1;
+    begin = at;
   }
   return s;
 }
