@@ -21,6 +21,7 @@
 #include "experiments/sweep.h"
 #include "experiments/vc_table.h"
 #include "sim/error.h"
+#include "sim/free_memory.h"
 #include "results_io/hdf5_writer.h"
 
 namespace fastgpu::cli {
@@ -116,11 +117,11 @@ int compare(const CommandLine& cl, const MpiWorld& world) {
     writer.emplace(s.output, meta);
     s.runner.on_result = [&](std::size_t, RunResult& r) {
       writer->add(r);
-      r.jobs = {};
-      r.timeseries = {};
-      r.gpu_arena = {};
-      r.gpu_offset = {};
-      r.gpu_busy_seconds = {};
+      free_memory(r.jobs);
+      free_memory(r.timeseries);
+      free_memory(r.gpu_arena);
+      free_memory(r.gpu_offset);
+      free_memory(r.gpu_busy_seconds);
     };
   }
   const std::optional<std::vector<RunResult>> results = run_experiment_mpi(world, s.config, s.plan.runs, s.runner);

@@ -19,6 +19,7 @@
 #include "python/bindings.h"
 #include "results_io/hdf5_writer.h"
 #include "sim/error.h"
+#include "sim/free_memory.h"
 #include "sim/version.h"
 
 namespace py = pybind11;
@@ -71,8 +72,8 @@ py::dict run_request(const Request& q) {
       writer.emplace(output, meta);
       runner.on_result = [&](std::size_t, RunResult& r) {
         writer->add(r);
-        r.jobs = {};
-        r.timeseries = {};
+        free_memory(r.jobs);
+        free_memory(r.timeseries);
       };
       const auto results = experiments::run_experiment(config, plan.runs, runner);
       writer->finish(results);

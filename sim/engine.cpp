@@ -10,6 +10,7 @@
 #include "sim/cycle_clock.h"
 #include "sim/deadline.h"
 #include "sim/error.h"
+#include "sim/free_memory.h"
 #include "sim/huge_pages.h"
 #include "sim/invariants.h"
 #include "sim/run_progress.h"
@@ -155,6 +156,9 @@ RunResult Engine::run() {
     counters_.migrations += r.migrations;
     result_.add_final_gpus(state == JobState::finished ? gpus_held(j) : std::span<const GpuIndex>{});
   }
+  // The jobs' run state is spent: its memory is free for the summary's tables.
+  runtimes_.clear();
+  free_memory(alloc_arena_);
   RunResult result = result_.finish(cluster_, monitor_, policy_, counters_, options_.responsiveness_alpha);
   result.summary.hardware_failures = hardware_.failures();
   if (vcs_.active()) result.vcs = compute_vc_summaries(vcs_, cluster_, result);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/attempt_plan.h"
+#include "sim/free_memory.h"
 #include "sim/job.h"
 #include "sim/job_runtime.h"
 #include "sim/job_state.h"
@@ -24,6 +25,13 @@ class JobRuntimes {
   JobRuntimes(const std::vector<Job>& jobs, AttemptPlan& attempts);
 
   std::size_t size() const { return status_.size(); }
+  // Frees every table: the run is over.
+  void clear() {
+    free_memory(status_);
+    free_memory(pool_);
+    free_memory(free_);
+    free_memory(first_run_work_);
+  }
   JobState state(JobIndex j) const { return status_[j].state; }
   void set_state(JobIndex j, JobState s) { status_[j].state = s; }
 
