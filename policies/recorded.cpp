@@ -176,7 +176,7 @@ PolicyInfo recorded_policy() {
       .name = "recorded",
       .summary = "replay the trace's schedule: each job starts at its recorded start on free GPUs (waits, "
                  "counted, if there is no room); jobs without one run FIFO from arrival",
-      .source = "trace replay: each job starts at the start time the trace recorded (Job::recorded_start)",
+      .source = "trace replay: each job starts at the start time the trace recorded",
       .params = {placement_param(), consolidate_param(), spread_after_param()},
       .create =
           [](const PolicyParams& p) {

@@ -343,6 +343,22 @@ TEST_CASE("csv trace: several files are appended and load_workload names the wor
   CHECK(trace_formats().at(0).name == "csv");
 }
 
+TEST_CASE("csv trace: trace-only columns in some of several files fill the column for every job") {
+  ScratchDir dir("trace-fields");
+  const std::string with = dir.write("with.csv", "id,submit,num_gpus,work,recorded_start\n1,5,1,10,7\n");
+  const std::string without = dir.write("without.csv", std::string(kHeader) + "2,1,2,20\n");
+  for (const auto& paths : {std::vector<std::string>{with, without}, std::vector<std::string>{without, with}}) {
+    const Workload w = read_trace("csv", paths, {});
+    REQUIRE(w.jobs.size() == 2);
+    REQUIRE(w.trace_fields.size() == 2);  // one entry a job, whichever file came first
+    CHECK(w.jobs[0].id == 2);             // sorted by submit
+    CHECK(std::isnan(w.trace_fields_of(0).recorded_start));
+    CHECK(w.trace_fields_of(1).recorded_start == 7);
+  }
+  // No file with such a column: no column.
+  CHECK(read_trace("csv", {without}, {}).trace_fields.empty());
+}
+
 TEST_CASE("csv trace: random damage never crashes the reader, it only raises InputError") {
   // Rows of random characters from the CSV syntax after a valid header; with
   // and without skip_bad_rows the reader returns a workload or an InputError.

@@ -353,7 +353,9 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
     if (has_names || !out.job_names.empty()) out.job_names.emplace_back(row.name);
     if (!row.failed.empty()) out.set_failed_attempts(row.trace, row.failed);
     out.jobs.push_back(j);
-    out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), row.trace);
+    // A file without those columns adds to the column only if an earlier file made it.
+    if (has_trace_fields || !out.trace_fields.empty())
+      out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), row.trace);
     ++report.kept;
   }
 }
