@@ -61,7 +61,6 @@ Engine::Engine(const Workload& workload, std::shared_ptr<const std::vector<Job>>
   // Both change the work of a run; their combination has no defined meaning yet.
   if (attempts_.active() && hardware_on_)
     throw InputError("[failures] cannot be combined with a trace's recorded failed attempts");
-  reserve_huge_pages(alloc_arena_, workload.jobs.size() * 2);
 }
 
 // --- the event loop ---------------------------------------------------------
@@ -142,7 +141,6 @@ RunResult Engine::run() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - counters_.wall_start).count());
   // One pass over the jobs at the end (each pass over a million records is a
   // pass through memory): the final checks, the final GPUs and the totals.
-  result_.reserve_final_gpus(alloc_arena_.size());
   for (JobIndex j = 0; j < runtimes_.size(); ++j) {
     const JobState state = runtimes_.state(j);
     if (state != JobState::finished && state != JobState::rejected) {
@@ -154,7 +152,7 @@ RunResult Engine::run() {
     counters_.job_gpu_seconds += r.gpu_seconds;
     counters_.preemptions += r.preemptions;
     counters_.migrations += r.migrations;
-    result_.add_final_gpus(state == JobState::finished ? gpus_held(j) : std::span<const GpuIndex>{});
+    result_.keep_final_gpus(j, jobs[j].num_gpus, state == JobState::finished);
   }
   // The jobs' run state is spent: its memory is free for the summary's tables.
   runtimes_.clear();
@@ -245,12 +243,14 @@ void Engine::finish_job(JobIndex j) {
   release(j);
   runtimes_.set_state(j, JobState::finished);
   running_.remove(j);
-  runtimes_.end_live(j);  // its GPUs stay in the arena: they are its final ones
-  r.end = now_;
   const auto gpus = gpus_held(j);
+  result_.record_final_gpus(j, gpus);
+  r.gpu_type = cluster_.type_of(gpus.front());
+  give_back_range(j);
+  runtimes_.end_live(j);
+  r.end = now_;
   // The job ran, so a type with room for its gang exists and the speed is > 0.
   r.runtime_alone = job.work / fastest_usable_speed(j);
-  r.gpu_type = cluster_.type_of(gpus.front());
   if (job.has_deadline()) r.deadline_met = meets_deadline(now_, job.deadline) ? 1 : 0;
   dependencies_.resolve(j, /*rejected=*/false, [this](JobIndex s) { arrive(s); });
   policy_.on_finish(ctx_, j);
@@ -279,6 +279,7 @@ void Engine::suspend_done(JobIndex j) {
 // A job the policy rejects keeps its runtime, so its remaining work stays
 // readable; such jobs are few.
 void Engine::reject_job(JobIndex j, const std::string& reason) {
+  if (runtimes_.state(j) != JobState::not_arrived) give_back_range(j);  // rejected after it was queued
   runtimes_.set_state(j, JobState::rejected);
   result_.record_rejection(j, workload_.jobs[j], now_, reason);
   dependencies_.resolve(j, /*rejected=*/true, [this](JobIndex s) { arrive(s); });
@@ -368,20 +369,26 @@ void Engine::act_reserve(GpuIndex g, bool reserved) {
 void Engine::allocate(JobIndex j, std::span<const GpuIndex> gpus) {
   const Job& job = workload_.jobs[j];
   const std::uint32_t milli = job.milli_per_gpu();
+  if (runtimes_[j].alloc_offset == kNoRange) {
+    // A new place may grow the arena, which would move GPUs a policy passed from it (another job's).
+    if (!alloc_arena_.empty() && gpus.data() >= alloc_arena_.data() &&
+        gpus.data() < alloc_arena_.data() + alloc_arena_.size()) {
+      gpus_scratch_.assign(gpus.begin(), gpus.end());
+      gpus = gpus_scratch_;
+    }
+    const std::uint32_t at = take_range(job.num_gpus);
+    runtimes_[j].alloc_offset = at;
+  }
   JobRuntime& rt = runtimes_[j];
-  // Offsets are 32-bit (a job's status stays 12 bytes): 4 G GPU entries are 16 GB of allocations.
-  if (alloc_arena_.size() + gpus.size() > UINT32_MAX)
-    throw InputError(fmt::format("run too large: more than {} GPU allocations in all (job {})", UINT32_MAX,
-                                 job.id));
-  runtimes_.set_alloc_offset(j, static_cast<std::uint32_t>(alloc_arena_.size()));
   rt.alloc_since = now_;
+  GpuIndex* held = alloc_arena_.data() + rt.alloc_offset;
   bool on_reserved = false;
   for (GpuIndex g : gpus) {
     monitor_.before_change(g, now_);
     cluster_.allocate_deferred(g, milli);
     monitor_.after_change(g);
     monitor_.memory_held(job.gpu_memory_gb);
-    alloc_arena_.push_back(g);
+    *held++ = g;  // a job's own GPUs again (migration back) write the same values
     on_reserved |= cluster_.is_reserved(g);
   }
   cluster_.update_indexes();
@@ -403,6 +410,15 @@ void Engine::release(JobIndex j) {
   if (vcs_.lending()) vcs_.account_release(j, gpus_held(j), cluster_, milli * (1.0 / kMilliPerGpu), now_ - rt.alloc_since);
   result_.outputs(j).gpu_seconds += held;  // also the job's attained service before this allocation
   rt.alloc_since = now_;
+}
+
+std::uint32_t Engine::new_range(std::uint32_t gpus) {
+  // Offsets are 32-bit (JobRuntime stays 48 bytes): 4 G GPU entries of live jobs are 16 GB.
+  if (alloc_arena_.size() + gpus > UINT32_MAX)
+    throw InputError(fmt::format("run too large: more than {} GPUs held by live jobs", UINT32_MAX));
+  const auto at = static_cast<std::uint32_t>(alloc_arena_.size());
+  alloc_arena_.resize(alloc_arena_.size() + gpus);
+  return at;
 }
 
 void Engine::begin_segment(JobIndex j, Seconds progress_from) {

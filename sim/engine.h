@@ -107,7 +107,27 @@ class Engine {
   void allocate(JobIndex j, std::span<const GpuIndex> gpus);
   void release(JobIndex j);
   std::span<const GpuIndex> gpus_held(JobIndex j) const {
-    return std::span(alloc_arena_).subspan(runtimes_.alloc_offset(j), workload_.jobs[j].num_gpus);
+    return std::span(alloc_arena_).subspan(runtimes_[j].alloc_offset, workload_.jobs[j].num_gpus);
+  }
+  // A place for a gang of `gpus` in the arena: one an ended job gave back, else a new one.
+  std::uint32_t take_range(std::uint32_t gpus) {
+    if (gpus < free_ranges_.size() && free_ranges_[gpus] != kNoRange) {
+      const std::uint32_t at = free_ranges_[gpus];
+      free_ranges_[gpus] = alloc_arena_[at];
+      return at;
+    }
+    return new_range(gpus);
+  }
+  std::uint32_t new_range(std::uint32_t gpus);
+  // Job j has ended: its place in the arena goes back for the next gang of its size.
+  void give_back_range(JobIndex j) {
+    JobRuntime& rt = runtimes_[j];
+    if (rt.alloc_offset == kNoRange) return;  // never started
+    const std::uint32_t gpus = workload_.jobs[j].num_gpus;
+    if (gpus >= free_ranges_.size()) [[unlikely]] free_ranges_.resize(gpus + std::size_t{1}, kNoRange);
+    alloc_arena_[rt.alloc_offset] = free_ranges_[gpus];
+    free_ranges_[gpus] = rt.alloc_offset;
+    rt.alloc_offset = kNoRange;
   }
   void begin_segment(JobIndex j, Seconds progress_from);
   // Inline: the scheduling context's queries call these per job.
@@ -158,7 +178,12 @@ class Engine {
 
   JobSlotList pending_;
   JobSlotList running_;
-  std::vector<GpuIndex> alloc_arena_;  // every allocation made, append-only; jobs point into it (32-bit offsets)
+  // The live jobs' GPUs: each job has a place of its gang's size from its first
+  // start until it ends (32-bit offsets); ended jobs' places are reused.
+  std::vector<GpuIndex> alloc_arena_;
+  // By gang size, the first place given back; each holds the next in its first entry.
+  std::vector<std::uint32_t> free_ranges_;
+  std::vector<GpuIndex> gpus_scratch_;  // allocate's copy of GPUs that lie in the arena it may grow
   std::vector<std::uint32_t> vc_scratch_;  // reclaim_lent_gpus' per-VC counts
   std::vector<double> useful_at_run_start_;  // recorded failed attempts: useful GPU-s before the current run
   mutable std::vector<NodeIndex> node_scratch_;  // rate_on's nodes of a multi-node gang

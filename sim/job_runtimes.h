@@ -1,10 +1,10 @@
 #pragma once
-// The engine's per-job state during a run. Every job has a 12-byte status: its
-// lifecycle state and where its GPUs lie in the engine's allocation arena. The
-// progress state (JobRuntime, 40 bytes) exists only while the job is live,
-// from its arrival in the queue until it finishes; the runtimes of finished
-// jobs are reused. A million-job run with a few thousand jobs live at a time
-// holds 12 MB of this state instead of 48.
+// The engine's per-job state during a run. Every job has an 8-byte status: its
+// lifecycle state and where its runtime is. The progress state and the place
+// of its GPUs (JobRuntime, 48 bytes) exist only while the job is live, from its
+// arrival in the queue until it finishes; the runtimes of finished jobs are
+// reused. A million-job run with a few thousand jobs live at a time holds 8 MB
+// of this state instead of 48.
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -61,10 +61,6 @@ class JobRuntimes {
     status_[j].runtime = kNoRuntime;
   }
 
-  // Job j's current (or, once finished, final) GPUs start here in the arena.
-  std::uint32_t alloc_offset(JobIndex j) const { return status_[j].alloc_offset; }
-  void set_alloc_offset(JobIndex j, std::uint32_t offset) { status_[j].alloc_offset = offset; }
-
   // Remaining work (reference seconds) of job j at time `now`, in any state.
   double remaining_at(JobIndex j, Seconds now) const {
     const Status& s = status_[j];
@@ -79,13 +75,12 @@ class JobRuntimes {
   static constexpr std::uint32_t kNoRuntime = UINT32_MAX;
   struct Status {
     std::uint32_t runtime = kNoRuntime;  // index into pool_ while live
-    std::uint32_t alloc_offset = 0;
     JobState state = JobState::not_arrived;
   };
-  static_assert(sizeof(Status) == 12);
+  static_assert(sizeof(Status) == 8);
 
   // Every index but kNoRuntime came from begin_live: one comparison with a
-  // constant guards every access (pool_.size() would cost a division by 40).
+  // constant guards every access (pool_.size() would cost a division by 48).
   std::uint32_t live_index(JobIndex j) const {
     const std::uint32_t at = status_[j].runtime;
     if (at == kNoRuntime) [[unlikely]] not_live(j);

@@ -16,15 +16,26 @@ ResultBuilder::ResultBuilder(const Workload& workload, std::shared_ptr<const std
                              const std::string& policy_name, std::uint64_t seed, std::uint32_t num_gpus) {
   if (!jobs || jobs->size() != workload.jobs.size()) throw InternalError("the records' job table is not the workload's");
   const std::size_t n = jobs->size();
-  result_.jobs = JobRecords(std::move(jobs));
   reserve_huge_pages(result_.gpu_offset, n + 1);
+  for (const Job& job : *jobs) result_.gpu_offset.push_back(result_.gpu_offset.back() + job.num_gpus);
+  reserve_huge_pages(result_.gpu_arena, result_.gpu_offset.back());
+  result_.gpu_arena.resize(result_.gpu_offset.back());
+  result_.jobs = JobRecords(std::move(jobs));
   result_.policy = policy_name;
   result_.workload = workload.name;
   result_.seed = seed;
   result_.num_gpus = num_gpus;
 }
 
-void ResultBuilder::reserve_final_gpus(std::size_t gpus) { reserve_huge_pages(result_.gpu_arena, gpus); }
+void ResultBuilder::final_gpus_out_of_order(JobIndex j) const {
+  throw InternalError(fmt::format("final GPUs of job index {} kept out of order", j));
+}
+
+void ResultBuilder::close_up(std::uint64_t from, std::uint32_t gang) {
+  auto& arena = result_.gpu_arena;
+  const auto at = [&](std::uint64_t k) { return arena.begin() + static_cast<std::ptrdiff_t>(k); };
+  std::copy(at(from), at(from + gang), at(final_kept_));  // moves left: overlap is safe
+}
 
 void ResultBuilder::record_rejection(JobIndex j, const Job& job, Seconds now, const std::string& reason) {
   JobOutputs& r = result_.jobs.outputs(j);
@@ -39,8 +50,8 @@ void ResultBuilder::record_rejection(JobIndex j, const Job& job, Seconds now, co
 
 RunResult ResultBuilder::finish(const ClusterState& cluster, LoadMonitor& monitor, const Policy& policy,
                                 const EngineCounters& counters, double responsiveness_alpha) {
-  if (result_.gpu_offset.size() != result_.jobs.size() + 1) {
-    throw InternalError("the final GPUs of some jobs were not recorded");
+  if (final_jobs_ != result_.jobs.size() || result_.gpu_offset.size() != result_.jobs.size() + 1) {
+    throw InternalError("the final GPUs of some jobs were not kept or given up");
   }
   const double job_gpu_seconds = counters.job_gpu_seconds;
   const std::span<const double> busy = monitor.busy_gpu_seconds();

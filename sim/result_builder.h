@@ -50,12 +50,29 @@ class ResultBuilder {
   void count_reservation(bool hit) { ++(hit ? reservation_hits_ : reservation_misses_); }
   void set_attribute(const std::string& key, const std::string& value) { result_.attributes[key] = value; }
 
-  // Room for the final GPUs of every job, at most `gpus` in all.
-  void reserve_final_gpus(std::size_t gpus);
-  // The GPUs the next job (in workload order) finished on; empty if rejected.
-  void add_final_gpus(std::span<const GpuIndex> gpus) {
-    result_.gpu_arena.insert(result_.gpu_arena.end(), gpus.begin(), gpus.end());
-    result_.gpu_offset.push_back(result_.gpu_arena.size());
+  // The final GPUs go straight into the result, which lays out a place for
+  // every job's gang in job order before the run; after it, the places of the
+  // jobs that did not finish are closed up. The engine's own arena then holds
+  // only the live jobs' GPUs, and no second copy of the final ones is made.
+  // Job j finished on these GPUs (its gang: as many as it asked for).
+  void record_final_gpus(JobIndex j, std::span<const GpuIndex> gpus) {
+    std::copy(gpus.begin(), gpus.end(), result_.gpu_arena.begin() + static_cast<std::ptrdiff_t>(result_.gpu_offset[j]));
+  }
+  // After the run, job by job in job order: whether job j (a gang of `gang`)
+  // finished, so that its GPUs are kept, or not.
+  void keep_final_gpus(JobIndex j, std::uint32_t gang, bool finished) {
+    if (j != final_jobs_) [[unlikely]] final_gpus_out_of_order(j);
+    const std::uint64_t from = final_read_;
+    final_read_ += gang;
+    result_.gpu_offset[j] = final_kept_;
+    if (finished) {
+      if (final_kept_ != from) close_up(from, gang);
+      final_kept_ += gang;
+    }
+    if (++final_jobs_ == result_.jobs.size()) {
+      result_.gpu_offset.back() = final_kept_;
+      result_.gpu_arena.resize(final_kept_);
+    }
   }
 
   // Completes the result after the last event: per-GPU and per-type
@@ -65,7 +82,14 @@ class ResultBuilder {
                    const EngineCounters& counters, double responsiveness_alpha);
 
  private:
+  [[noreturn]] void final_gpus_out_of_order(JobIndex j) const;
+  // Moves `gang` GPUs from `from` down to final_kept_ (which lies before it).
+  void close_up(std::uint64_t from, std::uint32_t gang);
+
   RunResult result_;
+  std::uint64_t final_read_ = 0;       // keep_final_gpus: where the next job's laid-out place starts
+  std::uint64_t final_kept_ = 0;       // ... and the end of the GPUs kept so far
+  std::size_t final_jobs_ = 0;         // ... jobs passed
   std::uint64_t reservation_hits_ = 0, reservation_misses_ = 0;
 };
 

@@ -184,3 +184,50 @@ TEST_CASE("runtime estimators") {
     }
   }
 }
+
+TEST_CASE("final GPUs: kept in job order for the jobs that finished, none for one rejected after it ran") {
+  // A (2 GPUs), B and C (1 each) start at 0; B is preempted at 1 and rejected
+  // when it is back in the queue; D starts at 20 on the GPUs A had, in the
+  // arena place A gave back, which must not change A's recorded GPUs.
+  ScriptedPolicy p;
+  const std::vector<GpuIndex> a_gpus{2, 3}, b_gpus{0}, c_gpus{1}, d_gpus{0, 1};
+  p.on_init = [](SchedulingContext& ctx) { ctx.set_timer(1, 7); };
+  p.on_schedule = [&](SchedulingContext& ctx) {
+    for (JobIndex j : std::vector<JobIndex>(ctx.pending().begin(), ctx.pending().end())) {
+      if (ctx.preemptions(j) > 0) ctx.reject(j, "preempted once");
+      else if (j == 0) ctx.start(0, a_gpus);
+      else if (j == 1) ctx.start(1, b_gpus);
+      else if (j == 2) ctx.start(2, c_gpus);
+      else if (j == 3 && ctx.now() >= 20) ctx.start(3, d_gpus);
+    }
+  };
+  p.on_timer_fn = [](SchedulingContext& ctx, std::uint64_t) { ctx.preempt(1); };
+  const RunResult r = simulate(make_workload({{0, 2, 10}, {0, 1, 100}, {0, 1, 5}, {20, 2, 4}}), uniform_cluster(1, 4), p,
+                               costs());
+  CHECK(r.jobs[1].outcome == JobOutcome::rejected);
+  CHECK(r.jobs[1].gpu_seconds > 0);  // it held GPUs before it was rejected
+  CHECK(r.gpu_offset == std::vector<std::uint64_t>{0, 2, 2, 3, 5});
+  CHECK(r.gpu_arena == std::vector<GpuIndex>{2, 3, 1, 0, 1});
+  const auto a = r.gpus_of(0), d = r.gpus_of(3);
+  CHECK(std::vector<GpuIndex>(a.begin(), a.end()) == a_gpus);
+  CHECK(std::vector<GpuIndex>(d.begin(), d.end()) == d_gpus);
+  CHECK(r.gpus_of(1).empty());
+}
+
+TEST_CASE("a shared job started on another job's GPUs as the context lists them") {
+  // The span gpus_of returns lies in the engine's arena, which the second
+  // start grows; the engine reads the GPUs before it moves.
+  Workload w;
+  w.name = "shared";
+  for (std::int64_t id = 0; id < 2; ++id) w.jobs.push_back(Job{.id = id, .submit = 0, .work = 10, .gpu_share = 0.5f});
+  w.finalize("test");
+  ScriptedPolicy p;
+  const std::vector<GpuIndex> first{3};
+  p.on_schedule = [&](SchedulingContext& ctx) {
+    if (ctx.state(0) == JobState::pending) ctx.start(0, first);
+    if (ctx.state(1) == JobState::pending) ctx.start(1, ctx.gpus_of(0));
+  };
+  const RunResult r = simulate(w, uniform_cluster(1, 4), p, costs());
+  CHECK(r.gpu_arena == std::vector<GpuIndex>{3, 3});
+  CHECK(r.jobs[1].first_start == 0);
+}
