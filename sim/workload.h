@@ -36,10 +36,12 @@ struct Workload {
   // Job j's fields to write: the column is filled up to jobs.size() with
   // defaults first, so a reader may call this right after pushing job j.
   JobTraceFields& mutable_trace_fields(JobIndex j);
-  // Job j's fields set to `fields` (pushed job by job: the column is made only
-  // when a job has other than the defaults).
-  void set_trace_fields(JobIndex j, const JobTraceFields& fields) {
-    if (!trace_fields.empty() || !fields.is_default()) mutable_trace_fields(j) = fields;
+  // Appends a job with its trace fields (the column is made only when a job
+  // has other than the defaults).
+  void push_job(const Job& job, const JobTraceFields& fields = {}) {
+    jobs.push_back(job);
+    if (!trace_fields.empty() || !fields.is_default())
+      mutable_trace_fields(static_cast<JobIndex>(jobs.size() - 1)) = fields;
   }
 
   std::span<const FailedAttempt> failed_attempts_of(JobIndex j) const {

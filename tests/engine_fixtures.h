@@ -48,8 +48,7 @@ inline Workload make_workload(std::initializer_list<JobSpec> specs) {
     j.submit = s.submit;
     j.num_gpus = s.gpus;
     j.work = s.work;
-    w.jobs.push_back(j);
-    w.set_trace_fields(static_cast<JobIndex>(w.jobs.size() - 1), {.recorded_start = s.recorded_start});
+    w.push_job(j, {.recorded_start = s.recorded_start});
   }
   w.finalize("test");
   return w;

@@ -35,13 +35,13 @@ Workload jobs_of(std::initializer_list<MJob> specs) {
   w.name = "test";
   std::int64_t id = 0;
   for (const MJob& s : specs) {
-    w.jobs.push_back(Job{.id = id++,
-                         .submit = s.submit,
-                         .num_gpus = s.gpus,
-                         .work = s.work,
-                         .priority = s.priority,
-                         .gpu_memory_gb = s.memory_gb});
-    w.set_trace_fields(static_cast<JobIndex>(w.jobs.size() - 1), {.requested_time = s.requested});
+    w.push_job(Job{.id = id++,
+                   .submit = s.submit,
+                   .num_gpus = s.gpus,
+                   .work = s.work,
+                   .priority = s.priority,
+                   .gpu_memory_gb = s.memory_gb},
+               {.requested_time = s.requested});
   }
   w.finalize("test");
   return w;

@@ -28,12 +28,8 @@ Workload windowed(std::initializer_list<WJob> specs) {
   w.name = "test";
   std::int64_t id = 0;
   for (const WJob& s : specs) {
-    w.jobs.push_back(Job{.id = id++,
-                         .submit = s.submit,
-                         .num_gpus = s.gpus,
-                         .work = s.work,
-                         .deadline = s.deadline});
-    w.set_trace_fields(static_cast<JobIndex>(w.jobs.size() - 1), {.earliest_start = s.earliest_start});
+    w.push_job(Job{.id = id++, .submit = s.submit, .num_gpus = s.gpus, .work = s.work, .deadline = s.deadline},
+               {.earliest_start = s.earliest_start});
   }
   w.finalize("test");
   return w;
@@ -175,12 +171,12 @@ TEST_CASE("time-window: EDF meets every deadline on feasible single-GPU instance
       const int release = uniform(std::max(0, start - 15), start);
       const int window = uniform(0, 1) ? release : uniform(release, start);
       const int deadline = end + (uniform(0, 2) == 0 ? 0 : uniform(0, 20));
-      w.jobs.push_back(Job{.id = i,
-                           .submit = double(release),
-                           .num_gpus = 1,
-                           .work = double(work),
-                           .deadline = double(deadline)});
-      w.set_trace_fields(static_cast<JobIndex>(w.jobs.size() - 1), {.earliest_start = double(window)});
+      w.push_job(Job{.id = i,
+                     .submit = double(release),
+                     .num_gpus = 1,
+                     .work = double(work),
+                     .deadline = double(deadline)},
+                 {.earliest_start = double(window)});
     }
     w.finalize("test");
     const RunResult r = run_policy("time-window", w, uniform_cluster(1, 1), o);

@@ -58,9 +58,10 @@ TEST_CASE("workload: finalize sorts by (submit, id), stably, and permutes job na
 
 TEST_CASE("workload: trace fields are a column made on first use and sorted with the jobs") {
   Workload w;
-  w.jobs = {job(5, 10), job(3, 10), job(7, 2)};
-  // No column: every job has the defaults, and set_trace_fields of defaults makes none.
-  w.set_trace_fields(0, JobTraceFields{});
+  // No column: every job has the defaults, and pushing jobs with the defaults makes none.
+  w.push_job(job(5, 10), JobTraceFields{});
+  w.push_job(job(3, 10));
+  w.push_job(job(7, 2));
   CHECK(w.trace_fields.empty());
   CHECK(w.trace_fields_of(2).is_default());
   CHECK(std::isnan(w.trace_fields_of(2).recorded_start));

@@ -207,8 +207,7 @@ class Pai2020Reader {
       j.user = out_.intern_user(std::string(trace::trim(rows[2])));
       if (status == "Failed") issues_.note("Failed jobs kept with the run time they used");
       else if (status != "Terminated") issues_.note(fmt::format("job status '{}' kept", status));
-      out_.jobs.push_back(j);
-      out_.set_trace_fields(static_cast<JobIndex>(out_.jobs.size() - 1), trace);
+      out_.push_job(j, trace);
       out_.job_names.push_back(std::move(name));
       ++report_.kept;
     }

@@ -143,8 +143,7 @@ void read_alibaba2023(const std::vector<std::string>& paths, const TraceReadOpti
         else if (phase == "Failed")
           issues.note("Failed pods kept with the run time they used");
       }
-      out.jobs.push_back(j);
-      out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), trace);
+      out.push_job(j, trace);
       out.job_names.emplace_back(trace::trim(rows[c_name]));
       ++report.kept;
     }

@@ -352,10 +352,7 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
     for (std::int64_t d : row.depends_on) out.dependencies.emplace_back(d, j.id);
     if (has_names || !out.job_names.empty()) out.job_names.emplace_back(row.name);
     if (!row.failed.empty()) out.set_failed_attempts(row.trace, row.failed);
-    out.jobs.push_back(j);
-    // A file without those columns adds to the column only if an earlier file made it.
-    if (has_trace_fields || !out.trace_fields.empty())
-      out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), row.trace);
+    out.push_job(j, row.trace);
     ++report.kept;
   }
 }

@@ -134,8 +134,7 @@ void read_helios(const std::vector<std::string>& paths, const TraceReadOptions& 
         std::string_view state = trace::trim(rows[c_state]);
         if (state != "COMPLETED") issues.note(fmt::format("state {}: kept with the run time it used", state));
       }
-      out.jobs.push_back(j);
-      out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), trace);
+      out.push_job(j, trace);
       ++report.kept;
     }
   }

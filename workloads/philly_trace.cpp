@@ -238,8 +238,7 @@ class PhillyReader {
     // Failed attempts are stored in the same frame as the job's times.
     for (FailedAttempt& f : runs_.failed) f.recorded_start -= origin;
     philly::store_failed_attempts(runs_, issues_, out_, j, trace);
-    out_.jobs.push_back(j);
-    out_.set_trace_fields(static_cast<JobIndex>(out_.jobs.size() - 1), trace);
+    out_.push_job(j, trace);
     if (id.type == json_type::string) out_.job_names.emplace_back(id.text);
     else out_.job_names.push_back(name_of(id));
     ++report_.kept;

@@ -151,8 +151,7 @@ void read_swf(const std::vector<std::string>& paths, const TraceReadOptions& opt
       }
       if (v[10] == 0) issues.note("status 0 (failed): kept with the run time used");
       else if (v[10] == 5) issues.note("status 5 (cancelled): kept with the run time used");
-      out.jobs.push_back(j);
-      out.set_trace_fields(static_cast<JobIndex>(out.jobs.size() - 1), trace);
+      out.push_job(j, trace);
       ++report.kept;
     }
   }
