@@ -60,7 +60,6 @@ class LoadBalanceMigratePolicy : public Policy {
     job_node_.assign(n, kNoNode);
     job_pos_.assign(n, 0);
     last_migrated_.assign(n, -kNever);
-    node_loads_.init(ctx);
   }
 
   void finish(SchedulingContext& ctx) override { placement_.finish(ctx); }
@@ -80,11 +79,12 @@ class LoadBalanceMigratePolicy : public Policy {
   }
 
   void on_monitor(SchedulingContext& ctx) override {
-    placement_.on_monitor(ctx);
+    placement_.on_monitor(ctx);  // brings the node loads up to date, and the coldest-first order
     const ClusterState& cluster = ctx.cluster();
+    const NodeLoads& loads = placement_.node_loads();
     // Unchanged loads while inactive: the imbalance is the same, still below the threshold.
-    if (!node_loads_.update(ctx) && !active_) return;
-    const std::vector<double>& node_load = node_loads_.values();
+    if (loads.recomputed().empty() && !active_) return;
+    const std::vector<double>& node_load = loads.values();
     const double imbalance = measure(node_load);
     if (!active_ && imbalance > p_.threshold)
       active_ = true;
@@ -240,7 +240,6 @@ class LoadBalanceMigratePolicy : public Policy {
   std::vector<NodeIndex> job_node_;
   std::vector<std::uint32_t> job_pos_;
   std::vector<Seconds> last_migrated_;
-  NodeLoads node_loads_;
   std::vector<double> proj_;
   std::vector<NodeIndex> order_;
   std::vector<char> touched_;  // destinations of this sample's moves

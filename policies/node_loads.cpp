@@ -15,9 +15,9 @@ void NodeLoads::init(const SchedulingContext& ctx) {
 
 bool NodeLoads::update(const SchedulingContext& ctx) {
   const auto changed = ctx.gpu_load_changed();
+  recomputed_.clear();
   if (changed.empty()) return false;
   ++pass_;
-  recomputed_.clear();
   for (GpuIndex g : changed) {
     const NodeIndex n = ctx.cluster().node_of(g);
     if (seen_[n] == pass_) continue;

@@ -14,7 +14,7 @@ class NodeLoads {
   // Every node, from the current loads.
   void init(const SchedulingContext& ctx);
   // The nodes of the GPUs whose load the last sample changed; false when
-  // none did (every node keeps its load).
+  // none did (every node keeps its load, recomputed() is empty).
   bool update(const SchedulingContext& ctx);
   const std::vector<double>& values() const { return load_; }
   // The nodes the last update (or init) recomputed, each once.

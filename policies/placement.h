@@ -125,6 +125,9 @@ class LeastLoadedPlacement : public Placement {
   void init(SchedulingContext& ctx) override;
   void on_monitor(SchedulingContext& ctx) override;
   void finish(SchedulingContext& ctx) override;
+  // The node loads the order follows, current after on_monitor: a policy
+  // that also reads them shares these rather than computing them again.
+  const NodeLoads& node_loads() const { return node_loads_; }
 
  protected:
   const NodeFreeIndex& index_all(const SchedulingContext& ctx) const override { return all_; }

@@ -6,7 +6,6 @@
 // order (`before` ties broken by index) the result is exactly the full sort's.
 #include <algorithm>
 #include <cstdint>
-#include <ranges>
 #include <span>
 #include <vector>
 
@@ -30,8 +29,15 @@ bool resort_moved(std::vector<std::uint32_t>& order, std::span<const std::uint32
   scratch.moved.assign(moved.begin(), moved.end());
   std::sort(scratch.moved.begin(), scratch.moved.end(), before);
   scratch.merged.resize(order.size());
-  std::ranges::merge(order | std::views::filter([&](std::uint32_t i) { return scratch.mark[i] == 0; }), scratch.moved,
-                     scratch.merged.begin(), before);
+  auto out = scratch.merged.begin();
+  auto next = scratch.moved.cbegin();
+  const auto last = scratch.moved.cend();
+  for (const std::uint32_t i : order) {  // a merge of the unmoved elements, in order, with the moved ones
+    if (scratch.mark[i] != 0) continue;
+    while (next != last && before(*next, i)) *out++ = *next++;
+    *out++ = i;
+  }
+  std::copy(next, last, out);
   for (std::uint32_t i : moved) scratch.mark[i] = 0;
   if (scratch.merged == order) return false;
   order.swap(scratch.merged);

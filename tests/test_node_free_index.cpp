@@ -100,3 +100,26 @@ TEST_CASE("NodeFreeIndex: empty, all busy, re-ordered") {
   CHECK(index.max_free() == 3);
   CHECK(index.find_first(1) == 1);
 }
+
+TEST_CASE("NodeFreeIndex: a re-order to another set of the same size is a rebuild") {
+  // Covered {3, 1, 69}; the new order {1, 3, 5} swaps the first two (in place)
+  // before it reaches node 5, which was not covered: the index is rebuilt.
+  std::vector<std::uint32_t> free(70, 0);
+  free[3] = 2, free[1] = 1, free[69] = 4, free[5] = 3;
+  NodeFreeIndex index(std::vector<NodeIndex>{3, 1, 69}, free);
+  CHECK(index.find_first(3) == 2);
+  index.reorder(std::vector<NodeIndex>{1, 3, 5}, free);
+  CHECK(index.node_at(0) == 1);
+  CHECK(index.node_at(1) == 3);
+  CHECK(index.node_at(2) == 5);
+  CHECK(index.free_at(2) == 3);
+  CHECK(index.find_first(2) == 1);
+  CHECK(index.find_first(3) == 2);
+  CHECK(index.find_first(4) == NodeFreeIndex::npos);  // node 69 is no longer covered
+  CHECK(index.max_free() == 3);
+  index.update(69, 8);  // ignored
+  CHECK(index.find_first(4) == NodeFreeIndex::npos);
+  index.update(5, 0);
+  CHECK(index.find_first(3) == NodeFreeIndex::npos);
+  CHECK(index.find_first(1) == 0);
+}
