@@ -6,19 +6,28 @@ and prints fastgpu's CPU seconds beside the peer's.
 
     bench/helios_side/helios_side_bench.py [--fastgpu build/fastgpu] [--cache build/helios-side]
                                            [--repeat 3] [--cases syn100000:fifo,...]
+                                           [--peer-rounds N [--peer DIR]]
 
 The traces (64 nodes x 8 GPUs, one VC, seed 1; 10 k jobs at load 0.8, 100 k
 jobs at load 0.8 and 0.95) are made once by the peer-side generator
 (HELIOS_SIDE, default ../shared/peers/helios-side) into CACHE/traces. The
-peer is slow (minutes of CPU a case), so it is never run here:
-bench/helios_side/run_peer.sh runs it once per case, in the background, and
-appends its timing to CACHE/peer-times.tsv, which this reads; a case without a
-timing says "peer absent". fastgpu's time is the median of --repeat rounds, each
-running every case with the full HDF5 output and with --summary-only, each
-run measured with wait4 (user + system CPU of the child).
+peer is slow (a quarter of a minute to minutes of CPU a case). By default it
+is not run here: bench/helios_side/run_peer.sh runs it once per case, in the
+background, and appends its timing to CACHE/peer-times.tsv, which this reads;
+a case without a timing says "peer absent". fastgpu's time is the median of
+--repeat rounds, each running every case with the full HDF5 output and with
+--summary-only, each run measured with wait4 (user + system CPU of the child).
+
+With --peer-rounds N the peer (set up in --peer, as run_peer.sh expects it) is
+run here too, N times a case, interleaved with fastgpu's rounds: before each
+group of about --repeat / N fastgpu rounds, every case's peer runs once. Both
+sides' medians then come from the same minutes of the same machine, whose
+speed drifts by a fifth or more between hours, so the ratio is the one to quote.
 """
 import argparse
+import collections
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -48,9 +57,9 @@ def make_traces(cache, side, names):
                         os.path.join(folder, 'fastgpu.csv')], check=True, stdout=subprocess.DEVNULL)
 
 
-def cpu_seconds(cmd):
-    """Runs cmd and returns the user + system CPU seconds of the child."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def cpu_seconds(cmd, cwd=None):
+    """Runs cmd and returns the user + system CPU seconds of the child (and of its children)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
@@ -70,6 +79,12 @@ def peer_times(cache):
     return out
 
 
+def peer_command(traces, trace, policy, log_dir):
+    """The peer's command line for one case, as run_peer.sh runs it (from its folder)."""
+    return ['/usr/bin/python3', 'simulator.py', '-e=Philly', f'-t={os.path.join(traces, trace)}', '-s', policy,
+            '-p', 'consolidate', '-l', os.path.join(log_dir, f'{policy}_{trace}')]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--fastgpu', default=os.path.join(ROOT, 'build', 'fastgpu'))
@@ -78,7 +93,16 @@ def main():
                                                                                    'helios-side')))
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--cases', default=DEFAULT_CASES)
+    ap.add_argument('--peer-rounds', type=int, default=0,
+                    help='run the peer N times a case here, interleaved with fastgpu (0: read the cached timings)')
+    ap.add_argument('--peer', help='the peer\'s "QSSF Service" folder (default CACHE/peer/framework/QSSF Service)')
     a = ap.parse_args()
+    if a.repeat < 1 or a.peer_rounds < 0:
+        sys.exit('helios_side_bench: --repeat must be >= 1 and --peer-rounds >= 0')
+    peer_dir = os.path.abspath(a.peer or os.path.join(a.cache, 'peer', 'framework', 'QSSF Service'))
+    if a.peer_rounds and not os.path.exists(os.path.join(peer_dir, 'simulator.py')):
+        sys.exit(f'helios_side_bench: --peer-rounds needs the peer: no simulator.py in {peer_dir} '
+                 '(docs/performance.md says how to set it up)')
     cases = [tuple(c.split(':')) for c in a.cases.split(',')]
     for trace, policy in cases:
         if trace not in TRACES or policy not in ('fifo', 'sjf'):
@@ -87,11 +111,14 @@ def main():
     config = os.path.join(HERE, 'fastgpu-helios.toml')
     out_dir = os.path.join(a.cache, 'out')
     os.makedirs(out_dir, exist_ok=True)
-    peer = peer_times(a.cache)
+    peer = {} if a.peer_rounds else peer_times(a.cache)
     # Start-up alone: a process that loads, relocates and exits.
     startup = statistics.median(cpu_seconds([a.fastgpu, '--version']) for _ in range(max(a.repeat, 5)))
     print(f'fastgpu start-up (fastgpu --version): {startup:.3f} CPU s')
-    print(f'side by side with the Helios simulator: CPU seconds of the whole process, fastgpu median of {a.repeat}')
+    peer_source = (f'median of {a.peer_rounds} runs interleaved with fastgpu\'s' if a.peer_rounds
+                   else 'cached (bench/helios_side/run_peer.sh)')
+    print(f'side by side with the Helios simulator: CPU seconds of the whole process, fastgpu median of {a.repeat}, '
+          f'peer {peer_source}')
     print(f'{"trace":<16} {"policy":<6} {"peer CPU s":>10} {"fastgpu CPU s":>13} {"ratio":>7} '
           f'{"summary-only CPU s":>18} {"ratio":>7}')
     commands = {}
@@ -101,10 +128,22 @@ def main():
         commands[(trace, policy)] = (base + ['-o', os.path.join(out_dir, f'{trace}_{policy}.h5')],
                                      base + ['--summary-only', '-o', os.path.join(out_dir, f'{trace}_{policy}_s.h5')])
     times = {case: ([], []) for case in cases}
-    for _ in range(a.repeat):  # every case and output once per round, so all see the same machine
+    peer_runs = {case: [] for case in cases}
+    traces = os.path.abspath(os.path.join(a.cache, 'traces'))
+    log_dir = os.path.abspath(os.path.join(a.cache, 'hlog-live'))
+    # The peer's N runs a case, spread evenly over fastgpu's rounds (before round k * repeat // N).
+    peer_before = collections.Counter(k * a.repeat // a.peer_rounds for k in range(a.peer_rounds))
+    for r in range(a.repeat):  # every case and output once per round, so all see the same machine
+        for _ in range(peer_before[r]):
+            for case in cases:
+                shutil.rmtree(os.path.join(log_dir, f'{case[1]}_{case[0]}'), ignore_errors=True)
+                peer_runs[case].append(cpu_seconds(peer_command(traces, *case, log_dir), cwd=peer_dir))
         for case in cases:
             for output in (0, 1):
                 times[case][output].append(cpu_seconds(commands[case][output]))
+    for case in cases:
+        if peer_runs[case]:
+            peer[case] = statistics.median(peer_runs[case])
     for trace, policy in cases:
         f, s = (statistics.median(t) for t in times[(trace, policy)])
         if (trace, policy) in peer:
