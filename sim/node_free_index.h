@@ -32,8 +32,8 @@ class NodeFreeIndex final : public NodeFreeObserver {
   // gives each node's current count of wholly free GPUs (indexed by node).
   NodeFreeIndex(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of);
 
-  // Re-orders the same or another set of nodes: O(n) plus O(levels) per
-  // position whose node changed for the same set, a rebuild for another.
+  // Re-orders the same or another set of nodes: a rebuild, O(n + levels x
+  // n / 64) plus one bit per free GPU.
   void reorder(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of);
   // No-op for nodes not covered. Inline: the cluster calls it at every
   // allocation and release.
@@ -60,14 +60,17 @@ class NodeFreeIndex final : public NodeFreeObserver {
       for (std::uint32_t k = free + 1; k <= old; ++k) levels_[k - 1].erase(pos);
     }
   }
-  bool covers_same_nodes(std::span<const NodeIndex> order, std::span<const std::uint32_t> free_of) const;
   // Adds levels up to k (a node reported more free GPUs than any before).
   void add_levels(std::uint32_t k);
+  // Each level's words from free_ into level_words_ (zeroed, `words` a level).
+  void fill_level_words(std::size_t words);
 
   std::vector<NodeIndex> order_;
   std::vector<std::uint32_t> pos_of_;    // node -> position, npos if not covered
   std::vector<std::uint32_t> free_;      // position -> free GPUs
   std::vector<TwoLevelBitset> levels_;   // [k - 1]: positions with >= k free; no node has more than levels_.size()
+  std::vector<std::uint64_t> level_words_;  // scratch of reorder: each level's words, one level after another
+  std::vector<std::int8_t> count_bytes_;    // scratch of reorder: free_ as bytes (at most 127), whole words
 };
 
 }  // namespace fastgpu

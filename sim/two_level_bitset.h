@@ -5,6 +5,7 @@
 // free-GPU indexes are built from it (NodeFreeIndex, NodeFreeBuckets).
 #include <bit>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace fastgpu {
@@ -18,6 +19,19 @@ class TwoLevelBitset {
     words_.assign((n + 63) / 64, 0);
     summary_.assign((words_.size() + 63) / 64, 0);
     count_ = 0;
+  }
+  // Replaces the members with the set bits of `words` (bit p % 64 of word
+  // p / 64 for position p), sized for positions 0..64 * words.size() - 1: a
+  // whole set built at once, O(words) rather than O(1) per member.
+  void assign_words(std::span<const std::uint64_t> words) {
+    words_.assign(words.begin(), words.end());
+    summary_.assign((words_.size() + 63) / 64, 0);
+    count_ = 0;
+    for (std::size_t w = 0; w < words_.size(); ++w) {
+      if (words_[w] == 0) continue;
+      summary_[w / 64] |= std::uint64_t{1} << (w % 64);
+      count_ += static_cast<std::uint32_t>(std::popcount(words_[w]));
+    }
   }
   void insert(std::uint32_t pos) {
     std::uint64_t& w = words_[pos / 64];

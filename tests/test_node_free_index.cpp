@@ -123,3 +123,24 @@ TEST_CASE("NodeFreeIndex: a re-order to another set of the same size is a rebuil
   CHECK(index.find_first(3) == NodeFreeIndex::npos);
   CHECK(index.find_first(1) == 0);
 }
+
+TEST_CASE("NodeFreeIndex: nodes with more free GPUs than a byte's comparison takes") {
+  // 128 levels or more: the re-order fills the levels position by position
+  // instead of sixteen positions at a time; the answers are the same.
+  std::vector<std::uint32_t> free{200, 3, 127, 128, 0};
+  NodeFreeIndex index(std::vector<NodeIndex>{4, 3, 2, 1, 0}, free);
+  CHECK(index.max_free() == 200);
+  CHECK(index.find_first(1) == 1);      // node 3
+  CHECK(index.find_first(128) == 1);
+  CHECK(index.find_first(129) == 4);    // node 0
+  CHECK(index.find_first(127, 2) == 2); // node 2
+  CHECK(index.find_first(4, 3) == 4);
+  CHECK(index.find_first(201) == NodeFreeIndex::npos);
+  free[0] = 5;
+  index.reorder(std::vector<NodeIndex>{0, 1, 2, 3, 4}, free);
+  CHECK(index.max_free() == 128);
+  CHECK(index.find_first(6) == 2);
+  CHECK(index.find_first(4) == 0);
+  CHECK(index.find_first(128) == 3);
+  CHECK(index.find_first(129) == NodeFreeIndex::npos);
+}
