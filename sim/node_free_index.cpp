@@ -35,7 +35,9 @@ void NodeFreeIndex::reorder(std::span<const NodeIndex> order, std::span<const st
     bytes[p] = static_cast<std::int8_t>(std::min(f, 127u));
     most = std::max(most, f);
   }
-  add_levels(most);
+  // As many levels as the largest count: the levels a former node with more
+  // free GPUs needed go, and the comparison by bytes stays usable.
+  levels_.resize(most);
   level_words_.assign(levels_.size() * words, 0);
   fill_level_words(words);
   for (std::size_t k = 0; k < levels_.size(); ++k)
@@ -81,7 +83,7 @@ void NodeFreeIndex::add_levels(std::uint32_t k) {
 }
 
 // The highest count with a member (a level empties when its last node drops
-// below it; levels are never removed).
+// below it; updates never remove a level).
 std::uint32_t NodeFreeIndex::max_free() const {
   for (auto k = static_cast<std::uint32_t>(levels_.size()); k >= 1; --k)
     if (!levels_[k - 1].empty()) return k;
