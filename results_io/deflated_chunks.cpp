@@ -35,35 +35,37 @@ std::size_t even_chunk_rows(std::size_t rows, std::size_t most_rows) {
 
 DeflatedChunks::DeflatedChunks(hid_t dataset, std::size_t row_bytes, std::size_t chunk_rows, int deflate_level)
     : dataset_(dataset), chunk_rows_(chunk_rows), level_(deflate_level) {
-  const std::size_t chunk_bytes = row_bytes * chunk_rows;
-  shuffled_.resize(chunk_bytes);
+  shuffled_bytes_ = row_bytes * chunk_rows;
+  shuffled_ = std::make_unique_for_overwrite<std::byte[]>(shuffled_bytes_);
   if (level_ > 0) {
-    level_buffer_.resize(level_buffer_bytes(level_));
-    deflated_.resize(deflate_bound(chunk_bytes));
+    level_bytes_ = level_buffer_bytes(level_);
+    level_buffer_ = std::make_unique_for_overwrite<std::uint8_t[]>(level_bytes_);
+    deflated_bytes_ = deflate_bound(shuffled_bytes_);
+    deflated_ = std::make_unique_for_overwrite<std::byte[]>(deflated_bytes_);
   }
 }
 
 void DeflatedChunks::write(std::size_t first) {
   if (first % chunk_rows_ != 0) throw InternalError("DeflatedChunks: a chunk must start at a multiple of its rows");
-  const void* stored = shuffled_.data();
-  std::size_t stored_bytes = shuffled_.size();
+  const void* stored = shuffled_.get();
+  std::size_t stored_bytes = shuffled_bytes_;
   if (level_ > 0) {
     isal_zstream stream;
     isal_deflate_stateless_init(&stream);
     stream.level = static_cast<std::uint32_t>(level_);
-    stream.level_buf = level_buffer_.data();
-    stream.level_buf_size = static_cast<std::uint32_t>(level_buffer_.size());
+    stream.level_buf = level_buffer_.get();
+    stream.level_buf_size = static_cast<std::uint32_t>(level_bytes_);
     stream.gzip_flag = IGZIP_ZLIB;  // HDF5's deflate filter stores zlib streams
     stream.end_of_stream = 1;
     stream.flush = NO_FLUSH;
-    stream.next_in = reinterpret_cast<std::uint8_t*>(shuffled_.data());
-    stream.avail_in = static_cast<std::uint32_t>(shuffled_.size());
-    stream.next_out = reinterpret_cast<std::uint8_t*>(deflated_.data());
-    stream.avail_out = static_cast<std::uint32_t>(deflated_.size());
+    stream.next_in = reinterpret_cast<std::uint8_t*>(shuffled_.get());
+    stream.avail_in = static_cast<std::uint32_t>(shuffled_bytes_);
+    stream.next_out = reinterpret_cast<std::uint8_t*>(deflated_.get());
+    stream.avail_out = static_cast<std::uint32_t>(deflated_bytes_);
     const int status = isal_deflate_stateless(&stream);
     if (status != COMP_OK) throw InternalError("igzip: deflating a chunk failed with status " + std::to_string(status));
     stored_bytes = stream.total_out;
-    stored = deflated_.data();
+    stored = deflated_.get();
   }
   const hsize_t offset[1] = {first};
   // Filter mask 0: every filter of the dataset was applied.

@@ -8,7 +8,7 @@
 // fast as zlib on these tables (docs/performance.md, "HDF5 output").
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include <hdf5.h>
 
@@ -29,7 +29,7 @@ class DeflatedChunks {
 
   // The chunk to fill: chunk_rows rows of row_bytes bytes, shuffled (an edge
   // chunk is stored whole, its missing rows zero, as HDF5 stores it).
-  std::byte* chunk() { return shuffled_.data(); }
+  std::byte* chunk() { return shuffled_.get(); }
   // Deflates the filled chunk and writes it as the chunk of rows from
   // `first`, a multiple of chunk_rows.
   void write(std::size_t first);
@@ -37,9 +37,14 @@ class DeflatedChunks {
  private:
   hid_t dataset_;
   std::size_t chunk_rows_;
-  int level_;                              // 0: the chunks are stored shuffled only
-  std::vector<std::uint8_t> level_buffer_;  // igzip's hash tables for the level, reused for every chunk
-  std::vector<std::byte> shuffled_, deflated_;
+  int level_;  // 0: the chunks are stored shuffled only
+  // Left uninitialised: igzip sets up what it reads of its level buffer, the
+  // shuffle writes every byte of a chunk, padding rows included, and a stream
+  // is read back only as far as igzip wrote it. Zeroing them (the level
+  // buffer alone is 276 KiB a table) was 0.6 % of a replay's instructions.
+  std::size_t level_bytes_ = 0, shuffled_bytes_ = 0, deflated_bytes_ = 0;
+  std::unique_ptr<std::uint8_t[]> level_buffer_;  // igzip's hash tables for the level, reused for every chunk
+  std::unique_ptr<std::byte[]> shuffled_, deflated_;
 };
 
 }  // namespace fastgpu::h5

@@ -18,18 +18,32 @@ void LoadMonitor::sample(Seconds now, std::uint32_t queue_length, std::uint32_t 
   const std::uint32_t gpus = cluster_.num_gpus();
   const double inv_interval = interval > 0 ? 1.0 / interval : 0.0;
   load_updated_.clear();
+  // The sums are kept in locals while the loads change: the appends to
+  // load_updated_ could alias the members, which would make the compiler
+  // store and reload both sums at every GPU.
+  double sum = load_sum_, sum_sq = load_sum_sq_;
+  auto set_load = [&](GpuIndex g, double load) {
+    const double old = load_[g];
+    if (load == old) return;
+    load_updated_.push_back(g);
+    sum += load - old;
+    sum_sq += load * load - old * old;
+    load_[g] = load;
+  };
   // Steady all this window after a change in the previous one: load = share.
   for (GpuIndex g : settling_) {
     if (!dirty_[g]) set_load(g, share(g));
   }
-  settling_.clear();
   // Changed in this window: busy GPU-seconds since the last sample / interval.
+  // They settle in the next window.
   for (GpuIndex g : changed_) {
     const double integral_now = busy_integral_[g] + share(g) * (now - last_change_[g]);
     set_load(g, (integral_now - integral_at_sample_[g]) * inv_interval);
     dirty_[g] = 0;
-    settling_.push_back(g);
   }
+  load_sum_ = sum;
+  load_sum_sq_ = sum_sq;
+  settling_.swap(changed_);
   changed_.clear();
   // The running sums drift by rounding; recompute them exactly now and then.
   if (++samples_since_exact_ == 4096) {

@@ -73,14 +73,6 @@ class LoadMonitor {
     }
     last_change_[g] = now;
   }
-  void set_load(GpuIndex g, double load) {
-    const double old = load_[g];
-    if (load == old) return;
-    load_updated_.push_back(g);
-    load_sum_ += load - old;
-    load_sum_sq_ += load * load - old * old;
-    load_[g] = load;
-  }
 
   const ClusterState& cluster_;
   std::vector<double> busy_integral_;        // GPU-seconds, shares counted, up to last_change_
