@@ -84,6 +84,15 @@ Measurement run_child(const std::string& policy, std::uint64_t jobs, std::uint32
   }, fmt::format("benchmark run of '{}' failed", policy));
 }
 
+// The engine's targets: jobs per CPU second, and the memory of the engine
+// itself (fifo keeps no per-job state of its own) once the per-job tables
+// outweigh the process.
+bool meets_targets(const std::string& policy, std::uint64_t jobs, double jobs_per_cpu_second, double bytes_a_job) {
+  const bool fifo = policy == "fifo";
+  const double rate = fifo && jobs <= 1'000'000 ? 2e6 : 1e6;
+  return jobs_per_cpu_second >= rate && (!fifo || jobs < 1'000'000 || bytes_a_job <= 150);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -91,7 +100,6 @@ int main(int argc, char** argv) {
   std::uint32_t nodes = 512;
   int repeat = 3;
   double load = 0.9;
-  constexpr double kTargetJobsPerSecond = 100'000;
   std::vector<std::string> policies{"fifo", "least-loaded", "easy-backfill", "las", "load-balance-migrate"};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
@@ -115,8 +123,9 @@ int main(int argc, char** argv) {
   fmt::print("engine benchmark: {} synthetic jobs, {} GPUs ({} nodes x 8), load {}, median of {} runs\n", jobs,
              nodes * 8, nodes, load, repeat);
   fmt::print("wall = elapsed time of the simulation, cpu = its CPU time (what a shared machine cannot inflate);\n"
-             "sched% = share of the wall time inside the policy; target: >= {:.0f} jobs/s by CPU time\n",
-             kTargetJobsPerSecond);
+             "sched% = share of the wall time inside the policy;\n"
+             "target: >= 1 M jobs per CPU second (fifo up to a million jobs: 2 M), and fifo at a million jobs or more\n"
+             "<= 150 B/job (the engine's own state; B/job = the child's peak RSS over the jobs)\n");
   fmt::print("{:<22} {:>7} {:>9} {:>7} {:>9} {:>10} {:>7} {:>7} {:>6} {:>6} {:>9} {:>7} {:>7} {:>6}\n", "policy",
              "wall s", "jobs/s", "cpu s", "jobs/s", "events/s", "sched%", "RSS MB", "B/job", "gen s", "completed",
              "preempt", "migrate", "target");
@@ -140,7 +149,7 @@ int main(int argc, char** argv) {
     fmt::print("{:<22} {:>7.2f} {:>9.0f} {:>7.2f} {:>9.0f} {:>10.0f} {:>6.1f}% {:>7.1f} {:>6.0f} {:>6.2f} {:>9.0f} {:>7.0f} {:>7.0f} {:>6}\n",
                policy, wall, n / wall, cpu_s, n / cpu_s, median(events) / cpu_s, 100 * median(sched), median(rss),
                median(rss) * 1048576.0 / n, median(gen), median(completed), median(preempted), median(migrated),
-               n / cpu_s >= kTargetJobsPerSecond ? "ok" : "BELOW");
+               meets_targets(policy, jobs, n / cpu_s, median(rss) * 1048576.0 / n) ? "ok" : "MISSED");
     std::fflush(stdout);
   }
   return 0;

@@ -9,19 +9,24 @@
 //
 // operator new stays malloc (so the library's operator delete, which calls
 // free, matches it), with two additions:
-//  * malloc keeps its memory: blocks up to 32 MiB come from the heap (not one
+//  * malloc keeps its memory: blocks under 32 MiB come from the heap (not one
 //    mapping each, unmapped at free and faulted in again at the next
 //    allocation), and freed memory is not given back to the system;
 //  * the heap, as it grows, and every block of at least 4 MiB are marked
 //    MADV_HUGEPAGE over the whole 2 MiB pages they span.
 // A 2 MiB range gets a huge page only if its first touch comes after the
 // advice and the whole range lies in one mapping; once a 4 KiB page is in it,
-// it stays in 4 KiB pages. Two things keep the large tables out of such
-// ranges: blocks of 4 MiB or more start on a 2 MiB boundary (otherwise the
-// range holding a block's head is shared with whatever lies before it), and
-// the heap grows 64 MiB at a time (malloc writes the new top's header before
-// the growth can be advised, which costs the range after the block that made
-// it grow; a 100 k-job run then grows the heap once).
+// it stays in 4 KiB pages. Blocks of 32 MiB or more (a mapping each, unless
+// the heap's top has room) start on a 2 MiB boundary, else the range holding
+// the block's head is not whole in the mapping. Blocks in the heap are not
+// aligned: their heads share a huge page with what lies before them, and
+// glibc's posix_memalign reuses a free block only if it has room for the
+// alignment as well (n plus 2 MiB), so an aligned block, once freed, never
+// came back for a block of its size (at a million jobs the engine's status
+// table and then the summary's table of the same size took 8 MB twice). The
+// heap grows 64 MiB at a time: malloc writes the new top's header before the
+// growth can be advised, which costs the range after the block that made it
+// grow, and a 100 k-job run then grows the heap once.
 // The contents and every result are the same. Left out of sanitizer builds,
 // whose own operator new checks new/delete pairs.
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
@@ -40,11 +45,12 @@ namespace {
 
 constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
 constexpr std::size_t kHugeBytes = 2 * kHugePage;
+constexpr std::size_t kMmapBytes = 32 << 20;  // glibc's largest mmap threshold
 
 std::atomic<std::uintptr_t> g_advised_heap_end{0};  // the heap is advised below this
 
 bool tune_malloc() {
-  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+  ::mallopt(M_MMAP_THRESHOLD, kMmapBytes);
   ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
   ::mallopt(M_TOP_PAD, 64 << 20);  // the heap grows 64 MiB at a time (address space, not memory)
   return true;
@@ -53,7 +59,7 @@ const bool g_malloc_tuned = tune_malloc();
 
 void* allocate(std::size_t n) noexcept {
   void* p = nullptr;
-  if (n < kHugeBytes)
+  if (n < kMmapBytes)
     p = std::malloc(n == 0 ? 1 : n);
   else if (::posix_memalign(&p, kHugePage, n) != 0)  // free() takes it back like any malloc block
     p = nullptr;

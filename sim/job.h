@@ -2,6 +2,7 @@
 // A job of the workload, as submitted. Immutable during a run; the engine keeps
 // the changing state (remaining work, placement) separately.
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #include "sim/types.h"
@@ -36,19 +37,24 @@ struct JobTraceFields {
   }
 };
 
+// Job::gpu_types has 15 bits.
+inline constexpr std::size_t kMaxTypeConstraints = (std::size_t{1} << 15) - 1;
+
 struct Job {
   std::int64_t id = 0;            // external id (trace id, or 0..n-1 for synthetic)
   Seconds submit = 0;             // arrival time, seconds since the workload start
   std::uint32_t num_gpus = 1;     // gang size: all GPUs start and stop together
-  double work = 0;                // seconds the job runs on reference GPUs (speed 1.0), per GPU
-  std::int32_t priority = 0;      // higher runs first under priority-aware policies
   std::uint32_t user = 0;         // index into Workload::users
+  double work = 0;                // seconds the job runs on reference GPUs (speed 1.0), per GPU
   Seconds deadline = kNever;      // absolute completion deadline; kNever = none
-  std::uint16_t gpu_types = 0;    // 0 = any type; k = Workload::type_constraints[k-1]
-  std::uint16_t vc = 0;           // 0 = none; k = Workload::vcs[k-1]
+  std::int32_t priority = 0;      // higher runs first under priority-aware policies
   float gpu_memory_gb = 0;        // memory needed on each GPU (GB); 0 = unknown
   float gpu_share = 1.0f;         // fraction of one GPU (< 1 only with num_gpus == 1)
-  bool preemptible = true;
+  std::uint16_t vc = 0;           // 0 = none; k = Workload::vcs[k-1]
+  // 0 = any type; k = Workload::type_constraints[k-1]. 15 bits (at most
+  // kMaxTypeConstraints): the flag below shares their two bytes.
+  std::uint16_t gpu_types : 15 = 0;
+  bool preemptible : 1 = true;
   // The fields only some traces carry are in Workload::trace_fields (JobTraceFields).
 
   bool has_deadline() const { return deadline != kNever; }
@@ -59,6 +65,6 @@ struct Job {
   }
 };
 // A million jobs make the workload's largest table: keep a job to one cache line.
-static_assert(sizeof(Job) == 64, "Job grew: check the bytes a job in docs/performance.md");
+static_assert(sizeof(Job) == 56, "Job grew: check the bytes a job in docs/performance.md");
 
 }  // namespace fastgpu

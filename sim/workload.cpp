@@ -267,9 +267,9 @@ std::uint16_t Workload::intern_type_constraint(std::vector<std::string> types) {
   }
   auto [it, fresh] = type_lookup_.try_emplace(key_of(types), static_cast<std::uint16_t>(type_constraints.size() + 1));
   if (fresh) {
-    if (type_constraints.size() >= std::numeric_limits<std::uint16_t>::max() - 1) {
+    if (type_constraints.size() >= kMaxTypeConstraints) {
       type_lookup_.erase(it);
-      throw InputError("too many distinct GPU type constraints (at most 65534)");
+      throw InputError(fmt::format("too many distinct GPU type constraints (at most {})", kMaxTypeConstraints));
     }
     type_constraints.push_back(std::move(types));
     ++type_lookup_synced_;

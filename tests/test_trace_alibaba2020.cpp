@@ -79,7 +79,8 @@ TEST_CASE("alibaba2020: pin_gpu_type, header rows, errors") {
   std::string tasks = dir.write("tasks.csv", kTasks);
   auto r = read("alibaba2020", {jobs, tasks}, o);
   REQUIRE(r.workload.jobs.size() == 4);
-  REQUIRE(r.workload.jobs[3].gpu_types != 0);
+  const unsigned constrained = r.workload.jobs[3].gpu_types;  // a bit-field: copied, not bound
+  REQUIRE(constrained != 0);
   CHECK(r.workload.type_constraints[r.workload.jobs[3].gpu_types - 1] == std::vector<std::string>{"V100"});
   CHECK(r.workload.type_constraints[r.workload.jobs[0].gpu_types - 1] == std::vector<std::string>{"MISC"});
 
