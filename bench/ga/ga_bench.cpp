@@ -1,4 +1,4 @@
-// GA benchmark (issue 5): generations/s and gene-evaluations/s of the GA's
+// GA benchmark: generations/s and gene-evaluations/s of the GA's
 // backends on random ETC instances, and for CUDA the effective memory
 // bandwidth against the device's peak. Standard library + the GA core only, so
 // it builds on a machine without the project's Debian packages

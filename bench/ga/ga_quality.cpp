@@ -1,4 +1,4 @@
-// GA quality benchmark (issue 13): the memetic GA against Min-Min and the
+// GA quality benchmark: the memetic GA against Min-Min and the
 // iterated local search on Braun et al.'s 512 x 16 ETC instances, the shared
 // ones (when present) and generated ones of all twelve classes
 // (policies/ga/braun_etc.h). Standard library + the GA core only.
