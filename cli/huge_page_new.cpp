@@ -48,11 +48,36 @@ constexpr std::size_t kHugeBytes = 2 * kHugePage;
 constexpr std::size_t kMmapBytes = 32 << 20;  // glibc's largest mmap threshold
 
 std::atomic<std::uintptr_t> g_advised_heap_end{0};  // the heap is advised below this
+// Kept for the process's life, never touched; volatile, or the compiler drops
+// the allocation that nothing reads.
+void* volatile g_first_range_rest = nullptr;
+
+// The allocations made before this file's initialisation (the C and C++
+// libraries') touched the 2 MiB range holding the heap's start before any
+// advice, so that range stays in 4 KiB pages, and whatever comes next would be
+// laid there: at 100 k jobs, the head of the trace's job table (up to 512
+// faults). Grow the heap now by a small block (malloc writes the new top's
+// header right behind it, still in that range), advise what the growth added,
+// and fill the rest of the range with a block: later blocks start in advised
+// memory. Both blocks stay allocated and untouched (address space only).
+void skip_the_heaps_first_range() {
+  const std::size_t top = ::mallinfo2().keepcost;  // the room left at the heap's top
+  void* grown = std::malloc(top + 64);              // more than the top holds: the heap grows
+  if (!grown) return;
+  const auto end = reinterpret_cast<std::uintptr_t>(grown) + top + 64;
+  const auto brk = reinterpret_cast<std::uintptr_t>(::sbrk(0));
+  const std::uintptr_t boundary = (end + kHugePage - 1) & ~(kHugePage - 1);
+  if (brk < boundary + kHugePage) return;  // the heap did not grow past the range (not contiguous)
+  fastgpu::advise_huge_pages(reinterpret_cast<const void*>(boundary), brk - boundary);
+  g_advised_heap_end.store(brk & ~(kHugePage - 1), std::memory_order_relaxed);
+  if (boundary - end > 128) g_first_range_rest = std::malloc(boundary - end - 128);
+}
 
 bool tune_malloc() {
   ::mallopt(M_MMAP_THRESHOLD, kMmapBytes);
   ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
   ::mallopt(M_TOP_PAD, 64 << 20);  // the heap grows 64 MiB at a time (address space, not memory)
+  skip_the_heaps_first_range();
   return true;
 }
 const bool g_malloc_tuned = tune_malloc();
