@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 
 #include "sim/error.h"
 #include "results_io/baseline_verdicts_table.h"
@@ -179,9 +180,12 @@ void check_run(const RunResult& r) {
   };
   if (r.gpu_offset.size() != r.jobs.size() + 1 || r.gpu_offset.back() != r.gpu_arena.size())
     fail("gpu_offset is not a CSR offset table of jobs + 1 entries over gpu_arena");
-  for (const JobRecord& j : r.jobs)
-    if (j.reject_reason >= r.reject_reasons.size())
-      fail(fmt::format("job {} has reject reason {} of {}", j.id, j.reject_reason, r.reject_reasons.size()));
+  // The outputs alone: an assembled record would read the job's inputs too.
+  const std::span<const JobOutputs> outputs = r.jobs.outputs();
+  for (std::size_t j = 0; j < outputs.size(); ++j)
+    if (outputs[j].reject_reason >= r.reject_reasons.size())
+      fail(fmt::format("job {} has reject reason {} of {}", r.jobs[j].id, outputs[j].reject_reason,
+                       r.reject_reasons.size()));
   const std::size_t types = r.type_gpu_count.size();
   if (r.type_busy_gpu_seconds.size() != types || r.type_idle_watts.size() != types ||
       r.type_busy_watts.size() != types || r.type_price_per_hour.size() != types)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -11,6 +12,7 @@
 #include "sim/deadline.h"
 #include "sim/error.h"
 #include "sim/huge_pages.h"
+#include "sim/rank_select.h"
 
 namespace fastgpu {
 
@@ -43,23 +45,16 @@ std::size_t nearest_rank(std::size_t n, unsigned percent) {
   return std::max<std::size_t>(1, (static_cast<std::size_t>(percent) * n + 99) / 100);
 }
 
-// Mean and nearest-rank percentiles; reorders v. Selection instead of a full
-// sort: each nth_element works on the part right of the previous rank (the
-// median's selection leaves every larger value there), so the three together
-// pass over about 1.6 n values, not 2.9 n as from the top rank down.
-Stats stats_of(std::vector<double>& v) {
+// Mean and nearest-rank percentiles; reorders v.
+Stats stats_of(std::span<double> v) {
   Stats s;
   if (v.empty()) return s;
   s.mean = mean_of(v);
-  double* out[] = {&s.p50, &s.p90, &s.p99};
-  const unsigned percents[] = {50, 90, 99};
-  auto begin = v.begin();
-  for (int k = 0; k < 3; ++k) {
-    const auto at = v.begin() + static_cast<std::ptrdiff_t>(nearest_rank(v.size(), percents[k]) - 1);
-    std::nth_element(begin, at, v.end());
-    *out[k] = *at;
-    begin = at;
-  }
+  const std::array<std::size_t, 3> ranks = {nearest_rank(v.size(), 50) - 1, nearest_rank(v.size(), 90) - 1,
+                                            nearest_rank(v.size(), 99) - 1};
+  std::array<double, 3> at{};
+  select_ranks(v, ranks, at);
+  s.p50 = at[0], s.p90 = at[1], s.p99 = at[2];
   return s;
 }
 
@@ -132,10 +127,10 @@ void check_accounting(const RunResult& r) {
 // window (since the previous sample; the first window begins at the first
 // submit, where the monitor starts), so a short last window counts for its
 // length only. Samples all at one instant fall back to their plain mean.
-double time_average_load_variance(const RunResult& r) {
+// `first_submit`: the earliest submit of any job, finished or not.
+double time_average_load_variance(const RunResult& r, Seconds first_submit) {
   if (r.timeseries.empty()) return 0.0;
-  Seconds window_start = r.timeseries.front().time;
-  for (const JobRecord& j : r.jobs) window_start = std::min(window_start, j.submit);
+  Seconds window_start = std::min(r.timeseries.front().time, first_submit);
   const Seconds span = r.timeseries.back().time - window_start;
   double weighted = 0, plain = 0;
   for (const TimeSample& t : r.timeseries) {
@@ -189,6 +184,7 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   s.jobs_completed = s.jobs_rejected = 0;
   s.deadline_jobs = s.deadline_misses = 0;
   Seconds first_submit = kNever, last_end = -kNever;
+  Seconds first_submit_of_any = kNever;  // rejected jobs too: the time series' first window
   // One table for both per-job series (at a million jobs each is 8 MB): the
   // waits first, then, once their percentiles are taken, the JCTs.
   std::vector<double> times;
@@ -205,6 +201,7 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   const std::uint64_t dense_bound = 2 * static_cast<std::uint64_t>(r.jobs.size()) + 65536;
   for (const JobRecord& j : r.jobs) {
     const bool finished = j.outcome == JobOutcome::finished;
+    first_submit_of_any = std::min(first_submit_of_any, j.submit);
     if (j.deadline != kNever) {
       ++s.deadline_jobs;
       if (!finished || !meets_deadline(j.end, j.deadline)) ++s.deadline_misses;
@@ -294,7 +291,7 @@ void compute_summary(RunResult& r, double responsiveness_alpha) {
   s.energy_kwh = joules / kJoulesPerKwh;
   s.cost = cost;
 
-  s.load_variance_mean = time_average_load_variance(r);
+  s.load_variance_mean = time_average_load_variance(r, first_submit_of_any);
 
   s.events_per_second = s.wall_seconds > 0 ? static_cast<double>(s.events) / s.wall_seconds : 0.0;
 }

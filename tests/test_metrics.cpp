@@ -109,7 +109,7 @@ TEST_CASE("metrics: nearest-rank percentiles") {
 }
 
 TEST_CASE("metrics: the summary's percentiles equal those of the sorted values") {
-  // compute_summary selects with nth_element; the reference sorts.
+  // compute_summary selects by radix (sim/rank_select.h); the reference sorts.
   RunResult r;
   r.num_gpus = 1;
   r.gpu_busy_seconds = {0};
