@@ -250,7 +250,7 @@ void Engine::finish_job(JobIndex j) {
   runtimes_.end_live(j);
   r.end = now_;
   // The job ran, so a type with room for its gang exists and the speed is > 0.
-  r.runtime_alone = job.work / fastest_usable_speed(j);
+  r.runtime_alone = divided(job.work, fastest_usable_speed(j));
   if (job.has_deadline()) r.deadline_met = meets_deadline(now_, job.deadline) ? 1 : 0;
   dependencies_.resolve(j, /*rejected=*/false, [this](JobIndex s) { arrive(s); });
   policy_.on_finish(ctx_, j);
@@ -426,7 +426,7 @@ void Engine::begin_segment(JobIndex j, Seconds progress_from) {
   rt.seg_start = progress_from;
   rt.rate = rate_on(gpus_held(j));
   ++rt.version;
-  push_event(Event{.time = rt.seg_start + rt.seg_remaining / rt.rate,
+  push_event(Event{.time = rt.seg_start + divided(rt.seg_remaining, rt.rate),
                    .kind = EventKind::finish,
                    .job = j,
                    .version = rt.version});

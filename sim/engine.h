@@ -134,6 +134,10 @@ class Engine {
   double remaining_now(JobIndex j) const { return runtimes_.remaining_at(j, now_); }
   // The slowest GPU sets the pace of a gang, slowed further by how far apart
   // its GPUs are.
+  // a / b, without the division when b is 1 (x / 1 is x, bit for bit): on a
+  // cluster of one speed and no slowdown every start and finish divides by 1,
+  // and each division's latency stood in the way of what followed it.
+  static double divided(double a, double b) { return b == 1.0 ? a : a / b; }
   double rate_on(std::span<const GpuIndex> gpus) const {
     double slowest = kNever;
     bool one_node = true;
@@ -141,10 +145,10 @@ class Engine {
       slowest = std::min(slowest, cluster_.gpu_type(cluster_.type_of(g)).speed);
       one_node &= cluster_.node_of(g) == cluster_.node_of(gpus.front());
     }
-    if (one_node) return slowest / cluster_.spec().slowdown.same_node;
+    if (one_node) return divided(slowest, cluster_.spec().slowdown.same_node);
     node_scratch_.clear();  // kept between calls: no allocation per multi-node start
     for (GpuIndex g : gpus) node_scratch_.push_back(cluster_.node_of(g));
-    return slowest / cluster_.topology().slowdown(node_scratch_);
+    return divided(slowest, cluster_.topology().slowdown(node_scratch_));
   }
   Seconds checkpoint_time(JobIndex j) const;
   Seconds restore_time(JobIndex j) const;
