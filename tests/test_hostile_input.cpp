@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -59,15 +60,26 @@ const GpuCase kGpuCases[] = {
 
 TEST_CASE("hostile: to_gpu_count takes whole numbers 0..2^24 and nothing else") {
   std::uint32_t n = 99;
-  CHECK(trace::to_gpu_count(0, n));
+  CHECK(trace::to_gpu_count(0.0, n));
   CHECK(n == 0);
-  CHECK(trace::to_gpu_count(16777216, n));
+  CHECK(trace::to_gpu_count(16777216.0, n));
   CHECK(n == 16777216u);
   const double bad_counts[] = {-1.0, 0.5, 16777217.0, 4294967297.0, 4294967304.0, 1e23, HUGE_VAL, std::nan("")};
   for (double bad : bad_counts) {
     n = 99;
     CHECK_FALSE(trace::to_gpu_count(bad, n));
     CHECK(n == 99);  // untouched
+  }
+  // Counts read as integers (the canonical CSV): the same range.
+  CHECK(trace::to_gpu_count(std::int64_t{0}, n));
+  CHECK(n == 0);
+  CHECK(trace::to_gpu_count(std::int64_t{16777216}, n));
+  CHECK(n == 16777216u);
+  const std::int64_t bad_integers[] = {-1, 16777217, 4294967297, 4294967304, INT64_MAX, INT64_MIN};
+  for (std::int64_t bad : bad_integers) {
+    n = 99;
+    CHECK_FALSE(trace::to_gpu_count(bad, n));
+    CHECK(n == 99);
   }
 }
 

@@ -161,7 +161,7 @@ void parse_row(const std::vector<std::string_view>& fields, const std::vector<Co
         if (!blank) {
           const auto g = need<std::int64_t>(cell, c, "an integer GPU count");
           if (g < 1) bad(c, fmt::format("num_gpus must be >= 1, got {}", g));
-          if (!trace::to_gpu_count(static_cast<double>(g), j.num_gpus))
+          if (!trace::to_gpu_count(g, j.num_gpus))
             bad(c, fmt::format("num_gpus must be a whole number of GPUs in 1..{}, got {}", trace::kMaxGpusPerJob, g));
           has_gpus = true;
         }

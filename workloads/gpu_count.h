@@ -18,6 +18,13 @@ inline constexpr std::uint32_t kMaxGpusPerJob = std::uint32_t{1} << 24;
 // `value` as a GPU count when it is a whole number in 0..kMaxGpusPerJob
 // (NaN and infinities are not); false otherwise.
 bool to_gpu_count(double value, std::uint32_t& out);
+// The same for a count read as an integer: only its range to check. Inline:
+// the canonical CSV reader converts every row's count through it.
+inline bool to_gpu_count(std::int64_t value, std::uint32_t& out) {
+  if (value < 0 || value > std::int64_t{kMaxGpusPerJob}) return false;
+  out = static_cast<std::uint32_t>(value);
+  return true;
+}
 
 // to_gpu_count, reporting a bad count through Issues::bad_row at `where`
 // ("<field> must be a whole number of GPUs in 0..16777216, got <value>").
