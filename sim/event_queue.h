@@ -82,8 +82,8 @@ class EventQueue {
   // The top's hole goes down along the earlier child to a leaf, then `last`
   // rises from there (as std::pop_heap does, so the same entries move). The
   // earlier child is picked by arithmetic on the comparison, not a branch: in a
-  // heap of finish times which child is earlier is a coin toss, and a
-  // mispredicted branch at every level was a fifth of the event loop's time.
+  // heap of finish times which child is earlier is a coin toss: the
+  // mispredictions of that branch took a seventh of the event loop's own time.
   void refill_top(const Entry& last) {
     const std::size_t n = heap_.size();
     std::size_t hole = 0;
