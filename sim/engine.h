@@ -132,12 +132,12 @@ class Engine {
   void begin_segment(JobIndex j, Seconds progress_from);
   // Inline: the scheduling context's queries call these per job.
   double remaining_now(JobIndex j) const { return runtimes_.remaining_at(j, now_); }
-  // The slowest GPU sets the pace of a gang, slowed further by how far apart
-  // its GPUs are.
   // a / b, without the division when b is 1 (x / 1 is x, bit for bit): on a
   // cluster of one speed and no slowdown every start and finish divides by 1,
   // and each division's latency stood in the way of what followed it.
   static double divided(double a, double b) { return b == 1.0 ? a : a / b; }
+  // The slowest GPU sets the pace of a gang, slowed further by how far apart
+  // its GPUs are.
   double rate_on(std::span<const GpuIndex> gpus) const {
     double slowest = kNever;
     bool one_node = true;

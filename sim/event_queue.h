@@ -81,8 +81,8 @@ class EventQueue {
   };
   // The top's hole goes down along the earlier child to a leaf, then `last`
   // rises from there (as std::pop_heap does, so the same entries move). The
-  // earlier child is picked by arithmetic on the comparison, not a branch: in a
-  // heap of finish times which child is earlier is a coin toss: the
+  // earlier child is picked by arithmetic on the comparison, not a branch. In a
+  // heap of finish times which child is earlier is a coin toss, and the
   // mispredictions of that branch took a seventh of the event loop's own time.
   void refill_top(const Entry& last) {
     const std::size_t n = heap_.size();

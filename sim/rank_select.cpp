@@ -4,7 +4,6 @@
 #include <array>
 #include <bit>
 #include <cstdint>
-#include <vector>
 
 namespace fastgpu {
 
@@ -24,18 +23,21 @@ std::uint64_t order_key(double x) {
   return bits ^ (negative | std::uint64_t{1} << 63);
 }
 
-void select_by_comparison(std::span<double> values, std::span<const std::size_t> ranks, std::span<double> out) {
+// `values` are the ranks from `base` on of the whole set: rank r is values[r - base].
+void select_by_comparison(std::span<double> values, std::span<const std::size_t> ranks, std::span<double> out,
+                          std::size_t base) {
   auto from = values.begin();
   for (std::size_t i = 0; i < ranks.size(); ++i) {
-    const auto at = values.begin() + static_cast<std::ptrdiff_t>(ranks[i]);
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(ranks[i] - base);
     std::nth_element(from, at, values.end());
     out[i] = *at;
     from = at;
   }
 }
 
-void select_in(std::span<double> values, std::span<const std::size_t> ranks, std::span<double> out) {
-  if (values.size() < kSmall) return select_by_comparison(values, ranks, out);
+void select_in(std::span<double> values, std::span<const std::size_t> ranks, std::span<double> out,
+               std::size_t base) {
+  if (values.size() < kSmall) return select_by_comparison(values, ranks, out, base);
   std::uint64_t lo = UINT64_MAX, hi = 0;
   for (double x : values) {
     const std::uint64_t k = order_key(x);
@@ -43,7 +45,7 @@ void select_in(std::span<double> values, std::span<const std::size_t> ranks, std
     hi = std::max(hi, k);
   }
   if (lo == hi) {  // one value
-    for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = values[ranks[i]];
+    for (std::size_t i = 0; i < ranks.size(); ++i) out[i] = values[ranks[i] - base];
     return;
   }
   // The buckets are the 11 bits from the highest bit where the keys differ
@@ -59,7 +61,7 @@ void select_in(std::span<double> values, std::span<const std::size_t> ranks, std
   // left (a partition without a branch on the value: every value is swapped
   // with the slot after the bucket's, which advances when it belongs), and
   // its ranks are selected within it, in place.
-  std::size_t front = 0, below = 0;  // front: values moved so far; below: in the buckets before b
+  std::size_t front = 0, below = base;  // front: values moved so far; below: ranks before bucket b
   for (std::uint64_t b = 0, i = 0; b <= kBucketMask && i < ranks.size(); below += count[b], ++b) {
     const std::size_t first = i;
     while (i < ranks.size() && ranks[i] < below + count[b]) ++i;
@@ -71,10 +73,7 @@ void select_in(std::span<double> values, std::span<const std::size_t> ranks, std
       values[end] = x;
       end += bucket_of(x) == b;
     }
-    std::vector<std::size_t> inner(ranks.begin() + static_cast<std::ptrdiff_t>(first),
-                                   ranks.begin() + static_cast<std::ptrdiff_t>(i));
-    for (std::size_t& r : inner) r -= below;
-    select_in(values.subspan(front, count[b]), inner, out.subspan(first, i - first));
+    select_in(values.subspan(front, count[b]), ranks.subspan(first, i - first), out.subspan(first, i - first), below);
     front = end;
   }
 }
@@ -82,7 +81,7 @@ void select_in(std::span<double> values, std::span<const std::size_t> ranks, std
 }  // namespace
 
 void select_ranks(std::span<double> values, std::span<const std::size_t> ranks, std::span<double> out) {
-  select_in(values, ranks, out);
+  select_in(values, ranks, out, 0);
 }
 
 }  // namespace fastgpu

@@ -1,7 +1,5 @@
 #include "workloads/trace_io.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -12,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/huge_pages.h"
 #include "sim/parse_number.h"
 
 namespace fastgpu::trace {
@@ -452,17 +451,6 @@ bool CsvRows::next() {
   return false;
 }
 
-namespace {
-
-void advise_huge_pages(void* data, std::size_t bytes) {
-  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-}
-
-}  // namespace
-
 void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_per_row, ReservedColumns columns) {
   std::error_code ec;
   std::uintmax_t size = std::filesystem::file_size(path, ec);
@@ -473,16 +461,11 @@ void reserve_for_file(Workload& out, const std::string& path, std::size_t bytes_
 }
 
 void reserve_jobs(Workload& out, std::size_t rows, ReservedColumns columns) {
-  out.jobs.reserve(out.jobs.size() + rows);
-  if (columns.names) out.job_names.reserve(out.job_names.size() + rows);
+  // Huge pages are advice only; nothing changes where it is not taken.
+  reserve_huge_pages(out.jobs, out.jobs.size() + rows);
+  if (columns.names) reserve_huge_pages(out.job_names, out.job_names.size() + rows);
   // The column, once made, is as long as the job table.
-  if (columns.trace_fields) out.trace_fields.reserve(out.jobs.size() + rows);
-  // Advice only; nothing changes where it is not taken. The other columns are
-  // written the same way.
-  advise_huge_pages(out.jobs.data(), out.jobs.capacity() * sizeof(Job));
-  if (columns.names) advise_huge_pages(out.job_names.data(), out.job_names.capacity() * sizeof(std::string));
-  if (columns.trace_fields)
-    advise_huge_pages(out.trace_fields.data(), out.trace_fields.capacity() * sizeof(JobTraceFields));
+  if (columns.trace_fields) reserve_huge_pages(out.trace_fields, out.jobs.size() + rows);
 }
 
 namespace {
