@@ -1,6 +1,8 @@
 #include "config/overrides.h"
 
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 #include <string_view>
 #include <vector>
 
@@ -88,13 +90,15 @@ AppliedOverride apply_override(toml::table& root, const std::string& text) {
         throw InputError(SourceLocation{kOverrideFile, 0, key},
                          fmt::format("override '{}': '{}' is an array, index it with [n]", text, parent));
       }
-      const std::size_t idx = std::stoul(part);
-      path += fmt::format("[{}]", idx);
-      if (idx > arr.size() || (!last && idx == arr.size())) {
+      // An index too large for size_t is past the end like any other.
+      std::size_t idx = 0;
+      const bool fits = std::from_chars(part.data(), part.data() + part.size(), idx).ec == std::errc{};
+      if (!fits || idx > arr.size() || (!last && idx == arr.size())) {
         throw InputError(SourceLocation{kOverrideFile, 0, key},
-                         fmt::format("override '{}': index {} is past the end of '{}' ({} entries)", text, idx,
+                         fmt::format("override '{}': index {} is past the end of '{}' ({} entries)", text, part,
                                      parent, arr.size()));
       }
+      path += fmt::format("[{}]", idx);
       if (last) {
         if (idx == arr.size()) {
           arr.push_back(new_value);

@@ -325,6 +325,10 @@ TEST_CASE("config: an override of an unknown key or a malformed override is an e
   CHECK(config_error("", {"no-equals-sign"}).find("key=value") != std::string::npos);
   CHECK(config_error(kFull, {"engine.check.deeper=1"}).find("not a table") != std::string::npos);
   CHECK(config_error(kFull, {"cluster.gpu_types[7].speed=1"}).find("past the end") != std::string::npos);
+  // An index beyond size_t (once an uncaught std::out_of_range, found by fuzz_config_vcs).
+  const std::string huge(40, '9');
+  e = config_error(kFull, {"cluster.gpu_types[" + huge + "].speed=1"});
+  CHECK(e.find("index " + huge + " is past the end of 'cluster.gpu_types'") != std::string::npos);
 }
 
 TEST_CASE("config: an unknown key names the file, line and key, with a suggestion") {
