@@ -1,8 +1,6 @@
 #include "config/overrides.h"
 
 #include <algorithm>
-#include <charconv>
-#include <system_error>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +8,7 @@
 
 #include "config/toml_table.h"
 #include "sim/error.h"
+#include "sim/parse_number.h"
 
 namespace fastgpu::config_reader {
 
@@ -92,7 +91,7 @@ AppliedOverride apply_override(toml::table& root, const std::string& text) {
       }
       // An index too large for size_t is past the end like any other.
       std::size_t idx = 0;
-      const bool fits = std::from_chars(part.data(), part.data() + part.size(), idx).ec == std::errc{};
+      const bool fits = parse_number(part, idx) == NumberError::none;
       if (!fits || idx > arr.size() || (!last && idx == arr.size())) {
         throw InputError(SourceLocation{kOverrideFile, 0, key},
                          fmt::format("override '{}': index {} is past the end of '{}' ({} entries)", text, part,

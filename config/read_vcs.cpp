@@ -3,9 +3,9 @@
 // (gpus = { V100 = 16 }: the first whole nodes of that type no VC has taken,
 // after every VC given by node ranges); and cluster.vc_lending.
 #include <algorithm>
-#include <charconv>
 
 #include "config/sections.h"
+#include "sim/parse_number.h"
 
 namespace fastgpu::config_reader {
 
@@ -24,8 +24,7 @@ std::vector<NodeIndex> parse_node_ranges(const std::string& text, std::uint32_t 
   auto number = [&](std::string_view s) {
     s = trim(s);
     std::uint64_t v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    ctx.check(!s.empty() && ec == std::errc() && end == s.data() + s.size(), key,
+    ctx.check(parse_number(s, v) == NumberError::none, key,
               fmt::format("'{}' is not a node number (expected ranges like \"0-7,12\")", s));
     ctx.check(v < num_nodes, key,
               fmt::format("node {} does not exist: the cluster has {} nodes (0-{})", v, num_nodes, num_nodes - 1));
