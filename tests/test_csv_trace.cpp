@@ -4,14 +4,17 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "sim/error.h"
+#include "sim/parse_number.h"
 #include "tests/scratch_dir.h"
 #include "workloads/csv_trace.h"
 #include "workloads/synthetic.h"
@@ -314,6 +317,60 @@ TEST_CASE("csv trace: skip_bad_rows skips and counts bad rows by reason") {
   strict.skip_bad_rows = true;
   strict.strict = true;
   CHECK_THROWS_AS(read_trace("csv", {path}, strict), InputError);
+}
+
+// Cells of one to seven digits take a fast path (one word, no loop); every
+// other cell the general parser. Both must read the same cells the same way:
+// random short cells of digits and the characters next to them in ASCII
+// ('/' 0x2F, ':' 0x3A, '?' 0x3F, '@' 0x40), signs, points and blanks, some
+// quoted (the scanner's unquoting buffer), the last one with no line end (the
+// end of the read buffer), checked against parse_number on the trimmed cell.
+TEST_CASE("csv trace: every short cell reads as the general number parser reads it") {
+  ScratchDir dir("cells");
+  std::mt19937_64 rng(20261204);
+  const std::string alphabet = "0123456789/:?@+-. e";
+  std::vector<std::string> cells = {"0",       "7",        "42",        "1234567", "9999999", "0000001",
+                                    "12345678", "99999999", "00000000",  "1/2",     "1:2",     "0?",
+                                    "@1",       "5x",       " 12",       "12 ",     "1 2",     "+12",
+                                    "-0",       "1e3",      "1234567.5", "0.5",     ".5",      "9999999e0"};
+  for (int k = 0; k < 4000; ++k) {
+    std::string cell;
+    const std::size_t length = 1 + rng() % 9;
+    const bool digits_only = rng() % 2 == 0;
+    for (std::size_t i = 0; i < length; ++i)
+      cell += digits_only ? static_cast<char>('0' + rng() % 10) : alphabet[rng() % alphabet.size()];
+    cells.push_back(cell);
+  }
+  std::string text = "id,submit,num_gpus,work\n";
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const bool quoted = i % 7 == 3;
+    text += std::to_string(i) + ",";
+    if (quoted) text += '"';
+    text += cells[i];
+    if (quoted) text += '"';
+    text += ",1,5";
+    if (i + 1 < cells.size()) text += "\n";
+  }
+  TraceReadReport report;
+  const Workload w = read_csv(dir.write("cells.csv", text), &report, true);
+  std::map<std::int64_t, double> read;
+  for (const Job& j : w.jobs) read[j.id] = j.submit;
+  std::size_t kept = 0, disagree = 0;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    double expected = 0;
+    const bool valid = parse_number(cells[i], expected, {.blanks = true, .plus = true}) == NumberError::none &&
+                       std::isfinite(expected) && expected >= 0;
+    const auto it = read.find(static_cast<std::int64_t>(i));
+    const bool agrees = valid ? it != read.end() && std::bit_cast<std::uint64_t>(it->second) ==
+                                                        std::bit_cast<std::uint64_t>(expected)
+                              : it == read.end();
+    if (!agrees && disagree++ == 0) INFO("first disagreement: cell '", cells[i], "'");
+    CHECK(agrees);
+    kept += valid;
+  }
+  CHECK(disagree == 0);
+  CHECK(report.kept == kept);
+  CHECK(kept > 2000);  // the digit-only half, and the valid ones of the rest
 }
 
 TEST_CASE("csv trace: several files are appended and load_workload names the workload") {

@@ -32,6 +32,13 @@ std::uint64_t bytes_equal(std::uint64_t word, std::uint64_t c_in_every_byte) {
   return (x - kOnes) & ~x & kHighs;
 }
 
+// `bytes` of buffer and kFieldSlack zeros after them.
+std::unique_ptr<char[]> padded_buffer(std::size_t bytes) {
+  std::unique_ptr<char[]> buffer(new char[bytes + CsvScanner::kFieldSlack]);
+  std::memset(buffer.get() + bytes, 0, CsvScanner::kFieldSlack);
+  return buffer;
+}
+
 const char* find(const char* from, const char* to, char c) {
   return static_cast<const char*>(std::memchr(from, c, static_cast<std::size_t>(to - from)));
 }
@@ -46,7 +53,7 @@ CsvScanner::CsvScanner(const std::string& path, char separator) : path_(path), s
   file_size_ = regular ? static_cast<std::uint64_t>(st.st_size) : 0;
   // A small file in one read, with a byte to spare to see its end.
   capacity_ = regular && file_size_ < kBufferBytes ? static_cast<std::size_t>(file_size_) + 1 : kBufferBytes;
-  buffer_.reset(new char[capacity_]);
+  buffer_ = padded_buffer(capacity_);
   data_ = buffer_.get();
   try {
     fill();
@@ -73,7 +80,7 @@ void CsvScanner::fill() {
 void CsvScanner::refill() {
   const std::size_t kept = size_ - pos_;
   if (kept == capacity_) {  // one record fills the buffer: a larger one
-    std::unique_ptr<char[]> larger(new char[2 * capacity_]);
+    std::unique_ptr<char[]> larger = padded_buffer(2 * capacity_);
     std::memcpy(larger.get(), buffer_.get(), size_);
     buffer_ = std::move(larger);
     capacity_ *= 2;
@@ -215,7 +222,7 @@ std::size_t CsvScanner::quoted_record() {
   // Split, undoing the quoting into unquoted_ (never longer than the record),
   // with the separators between the fields.
   fields_.clear();
-  unquoted_.resize(static_cast<std::size_t>(end - begin));
+  unquoted_.resize(static_cast<std::size_t>(end - begin) + kFieldSlack);
   char* w = unquoted_.data();
   const char* p = begin;
   for (;;) {

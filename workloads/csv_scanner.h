@@ -30,6 +30,11 @@ class CsvScanner {
   CsvScanner(const CsvScanner&) = delete;
   CsvScanner& operator=(const CsvScanner&) = delete;
 
+  // The kFieldSlack bytes after the end of every field can be read (the
+  // buffers are padded): a reader may load a short field as one word and
+  // shift away what follows it.
+  static constexpr std::size_t kFieldSlack = 8;
+
   // Moves to the next record that is not blank. False at the end of the file.
   bool next();
 

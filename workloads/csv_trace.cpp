@@ -1,6 +1,7 @@
 #include "workloads/csv_trace.h"
 
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <tsl/robin_map.h>
 
 #include "sim/error.h"
 #include "sim/output_file.h"
@@ -51,16 +53,41 @@ constexpr NumberSyntax kTrimmedSyntax{.blanks = false, .plus = true};
 
 // A cell of 1 to 7 digits and nothing else (most counts, flags and whole
 // seconds), read without the general parser. The value is exact in a float
-// and a double, so it equals what from_chars gives.
-bool small_whole_number(std::string_view cell, std::uint32_t& value) {
-  if (cell.empty() || cell.size() > 7) return false;
-  std::uint32_t v = 0;
-  for (char ch : cell) {
-    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(ch) - '0');
-    if (digit > 9) return false;
-    v = v * 10 + digit;
+// and a double, so it equals what from_chars gives. The cell lies in the
+// scanner's text, so CsvScanner::kFieldSlack bytes after it can be read: it is
+// loaded as one word, its digits moved to the top with '0's below them, and
+// all eight checked and converted at once, with no branch on its length.
+[[gnu::always_inline]] inline bool small_whole_number(std::string_view cell, std::uint32_t& value) {
+  static_assert(CsvScanner::kFieldSlack >= 8);
+  const std::size_t n = cell.size();
+  if (n - 1 >= 7) return false;  // 0 wraps round
+  if constexpr (std::endian::native != std::endian::little) {
+    std::uint32_t v = 0;
+    for (char ch : cell) {
+      const auto digit = static_cast<unsigned>(static_cast<unsigned char>(ch) - '0');
+      if (digit > 9) return false;
+      v = v * 10 + digit;
+    }
+    value = v;
+    return true;
   }
-  value = v;
+  constexpr std::uint64_t kZeros = 0x3030303030303030ull, kHighNibbles = 0xF0F0F0F0F0F0F0F0ull;
+  std::uint64_t word;
+  std::memcpy(&word, cell.data(), sizeof word);
+  // The first character is the lowest byte: the n characters go to the top
+  // bytes, and '0's fill the 8 - n below (leading zeros of an 8-digit number).
+  word = (word << (8 * (8 - n))) | (kZeros >> (8 * n));
+  // Every byte 0x30..0x39: its high nibble is 3, and still 3 after adding 6.
+  const bool digits =
+      ((word & kHighNibbles) == kZeros) & (((word + 0x0606060606060606ull) & kHighNibbles) == kZeros);
+  if (!digits) return false;
+  // Eight digits to a number: pairs, then fours, then all eight.
+  word -= kZeros;
+  word = (word * 10) + (word >> 8);
+  word = (((word & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+          (((word >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+         32;
+  value = static_cast<std::uint32_t>(word);
   return true;
 }
 
@@ -278,8 +305,13 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
       present[kEarliestStart] || present[kRequestedTime] || present[kRecordedStart] || present[kFailedAttempts];
   if (has_names && out.job_names.size() < out.jobs.size()) out.job_names.resize(out.jobs.size());
   std::unordered_map<std::string, std::uint16_t> type_cache;  // cell text -> constraint
-  // User name -> index, looked up by the cell's view (no string per row).
-  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> users;
+  // User name -> index, looked up by the cell's view (no string per row), once
+  // a row. Open addressing over a power-of-two table with the hash stored: no
+  // division by a prime per lookup (std::unordered_map's), no key compare on a
+  // mismatch.
+  tsl::robin_map<std::string, std::uint32_t, NameHash, std::equal_to<>,
+                 std::allocator<std::pair<std::string, std::uint32_t>>, /*StoreHash=*/true>
+      users;
   Row row;
   auto reject = [&](const std::string& reason, const char* field, const std::string& message) {
     if (!skip) throw InputError(SourceLocation{path, csv.line(), field}, message);
@@ -345,7 +377,7 @@ void read_one(const std::string& path, const TraceReadOptions& options, Workload
         const std::uint32_t index = out.intern_user(name);
         it = users.emplace(std::move(name), index).first;
       }
-      j.user = it->second;
+      j.user = it.value();
     }
     if (!row.gpu_type.empty()) {
       auto it = type_cache.find(std::string(row.gpu_type));
