@@ -110,6 +110,7 @@ RunResult Engine::run() {
         arrive(static_cast<JobIndex>(next_arrival_++));
       } else if (event_now) {
         handle(events_.pop());
+        if (!events_.empty() && events_.top_kind() == EventKind::finish) prefetch_finish(events_.top_job());
       } else {
         next_monitor_ = kNever;
         monitor_sample();

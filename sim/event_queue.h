@@ -53,6 +53,8 @@ class EventQueue {
   Seconds top_time() const { return heap_.front().time; }
   EventKind top_kind() const { return kind_of(heap_.front()); }
   Event top() const { return event_of(heap_.front()); }
+  // The job of the top event (a finish, suspend_done or arrival).
+  JobIndex top_job() const { return static_cast<JobIndex>(heap_.front().payload); }
   Event pop() {
     const Event e = event_of(heap_.front());
     const Entry last = heap_.back();

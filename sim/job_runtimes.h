@@ -33,6 +33,7 @@ class JobRuntimes {
     free_memory(first_run_work_);
   }
   JobState state(JobIndex j) const { return status_[j].state; }
+  void prefetch(JobIndex j) const { __builtin_prefetch(&status_[j]); }  // see Engine::prefetch_finish
   void set_state(JobIndex j, JobState s) { status_[j].state = s; }
 
   // The runtime of a live job (one that has begin_live and not end_live).

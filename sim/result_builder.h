@@ -41,6 +41,11 @@ class ResultBuilder {
   // The failure-only fields of job j (its entry is made on first use).
   FailureOutputs& failure_outputs(JobIndex j) { return result_.jobs.failure_outputs(j); }
   JobRecord record(JobIndex j) const { return result_.jobs[j]; }  // assembled
+  // Starts loading what a finish of job j writes (see Engine::prefetch_finish).
+  void prefetch(JobIndex j) const {
+    __builtin_prefetch(&result_.jobs.outputs()[j]);
+    __builtin_prefetch(&result_.gpu_offset[j]);
+  }
 
   // Job j started at `now` (a first start, a new run's start or a resumption).
   void record_start(JobIndex j, Seconds now) { result_.jobs.record_start(j, now); }
