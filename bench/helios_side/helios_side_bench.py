@@ -6,7 +6,7 @@ and prints fastgpu's CPU seconds beside the peer's.
 
     bench/helios_side/helios_side_bench.py [--fastgpu build/fastgpu] [--cache build/helios-side]
                                            [--repeat 3] [--cases syn100000:fifo,...]
-                                           [--peer-rounds N [--peer DIR]]
+                                           [--peer-rounds N [--peer DIR]] [--cpu N]
 
 The traces (64 nodes x 8 GPUs, one VC, seed 1; 10 k jobs at load 0.8, 100 k
 jobs at load 0.8 and 0.95) are made once by the peer-side generator
@@ -23,6 +23,9 @@ run here too, N times a case, interleaved with fastgpu's rounds: before each
 group of about --repeat / N fastgpu rounds, every case's peer runs once. Both
 sides' medians then come from the same minutes of the same machine, whose
 speed drifts by a fifth or more between hours, so the ratio is the one to quote.
+With --cpu N both sides run on CPU N alone: on a virtual machine one CPU can
+run half as fast as another for minutes (its other hyperthread busy), and a
+short fastgpu run lands on one CPU while a long peer run spreads over all.
 """
 import argparse
 import collections
@@ -96,7 +99,15 @@ def main():
     ap.add_argument('--peer-rounds', type=int, default=0,
                     help='run the peer N times a case here, interleaved with fastgpu (0: read the cached timings)')
     ap.add_argument('--peer', help='the peer\'s "QSSF Service" folder (default CACHE/peer/framework/QSSF Service)')
+    ap.add_argument('--cpu', type=int,
+                    help='run both sides on this CPU only (on a virtual machine one CPU can run at half the speed '
+                         'of another for minutes, and the two sides would land on either)')
     a = ap.parse_args()
+    if a.cpu is not None:
+        if a.cpu not in os.sched_getaffinity(0):
+            sys.exit(f'helios_side_bench: --cpu {a.cpu} is not one of this process\'s CPUs '
+                     f'({", ".join(map(str, sorted(os.sched_getaffinity(0))))})')
+        os.sched_setaffinity(0, {a.cpu})  # the children, fastgpu and the peer, inherit it
     if a.repeat < 1 or a.peer_rounds < 0:
         sys.exit('helios_side_bench: --repeat must be >= 1 and --peer-rounds >= 0')
     peer_dir = os.path.abspath(a.peer or os.path.join(a.cache, 'peer', 'framework', 'QSSF Service'))
@@ -117,8 +128,9 @@ def main():
     print(f'fastgpu start-up (fastgpu --version): {startup:.3f} CPU s')
     peer_source = (f'median of {a.peer_rounds} runs interleaved with fastgpu\'s' if a.peer_rounds
                    else 'cached (bench/helios_side/run_peer.sh)')
+    pinned = f', both on CPU {a.cpu}' if a.cpu is not None else ''
     print(f'side by side with the Helios simulator: CPU seconds of the whole process, fastgpu median of {a.repeat}, '
-          f'peer {peer_source}')
+          f'peer {peer_source}{pinned}')
     print(f'{"trace":<16} {"policy":<6} {"peer CPU s":>10} {"fastgpu CPU s":>13} {"ratio":>7} '
           f'{"summary-only CPU s":>18} {"ratio":>7}')
     commands = {}
