@@ -433,7 +433,7 @@ TEST_CASE("csv trace: random damage never crashes the reader, it only raises Inp
     std::string text = "id,submit,num_gpus,work,depends_on,name,gpu_type\n";
     const std::size_t len = next() % 200;
     for (std::size_t k = 0; k < len; ++k) text += alphabet[next() % alphabet.size()];
-    const std::string path = dir.write("f" + std::to_string(file) + ".csv", text);
+    const std::string path = dir.write(std::string("f").append(std::to_string(file)).append(".csv"), text);
     for (bool skip : {false, true}) {
       try {
         read_csv(path, nullptr, skip);
