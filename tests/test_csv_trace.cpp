@@ -364,8 +364,8 @@ TEST_CASE("csv trace: every short cell reads as the general number parser reads 
     const bool agrees = valid ? it != read.end() && std::bit_cast<std::uint64_t>(it->second) ==
                                                         std::bit_cast<std::uint64_t>(expected)
                               : it == read.end();
-    if (!agrees && disagree++ == 0) INFO("first disagreement: cell '", cells[i], "'");
-    CHECK(agrees);
+    disagree += !agrees;
+    CHECK_MESSAGE(agrees, "cell '", cells[i], "'");
     kept += valid;
   }
   CHECK(disagree == 0);

@@ -24,8 +24,8 @@ group of about --repeat / N fastgpu rounds, every case's peer runs once. Both
 sides' medians then come from the same minutes of the same machine, whose
 speed drifts by a fifth or more between hours, so the ratio is the one to quote.
 With --cpu N both sides run on CPU N alone: on a virtual machine one CPU can
-run half as fast as another for minutes (its other hyperthread busy), and a
-short fastgpu run lands on one CPU while a long peer run spreads over all.
+run a third slower than another for minutes, and a short fastgpu run lands on
+one CPU while a long peer run spreads over all.
 """
 import argparse
 import collections
@@ -100,8 +100,7 @@ def main():
                     help='run the peer N times a case here, interleaved with fastgpu (0: read the cached timings)')
     ap.add_argument('--peer', help='the peer\'s "QSSF Service" folder (default CACHE/peer/framework/QSSF Service)')
     ap.add_argument('--cpu', type=int,
-                    help='run both sides on this CPU only (on a virtual machine one CPU can run at half the speed '
-                         'of another for minutes, and the two sides would land on either)')
+                    help='run both sides on this CPU only (see above)')
     a = ap.parse_args()
     if a.cpu is not None:
         if a.cpu not in os.sched_getaffinity(0):
