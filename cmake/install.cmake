@@ -32,6 +32,7 @@ install(TARGETS fastgpu_engine fastgpu_plugin EXPORT fastgpuTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${FASTGPU_INSTALL_INCLUDEDIR})
 install(TARGETS fastgpu RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS fastgpu_json LIBRARY DESTINATION ${CMAKE_INSTALL_BINDIR})  # loaded from next to the executable
 install(EXPORT fastgpuTargets NAMESPACE fastgpu:: DESTINATION ${FASTGPU_INSTALL_CMAKEDIR})
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/fastgpuConfig.cmake.in

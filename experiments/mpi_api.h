@@ -29,7 +29,6 @@ struct MpiApi {
 
 // The name of the module's function that returns its table.
 inline constexpr const char* kMpiApiSymbol = "fastgpu_mpi_api";
-using MpiApiGetter = const MpiApi* (*)();
 
 // Loads the module on the first call (next to the executable, else by the
 // loader's search path). InputError naming the module when it cannot be

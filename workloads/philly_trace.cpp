@@ -19,7 +19,7 @@
 #include "workloads/json_documents.h"
 #include "workloads/philly_record.h"
 #include "workloads/philly_attempts.h"
-#include "workloads/production_traces.h"
+#include "workloads/json_trace_readers.h"
 #include "workloads/gpu_count.h"
 #include "workloads/trace_io.h"
 
@@ -261,17 +261,13 @@ class PhillyReader {
   philly::JobRuns runs_;
 };
 
+}  // namespace
+
 void read_philly(const std::vector<std::string>& paths, const TraceReadOptions& options, Workload& out,
                  TraceReadReport& report) {
   PhillyReader reader(options, out, report);
   for (const auto& p : paths) reader.read(p);
   reader.finish();
-}
-
-}  // namespace
-
-TraceFormat philly_trace_format() {
-  return {"philly", "Microsoft Philly cluster_job_log (JSON; also its per-job subsets and JSON Lines)", &read_philly};
 }
 
 }  // namespace fastgpu

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include "sim/error.h"
 #include "workloads/trace_io.h"
@@ -115,7 +114,7 @@ ClusterSpec cluster_from_openb_nodes(const std::string& path) {
     if (gpus == 0) continue;  // CPU-only node
     std::string model(trace::trim(rows[c_model]));
     if (model.empty()) throw InputError(rows.at("model"), "a GPU node without a GPU model");
-    if (!simdjson::validate_utf8(model.data(), model.size())) throw InputError(rows.at("model"), "not valid UTF-8");
+    if (trace::find_invalid_utf8(model) != std::string_view::npos) throw InputError(rows.at("model"), "not valid UTF-8");
     add_nodes(c, known_gpu_type(model), static_cast<std::uint32_t>(gpus), 1);
   }
   check_nonempty(c, path);
@@ -181,7 +180,7 @@ ClusterSpec cluster_from_alea_machines(const std::string& path, double gpus_per_
     if (nodes > (1 << 24) || gpus > (1 << 24))
       throw InputError({path, in.line_number(), nodes > (1 << 24) ? "nodes" : "cpus_per_node"},
                        "more than 16,777,216 nodes or GPUs per node");
-    if (!simdjson::validate_utf8(f[1].data(), f[1].size()))
+    if (trace::find_invalid_utf8(f[1]) != std::string_view::npos)
       throw InputError({path, in.line_number(), "name"}, "not valid UTF-8");
     GpuType t = known_gpu_type(std::string(f[1]));
     t.speed = speed;
@@ -212,7 +211,7 @@ std::string toml_double(double x) {
 // TOML strings are UTF-8: a name that is not has each byte >= 0x80 written
 // as U+FFFD.
 std::string toml_string(std::string_view s) {
-  const bool utf8 = simdjson::validate_utf8(s.data(), s.size());
+  const bool utf8 = trace::find_invalid_utf8(s) == std::string_view::npos;
   std::string out = "\"";
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
