@@ -442,6 +442,18 @@ TEST_CASE("config: broken TOML names the line; a missing file names the path") {
   }
 }
 
+TEST_CASE("config: a character outside ASCII where a TOML value starts is invalid TOML at its line") {
+  // One from each range that toml++ 3.3.0's table of non-ASCII white space
+  // has no case for (config/CMakeLists.txt), and one it has (U+2000).
+  for (const std::string bad : {"\xd0\x92", "\xe3\x80\x81", "\xef\xb8\x80", "\xe2\x80\x80"}) {
+    std::string text = "[engine]\nseed_alpha = -";  // appended: g++ 12 warns (-Wrestrict) on literal + string
+    text += bad;
+    text += "6\n";
+    const std::string e = config_error(text);
+    CHECK_MESSAGE(e.find("dir/exp.toml:2: invalid TOML") == 0, e);
+  }
+}
+
 TEST_CASE("config: ClusterSpec counts and validation") {
   ClusterSpec c;
   c.gpu_types = {GpuType{"a", 1, 16, 10, 100, 1}, GpuType{"b", 2, 40, 20, 200, 2}};
