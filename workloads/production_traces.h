@@ -24,7 +24,7 @@
 
 namespace fastgpu {
 
-TraceFormat philly_trace_format();       // "philly"
+TraceFormat philly_trace_format();       // "philly" (json_trace_formats.cpp: through json_trace_readers())
 TraceFormat alibaba2020_trace_format();  // "alibaba2020"
 TraceFormat alibaba2023_trace_format();  // "alibaba2023"
 TraceFormat helios_trace_format();       // "helios"
