@@ -134,6 +134,15 @@ TEST_CASE("trace cluster: openb node list, Philly machine list, Alea machines") 
     CHECK(err.where().line == 2);
     CHECK(err.where().field == "gpu");
   }
+  // A model that is not UTF-8: the row's check refuses it, at its line.
+  try {
+    cluster_from_openb_nodes(dir.write("bad_model.csv", "sn,cpu_milli,memory_mib,gpu,model\nn1,1,1,2,T\xff" "4\n"));
+    FAIL("expected an InputError");
+  } catch (const InputError& err) {
+    CHECK(err.where().line == 2);
+    const std::string what = err.what();
+    CHECK_MESSAGE(what.find("invalid UTF-8 at byte 11 of the row") != std::string::npos, what);
+  }
 }
 
 TEST_CASE("trace cluster: shipped openb node lists") {
