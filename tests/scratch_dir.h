@@ -74,6 +74,9 @@ struct Shell {
   std::string out, err;
 };
 
+// Whether captured output (or an error's text) holds `part`.
+inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
 inline std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;

@@ -25,8 +25,7 @@ namespace {
 using fastgpu::testing::ScratchDir;
 using CliResult = fastgpu::testing::Shell;
 using fastgpu::testing::run_cli;
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using fastgpu::testing::contains;
 
 // A small cluster (2 nodes x 4 GPUs) and a short synthetic workload.
 const std::string kSmall = R"([experiment]

@@ -13,6 +13,7 @@
 #include "workloads/trace_reader.h"
 
 using namespace fastgpu;
+using fastgpu::testing::contains;
 using fastgpu::testing::read_text;
 using fastgpu::testing::run_cli;
 using fastgpu::testing::run_in;
@@ -22,8 +23,6 @@ namespace {
 
 const std::string kPhillySample =
     fastgpu::test::source_dir() + "/data/philly/philly_jobs_marwage_submitted_before_2017-11-20.json";
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace
 

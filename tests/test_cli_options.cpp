@@ -30,8 +30,7 @@ namespace {
 using fastgpu::testing::run_cli;
 using fastgpu::testing::run_in;
 using fastgpu::testing::ScratchDir;
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using fastgpu::testing::contains;
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;

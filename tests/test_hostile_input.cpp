@@ -19,8 +19,6 @@ using namespace fastgpu::testing;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
 // One good row per format and a row whose GPU count is `gpus` (text as written).
 struct GpuCase {
   const char* format;

@@ -21,12 +21,11 @@ namespace fs = std::filesystem;
 using namespace fastgpu;
 using fastgpu::testing::run_cli;
 using fastgpu::testing::run_in;
+using fastgpu::testing::contains;
 using fastgpu::testing::ScratchDir;
 using fastgpu::testing::Shell;
 
 namespace {
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // Two nodes of 8 GPUs of one type, fifo and sjf, and a synthetic workload of
 // `jobs` jobs (or, with `trace`, that canonical CSV trace).

@@ -15,6 +15,7 @@
 namespace {
 
 using CliResult = fastgpu::testing::Shell;
+using fastgpu::testing::contains;
 
 // A fresh directory holding exp.toml; `fastgpu ARGS` runs inside it.
 class CliDir {
@@ -29,8 +30,6 @@ class CliDir {
  private:
   fastgpu::testing::ScratchDir dir_{"params"};
 };
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // 1-based line of the first line of `text` that starts with `start`.
 int line_of(const std::string& text, const std::string& start) {
