@@ -6,7 +6,7 @@ and prints fastgpu's CPU seconds beside the peer's.
 
     bench/helios_side/helios_side_bench.py [--fastgpu build/fastgpu] [--cache build/helios-side]
                                            [--repeat 3] [--cases syn100000:fifo,...]
-                                           [--peer-rounds N [--peer DIR]] [--cpu N]
+                                           [--peer-rounds N [--peer DIR]] [--cpu N] [--samples FILE]
 
 The traces (64 nodes x 8 GPUs, one VC, seed 1; 10 k jobs at load 0.8, 100 k
 jobs at load 0.8 and 0.95) are made once by the peer-side generator
@@ -19,13 +19,18 @@ a case without a timing says "peer absent". fastgpu's time is the median of
 --summary-only, each run measured with wait4 (user + system CPU of the child).
 
 With --peer-rounds N the peer (set up in --peer, as run_peer.sh expects it) is
-run here too, N times a case, interleaved with fastgpu's rounds: before each
-group of about --repeat / N fastgpu rounds, every case's peer runs once. Both
-sides' medians then come from the same minutes of the same machine, whose
-speed drifts by a fifth or more between hours, so the ratio is the one to quote.
+run here too, N times a case, interleaved with fastgpu's rounds: the N x cases
+peer runs, one case at a time, are spread evenly over them, so fastgpu's
+rounds fall into as many windows, minutes apart. Both sides' medians then come
+from the same minutes of the same machine, whose speed drifts by a fifth or
+more between hours, so the ratio is the one to quote; and a slow spell of a
+few seconds, which a fastgpu round (half a second) can fall into whole, holds
+a few of its rounds, not a third of them.
 With --cpu N both sides run on CPU N alone: on a virtual machine one CPU can
 run a third slower than another for minutes, and a short fastgpu run lands on
-one CPU while a long peer run spreads over all.
+one CPU while a long peer run spreads over all. --samples FILE writes every
+fastgpu measurement (trace, policy, output, round, CPU s) as tab-separated
+lines, to see the spread behind the medians.
 """
 import argparse
 import collections
@@ -101,6 +106,7 @@ def main():
     ap.add_argument('--peer', help='the peer\'s "QSSF Service" folder (default CACHE/peer/framework/QSSF Service)')
     ap.add_argument('--cpu', type=int,
                     help='run both sides on this CPU only (see above)')
+    ap.add_argument('--samples', help='write every fastgpu measurement to this tab-separated file')
     a = ap.parse_args()
     if a.cpu is not None:
         if a.cpu not in os.sched_getaffinity(0):
@@ -142,16 +148,26 @@ def main():
     peer_runs = {case: [] for case in cases}
     traces = os.path.abspath(os.path.join(a.cache, 'traces'))
     log_dir = os.path.abspath(os.path.join(a.cache, 'hlog-live'))
-    # The peer's N runs a case, spread evenly over fastgpu's rounds (before round k * repeat // N).
-    peer_before = collections.Counter(k * a.repeat // a.peer_rounds for k in range(a.peer_rounds))
+    # The peer's N runs of every case, one at a time, spread evenly over fastgpu's
+    # rounds: run m goes before round m * repeat // (N * cases).
+    peer_order = [case for _ in range(a.peer_rounds) for case in cases]
+    peer_before = collections.defaultdict(list)
+    for m, case in enumerate(peer_order):
+        peer_before[m * a.repeat // len(peer_order)].append(case)
     for r in range(a.repeat):  # every case and output once per round, so all see the same machine
-        for _ in range(peer_before[r]):
-            for case in cases:
-                shutil.rmtree(os.path.join(log_dir, f'{case[1]}_{case[0]}'), ignore_errors=True)
-                peer_runs[case].append(cpu_seconds(peer_command(traces, *case, log_dir), cwd=peer_dir))
+        for case in peer_before[r]:
+            shutil.rmtree(os.path.join(log_dir, f'{case[1]}_{case[0]}'), ignore_errors=True)
+            peer_runs[case].append(cpu_seconds(peer_command(traces, *case, log_dir), cwd=peer_dir))
         for case in cases:
             for output in (0, 1):
                 times[case][output].append(cpu_seconds(commands[case][output]))
+    if a.samples:
+        with open(a.samples, 'w') as f:
+            f.write('trace\tpolicy\toutput\tround\tcpu_s\n')
+            for (trace, policy), per_output in times.items():
+                for output, samples in zip(('full', 'summary-only'), per_output):
+                    for r, t in enumerate(samples):
+                        f.write(f'{trace}\t{policy}\t{output}\t{r}\t{t:.6f}\n')
     for case in cases:
         if peer_runs[case]:
             peer[case] = statistics.median(peer_runs[case])
