@@ -3,9 +3,11 @@
 // one already in the shuffle filter's layout (ShuffledColumns) and deflated
 // here exactly as HDF5's deflate filter stores it: any HDF5 reader reads it
 // back through those filters. This skips HDF5's chunk cache and filter
-// pipeline, and deflates with ISA-L's igzip, which writes the same zlib format
-// as zlib's deflate about four times as fast as libdeflate and ten times as
-// fast as zlib on these tables (docs/performance.md, "HDF5 output").
+// pipeline, and deflates with ISA-L's igzip, which writes the same deflate
+// stream format as zlib's deflate about four times as fast as libdeflate and
+// ten times as fast as zlib on these tables (docs/performance.md, "HDF5
+// output"). The zlib wrapper's checksum is taken plane by plane
+// (plane_adler32.h), most planes in closed form.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -36,7 +38,7 @@ class DeflatedChunks {
 
  private:
   hid_t dataset_;
-  std::size_t chunk_rows_;
+  std::size_t row_bytes_, chunk_rows_;
   int level_;  // 0: the chunks are stored shuffled only
   // Left uninitialised: igzip sets up what it reads of its level buffer, the
   // shuffle writes every byte of a chunk, padding rows included, and a stream

@@ -12,10 +12,12 @@ namespace fastgpu::h5 {
 // The tables are read and written straight from/to these structs.
 static_assert(std::is_standard_layout_v<JobRecord> && std::is_trivially_copyable_v<JobRecord>);
 static_assert(std::is_standard_layout_v<TimeSample> && std::is_trivially_copyable_v<TimeSample>);
+static_assert(std::is_standard_layout_v<Job> && std::is_standard_layout_v<JobOutputs>);
 static_assert(sizeof(bool) == 1 && sizeof(JobOutcome) == 1);
 // A field added to these structs must be added to the column lists below.
 static_assert(sizeof(JobRecord) == 136, "JobRecord changed: update job_record_type() and the schema doc");
 static_assert(sizeof(TimeSample) == 56, "TimeSample changed: update time_sample_type() and the schema doc");
+static_assert(sizeof(JobOutputs) == 56, "JobOutputs changed: update job_outputs_type()");
 
 namespace {
 // HDF5 closes every id still open from an atexit handler. An id whose close
@@ -114,11 +116,7 @@ void insert(hid_t compound, const char* name, std::size_t offset, hid_t type) {
   check_status(H5Tinsert(compound, name, offset, type), std::string("adding column ") + name);
 }
 
-}  // namespace
-
-// Column names are the JobRecord field names (docs/hdf5-schema.md).
-Handle job_record_type(std::size_t row_size) {
-  Handle t = make_type(H5Tcreate(H5T_COMPOUND, row_size), "creating the jobs row type");
+Handle outcome_type() {
   Handle outcome = make_type(H5Tenum_create(H5T_NATIVE_UINT8), "creating the outcome enum");
   const auto add_value = [&](const char* name, JobOutcome v) {
     const auto raw = static_cast<std::uint8_t>(v);
@@ -126,6 +124,15 @@ Handle job_record_type(std::size_t row_size) {
   };
   add_value("finished", JobOutcome::finished);
   add_value("rejected", JobOutcome::rejected);
+  return outcome;
+}
+
+}  // namespace
+
+// Column names are the JobRecord field names (docs/hdf5-schema.md).
+Handle job_record_type(std::size_t row_size) {
+  Handle t = make_type(H5Tcreate(H5T_COMPOUND, row_size), "creating the jobs row type");
+  Handle outcome = outcome_type();
 #define FASTGPU_COLUMN(field, type) insert(t, #field, offsetof(JobRecord, field), type)
   FASTGPU_COLUMN(id, H5T_NATIVE_INT64);
   FASTGPU_COLUMN(user, H5T_NATIVE_UINT32);
@@ -152,6 +159,41 @@ Handle job_record_type(std::size_t row_size) {
   FASTGPU_COLUMN(gpu_type, H5T_NATIVE_UINT16);
   FASTGPU_COLUMN(outcome, outcome.get());
   FASTGPU_COLUMN(reject_reason, H5T_NATIVE_UINT16);
+#undef FASTGPU_COLUMN
+  return t;
+}
+
+Handle job_inputs_type() {
+  Handle t = make_type(H5Tcreate(H5T_COMPOUND, sizeof(Job)), "creating the job inputs row type");
+#define FASTGPU_COLUMN(field, type) insert(t, #field, offsetof(Job, field), type)
+  FASTGPU_COLUMN(id, H5T_NATIVE_INT64);
+  FASTGPU_COLUMN(user, H5T_NATIVE_UINT32);
+  FASTGPU_COLUMN(priority, H5T_NATIVE_INT32);
+  FASTGPU_COLUMN(num_gpus, H5T_NATIVE_UINT32);
+  FASTGPU_COLUMN(gpu_share, H5T_NATIVE_FLOAT);
+  FASTGPU_COLUMN(submit, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(deadline, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(work, H5T_NATIVE_DOUBLE);
+#undef FASTGPU_COLUMN
+  return t;
+}
+
+Handle job_outputs_type() {
+  Handle t = make_type(H5Tcreate(H5T_COMPOUND, sizeof(JobOutputs)), "creating the job outputs row type");
+  Handle outcome = outcome_type();
+#define FASTGPU_COLUMN(field, type) insert(t, #field, offsetof(JobOutputs, field), type)
+  FASTGPU_COLUMN(first_start, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(end, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(runtime_alone, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(gpu_seconds, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(useful_gpu_seconds, H5T_NATIVE_DOUBLE);
+  FASTGPU_COLUMN(preemptions, H5T_NATIVE_UINT32);
+  FASTGPU_COLUMN(migrations, H5T_NATIVE_UINT32);
+  FASTGPU_COLUMN(gpu_type, H5T_NATIVE_UINT16);
+  FASTGPU_COLUMN(reject_reason, H5T_NATIVE_UINT16);
+  FASTGPU_COLUMN(deadline_met, H5T_NATIVE_INT8);
+  FASTGPU_COLUMN(on_reserved, H5T_NATIVE_UINT8);  // bool: 0 or 1
+  FASTGPU_COLUMN(outcome, outcome.get());
 #undef FASTGPU_COLUMN
   return t;
 }

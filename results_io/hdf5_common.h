@@ -92,6 +92,11 @@ Handle vl_string_type();
 // (>= sizeof(JobRecord)): every JobRecord field at its offsetof. The writer
 // appends its extra columns; the reader uses it as is.
 Handle job_record_type(std::size_t row_size);
+// Native compound types of the JobRecord columns a job's inputs (Job) and the
+// engine's outputs (JobOutputs) hold as they are, under the same names: the
+// writer shuffles the jobs table from those tables without assembling records.
+Handle job_inputs_type();
+Handle job_outputs_type();
 // Native compound type laid out like TimeSample.
 Handle time_sample_type();
 

@@ -193,17 +193,25 @@ void check_run(const RunResult& r) {
 }
 
 // jobs: every JobRecord field, then first_gpu, wait, final_wait and
-// reject_reason_text. The JobRecord columns are assembled per slab from the
-// records; the derived ones are computed per slab into rows of their own.
+// reject_reason_text. The chunks are shuffled straight from three tables of
+// rows: the job inputs and the engine's outputs as the records hold them, and
+// per slab the rest (the failure fields and the derived columns), so no
+// record is assembled.
 void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
   std::size_t reason_len = 1;
   for (const std::string& s : r.reject_reasons) reason_len = std::max(reason_len, s.size());
-  const std::size_t first_gpu_at = 0;
+  // The rest's row: the failure fields, then the derived columns.
+  struct FailureColumns {
+    Seconds final_start;
+    double failed_gpu_seconds, lost_gpu_seconds;
+    std::uint32_t attempts, failure_stops;
+  };
+  const std::size_t first_gpu_at = 0;  // within the derived columns
   const std::size_t wait_at = first_gpu_at + sizeof(std::int64_t);
   const std::size_t final_wait_at = wait_at + sizeof(double);
   const std::size_t text_at = final_wait_at + sizeof(double);
   const std::size_t derived_bytes = text_at + reason_len;
-  Handle records = h5::job_record_type(sizeof(JobRecord));
+  const std::size_t derived_at = sizeof(FailureColumns), rest_bytes = derived_at + derived_bytes;
   Handle text = h5::fixed_string_type(reason_len);
   // The derived columns, from byte `base` of a row of `type`.
   const auto insert_derived = [&](hid_t type, std::size_t base) {
@@ -214,40 +222,55 @@ void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
     check_status(H5Tinsert(type, h5::kRejectReasonTextColumn, base + text_at, text),
                  "adding column reject_reason_text");
   };
-  Handle derived = h5::make_type(H5Tcreate(H5T_COMPOUND, derived_bytes), "creating the derived job columns");
-  insert_derived(derived, 0);
+  Handle rest = h5::make_type(H5Tcreate(H5T_COMPOUND, rest_bytes), "creating the rest of the job columns");
+  const auto insert_failure = [&](const char* name, std::size_t offset, hid_t type) {
+    check_status(H5Tinsert(rest, name, offset, type), std::string("adding column ") + name);
+  };
+  insert_failure("final_start", offsetof(FailureColumns, final_start), H5T_NATIVE_DOUBLE);
+  insert_failure("failed_gpu_seconds", offsetof(FailureColumns, failed_gpu_seconds), H5T_NATIVE_DOUBLE);
+  insert_failure("lost_gpu_seconds", offsetof(FailureColumns, lost_gpu_seconds), H5T_NATIVE_DOUBLE);
+  insert_failure("attempts", offsetof(FailureColumns, attempts), H5T_NATIVE_UINT32);
+  insert_failure("failure_stops", offsetof(FailureColumns, failure_stops), H5T_NATIVE_UINT32);
+  insert_derived(rest, derived_at);
   // The file's row: the JobRecord columns, then the derived ones, packed.
   Handle mem = h5::job_record_type(sizeof(JobRecord) + derived_bytes);
   insert_derived(mem, sizeof(JobRecord));
   Handle file = packed_copy(mem);
 
+  const std::span<const Job> inputs = r.jobs.inputs();
+  const std::span<const JobOutputs> outputs = r.jobs.outputs();
+  if (inputs.size() != outputs.size()) throw InternalError("write_results: job inputs and outputs differ in number");
   const std::size_t slab = most_chunk_rows(file) * kSlabChunks;
-  std::vector<std::byte> buf(std::min(slab, r.jobs.size()) * derived_bytes);
-  const auto derived_rows = [&](std::size_t start, std::size_t count) {
+  std::vector<std::byte> buf(std::min(slab, r.jobs.size()) * rest_bytes);
+  const auto rest_rows = [&](std::size_t start, std::size_t count) {
     std::fill(buf.begin(), buf.end(), std::byte{0});  // null-pads the strings
     for (std::size_t k = 0; k < count; ++k) {
       const JobIndex j = static_cast<JobIndex>(start + k);
-      std::byte* row = buf.data() + k * derived_bytes;
+      std::byte* row = buf.data() + k * rest_bytes;
+      const FailureOutputs f = r.jobs.failure_fields(j);
+      const FailureColumns failure{f.final_start, f.failed_gpu_seconds, f.lost_gpu_seconds, f.attempts,
+                                   f.failure_stops};
+      std::memcpy(row, &failure, sizeof failure);
+      row += derived_at;
       const std::int64_t first_gpu =
           r.gpu_offset[j] < r.gpu_offset[j + 1] ? static_cast<std::int64_t>(r.gpu_arena[r.gpu_offset[j]]) : -1;
       std::memcpy(row + first_gpu_at, &first_gpu, sizeof first_gpu);
-      const JobRecord& rec = r.jobs[j];
-      const double wait = rec.first_start - rec.submit, final_wait = rec.final_start - rec.submit;
+      const JobOutputs& o = outputs[j];
+      const Seconds submit = inputs[j].submit;
+      const double wait = o.first_start - submit, final_wait = f.final_start - submit;
       std::memcpy(row + wait_at, &wait, sizeof wait);
       std::memcpy(row + final_wait_at, &final_wait, sizeof final_wait);
-      const std::string& reason = r.reject_reasons[rec.reject_reason];
+      const std::string& reason = r.reject_reasons[o.reject_reason];
       std::memcpy(row + text_at, reason.data(), reason.size());
     }
     return static_cast<const void*>(buf.data());
   };
-  // The records are stored compactly (sim/job_records.h): assembled per slab.
-  std::vector<JobRecord> record_buf(std::min(slab, r.jobs.size()));
-  const auto record_rows = [&](std::size_t start, std::size_t count) {
-    for (std::size_t k = 0; k < count; ++k) record_buf[k] = r.jobs[start + k];
-    return static_cast<const void*>(record_buf.data());
-  };
-  write_table(group, h5::kJobsDataset, file, {{records, record_rows}, {derived, derived_rows}}, r.jobs.size(), slab,
-              deflate_level);
+  Handle input_type = h5::job_inputs_type(), output_type = h5::job_outputs_type();
+  write_table(group, h5::kJobsDataset, file,
+              {{input_type, [&](std::size_t start, std::size_t) { return static_cast<const void*>(&inputs[start]); }},
+               {output_type, [&](std::size_t start, std::size_t) { return static_cast<const void*>(&outputs[start]); }},
+               {rest, rest_rows}},
+              r.jobs.size(), slab, deflate_level);
 
   write_vector(group, h5::kJobGpusDataset, H5T_STD_U32LE, H5T_NATIVE_UINT32, r.gpu_arena, deflate_level);
   write_vector(group, h5::kJobGpusOffsetDataset, H5T_STD_U64LE, H5T_NATIVE_UINT64, r.gpu_offset, deflate_level);

@@ -104,8 +104,7 @@ class JobRecords {
   JobRecord operator[](std::size_t j) const {
     const Job& in = (*inputs_)[j];
     const JobOutputs& o = outputs_[j];
-    const FailureOutputs f =
-        o.has_failure_outputs ? stored_failure_outputs(static_cast<JobIndex>(j)) : single_run_failure_outputs(o);
+    const FailureOutputs f = failure_fields(static_cast<JobIndex>(j));
     return JobRecord{.id = in.id,
                      .user = in.user,
                      .priority = in.priority,
@@ -155,6 +154,13 @@ class JobRecords {
   const JobOutputs& outputs(JobIndex j) const { return outputs_[j]; }
   std::span<const JobOutputs> outputs() const { return outputs_; }
   const Job& input(JobIndex j) const { return (*inputs_)[j]; }
+  // The job table the records take their inputs from, one row per record.
+  std::span<const Job> inputs() const { return inputs_ ? std::span<const Job>(*inputs_) : std::span<const Job>(); }
+  // Job j's failure fields: its side-table entry, or its one-run values.
+  FailureOutputs failure_fields(JobIndex j) const {
+    const JobOutputs& o = outputs_[j];
+    return o.has_failure_outputs ? stored_failure_outputs(j) : single_run_failure_outputs(o);
+  }
   // Job j's failure fields, made from its one-run values on first use.
   FailureOutputs& failure_outputs(JobIndex j);
   // Job j's start at `now`: its first, and a new run's unless it resumes one.
