@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <initializer_list>
+#include <string>
 #include <type_traits>
 #include <vector>
 
+#include "sim/error.h"
 #include "sim/run_result.h"
 
 namespace fastgpu::h5 {
@@ -116,15 +119,25 @@ void insert(hid_t compound, const char* name, std::size_t offset, hid_t type) {
   check_status(H5Tinsert(compound, name, offset, type), std::string("adding column ") + name);
 }
 
-Handle outcome_type() {
-  Handle outcome = make_type(H5Tenum_create(H5T_NATIVE_UINT8), "creating the outcome enum");
-  const auto add_value = [&](const char* name, JobOutcome v) {
-    const auto raw = static_cast<std::uint8_t>(v);
-    check_status(H5Tenum_insert(outcome, name, &raw), "adding an outcome value");
-  };
-  add_value("finished", JobOutcome::finished);
-  add_value("rejected", JobOutcome::rejected);
-  return outcome;
+// A JobRecord column's name and its offset in another row type.
+struct PlacedColumn {
+  const char* name;
+  std::size_t offset;
+};
+
+// A compound type of `row_size` bytes with the named JobRecord columns at
+// the given offsets, each of its type in job_record_type, where the column
+// types are stated once.
+Handle record_columns(std::size_t row_size, std::initializer_list<PlacedColumn> columns, const char* what) {
+  const Handle record = job_record_type(sizeof(JobRecord));
+  Handle t = make_type(H5Tcreate(H5T_COMPOUND, row_size), what);
+  for (const PlacedColumn& c : columns) {
+    const int k = H5Tget_member_index(record, c.name);
+    if (k < 0) throw InternalError(std::string("record_columns: no JobRecord column ") + c.name);
+    const Handle type = make_type(H5Tget_member_type(record, static_cast<unsigned>(k)), "reading a column type");
+    insert(t, c.name, c.offset, type);
+  }
+  return t;
 }
 
 }  // namespace
@@ -132,7 +145,13 @@ Handle outcome_type() {
 // Column names are the JobRecord field names (docs/hdf5-schema.md).
 Handle job_record_type(std::size_t row_size) {
   Handle t = make_type(H5Tcreate(H5T_COMPOUND, row_size), "creating the jobs row type");
-  Handle outcome = outcome_type();
+  Handle outcome = make_type(H5Tenum_create(H5T_NATIVE_UINT8), "creating the outcome enum");
+  const auto add_value = [&](const char* name, JobOutcome v) {
+    const auto raw = static_cast<std::uint8_t>(v);
+    check_status(H5Tenum_insert(outcome, name, &raw), "adding an outcome value");
+  };
+  add_value("finished", JobOutcome::finished);
+  add_value("rejected", JobOutcome::rejected);
 #define FASTGPU_COLUMN(field, type) insert(t, #field, offsetof(JobRecord, field), type)
   FASTGPU_COLUMN(id, H5T_NATIVE_INT64);
   FASTGPU_COLUMN(user, H5T_NATIVE_UINT32);
@@ -163,40 +182,28 @@ Handle job_record_type(std::size_t row_size) {
   return t;
 }
 
+#define FASTGPU_AT(row, field) PlacedColumn{#field, offsetof(row, field)}
+
 Handle job_inputs_type() {
-  Handle t = make_type(H5Tcreate(H5T_COMPOUND, sizeof(Job)), "creating the job inputs row type");
-#define FASTGPU_COLUMN(field, type) insert(t, #field, offsetof(Job, field), type)
-  FASTGPU_COLUMN(id, H5T_NATIVE_INT64);
-  FASTGPU_COLUMN(user, H5T_NATIVE_UINT32);
-  FASTGPU_COLUMN(priority, H5T_NATIVE_INT32);
-  FASTGPU_COLUMN(num_gpus, H5T_NATIVE_UINT32);
-  FASTGPU_COLUMN(gpu_share, H5T_NATIVE_FLOAT);
-  FASTGPU_COLUMN(submit, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(deadline, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(work, H5T_NATIVE_DOUBLE);
-#undef FASTGPU_COLUMN
-  return t;
+  return record_columns(sizeof(Job),
+                        {FASTGPU_AT(Job, id), FASTGPU_AT(Job, user), FASTGPU_AT(Job, priority),
+                         FASTGPU_AT(Job, num_gpus), FASTGPU_AT(Job, gpu_share), FASTGPU_AT(Job, submit),
+                         FASTGPU_AT(Job, deadline), FASTGPU_AT(Job, work)},
+                        "creating the job inputs row type");
 }
 
 Handle job_outputs_type() {
-  Handle t = make_type(H5Tcreate(H5T_COMPOUND, sizeof(JobOutputs)), "creating the job outputs row type");
-  Handle outcome = outcome_type();
-#define FASTGPU_COLUMN(field, type) insert(t, #field, offsetof(JobOutputs, field), type)
-  FASTGPU_COLUMN(first_start, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(end, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(runtime_alone, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(gpu_seconds, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(useful_gpu_seconds, H5T_NATIVE_DOUBLE);
-  FASTGPU_COLUMN(preemptions, H5T_NATIVE_UINT32);
-  FASTGPU_COLUMN(migrations, H5T_NATIVE_UINT32);
-  FASTGPU_COLUMN(gpu_type, H5T_NATIVE_UINT16);
-  FASTGPU_COLUMN(reject_reason, H5T_NATIVE_UINT16);
-  FASTGPU_COLUMN(deadline_met, H5T_NATIVE_INT8);
-  FASTGPU_COLUMN(on_reserved, H5T_NATIVE_UINT8);  // bool: 0 or 1
-  FASTGPU_COLUMN(outcome, outcome.get());
-#undef FASTGPU_COLUMN
-  return t;
+  return record_columns(sizeof(JobOutputs),
+                        {FASTGPU_AT(JobOutputs, first_start), FASTGPU_AT(JobOutputs, end),
+                         FASTGPU_AT(JobOutputs, runtime_alone), FASTGPU_AT(JobOutputs, gpu_seconds),
+                         FASTGPU_AT(JobOutputs, useful_gpu_seconds), FASTGPU_AT(JobOutputs, preemptions),
+                         FASTGPU_AT(JobOutputs, migrations), FASTGPU_AT(JobOutputs, gpu_type),
+                         FASTGPU_AT(JobOutputs, reject_reason), FASTGPU_AT(JobOutputs, deadline_met),
+                         FASTGPU_AT(JobOutputs, on_reserved), FASTGPU_AT(JobOutputs, outcome)},
+                        "creating the job outputs row type");
 }
+
+#undef FASTGPU_AT
 
 Handle time_sample_type() {
   Handle t = make_type(H5Tcreate(H5T_COMPOUND, sizeof(TimeSample)), "creating the timeseries row type");

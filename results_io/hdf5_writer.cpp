@@ -222,15 +222,12 @@ void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
     check_status(H5Tinsert(type, h5::kRejectReasonTextColumn, base + text_at, text),
                  "adding column reject_reason_text");
   };
-  Handle rest = h5::make_type(H5Tcreate(H5T_COMPOUND, rest_bytes), "creating the rest of the job columns");
-  const auto insert_failure = [&](const char* name, std::size_t offset, hid_t type) {
-    check_status(H5Tinsert(rest, name, offset, type), std::string("adding column ") + name);
-  };
-  insert_failure("final_start", offsetof(FailureColumns, final_start), H5T_NATIVE_DOUBLE);
-  insert_failure("failed_gpu_seconds", offsetof(FailureColumns, failed_gpu_seconds), H5T_NATIVE_DOUBLE);
-  insert_failure("lost_gpu_seconds", offsetof(FailureColumns, lost_gpu_seconds), H5T_NATIVE_DOUBLE);
-  insert_failure("attempts", offsetof(FailureColumns, attempts), H5T_NATIVE_UINT32);
-  insert_failure("failure_stops", offsetof(FailureColumns, failure_stops), H5T_NATIVE_UINT32);
+  Handle rest = h5::compound_type(
+      rest_bytes, {{"final_start", offsetof(FailureColumns, final_start), H5T_NATIVE_DOUBLE},
+                   {"failed_gpu_seconds", offsetof(FailureColumns, failed_gpu_seconds), H5T_NATIVE_DOUBLE},
+                   {"lost_gpu_seconds", offsetof(FailureColumns, lost_gpu_seconds), H5T_NATIVE_DOUBLE},
+                   {"attempts", offsetof(FailureColumns, attempts), H5T_NATIVE_UINT32},
+                   {"failure_stops", offsetof(FailureColumns, failure_stops), H5T_NATIVE_UINT32}});
   insert_derived(rest, derived_at);
   // The file's row: the JobRecord columns, then the derived ones, packed.
   Handle mem = h5::job_record_type(sizeof(JobRecord) + derived_bytes);
