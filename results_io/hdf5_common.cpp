@@ -15,12 +15,14 @@ namespace fastgpu::h5 {
 // The tables are read and written straight from/to these structs.
 static_assert(std::is_standard_layout_v<JobRecord> && std::is_trivially_copyable_v<JobRecord>);
 static_assert(std::is_standard_layout_v<TimeSample> && std::is_trivially_copyable_v<TimeSample>);
-static_assert(std::is_standard_layout_v<Job> && std::is_standard_layout_v<JobOutputs>);
+static_assert(std::is_standard_layout_v<Job> && std::is_standard_layout_v<JobOutputs> &&
+              std::is_standard_layout_v<FailureOutputs> && std::is_trivially_copyable_v<FailureOutputs>);
 static_assert(sizeof(bool) == 1 && sizeof(JobOutcome) == 1);
 // A field added to these structs must be added to the column lists below.
 static_assert(sizeof(JobRecord) == 136, "JobRecord changed: update job_record_type() and the schema doc");
 static_assert(sizeof(TimeSample) == 56, "TimeSample changed: update time_sample_type() and the schema doc");
 static_assert(sizeof(JobOutputs) == 56, "JobOutputs changed: update job_outputs_type()");
+static_assert(sizeof(FailureOutputs) == 32, "FailureOutputs changed: update job_failure_outputs_type()");
 
 namespace {
 // HDF5 closes every id still open from an atexit handler. An id whose close
@@ -201,6 +203,14 @@ Handle job_outputs_type() {
                          FASTGPU_AT(JobOutputs, reject_reason), FASTGPU_AT(JobOutputs, deadline_met),
                          FASTGPU_AT(JobOutputs, on_reserved), FASTGPU_AT(JobOutputs, outcome)},
                         "creating the job outputs row type");
+}
+
+Handle job_failure_outputs_type(std::size_t row_size) {
+  return record_columns(row_size,
+                        {FASTGPU_AT(FailureOutputs, final_start), FASTGPU_AT(FailureOutputs, failed_gpu_seconds),
+                         FASTGPU_AT(FailureOutputs, lost_gpu_seconds), FASTGPU_AT(FailureOutputs, failure_stops),
+                         FASTGPU_AT(FailureOutputs, attempts)},
+                        "creating the job failure fields row type");
 }
 
 #undef FASTGPU_AT

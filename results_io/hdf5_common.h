@@ -97,6 +97,9 @@ Handle job_record_type(std::size_t row_size);
 // writer shuffles the jobs table from those tables without assembling records.
 Handle job_inputs_type();
 Handle job_outputs_type();
+// The same for the five failure fields (FailureOutputs), at the start of a row
+// of `row_size` (>= sizeof(FailureOutputs)) bytes, for the writer to append to.
+Handle job_failure_outputs_type(std::size_t row_size);
 // Native compound type laid out like TimeSample.
 Handle time_sample_type();
 

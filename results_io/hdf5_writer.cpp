@@ -180,6 +180,8 @@ void check_run(const RunResult& r) {
   };
   if (r.gpu_offset.size() != r.jobs.size() + 1 || r.gpu_offset.back() != r.gpu_arena.size())
     fail("gpu_offset is not a CSR offset table of jobs + 1 entries over gpu_arena");
+  // The jobs table is shuffled from the records' inputs and outputs side by side.
+  if (r.jobs.inputs().size() != r.jobs.size()) fail("the job records' inputs and outputs differ in number");
   // The outputs alone: an assembled record would read the job's inputs too.
   const std::span<const JobOutputs> outputs = r.jobs.outputs();
   for (std::size_t j = 0; j < outputs.size(); ++j)
@@ -200,18 +202,13 @@ void check_run(const RunResult& r) {
 void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
   std::size_t reason_len = 1;
   for (const std::string& s : r.reject_reasons) reason_len = std::max(reason_len, s.size());
-  // The rest's row: the failure fields, then the derived columns.
-  struct FailureColumns {
-    Seconds final_start;
-    double failed_gpu_seconds, lost_gpu_seconds;
-    std::uint32_t attempts, failure_stops;
-  };
+  // The rest's row: the failure fields (FailureOutputs), then the derived columns.
   const std::size_t first_gpu_at = 0;  // within the derived columns
   const std::size_t wait_at = first_gpu_at + sizeof(std::int64_t);
   const std::size_t final_wait_at = wait_at + sizeof(double);
   const std::size_t text_at = final_wait_at + sizeof(double);
   const std::size_t derived_bytes = text_at + reason_len;
-  const std::size_t derived_at = sizeof(FailureColumns), rest_bytes = derived_at + derived_bytes;
+  const std::size_t derived_at = sizeof(FailureOutputs), rest_bytes = derived_at + derived_bytes;
   Handle text = h5::fixed_string_type(reason_len);
   // The derived columns, from byte `base` of a row of `type`.
   const auto insert_derived = [&](hid_t type, std::size_t base) {
@@ -222,12 +219,7 @@ void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
     check_status(H5Tinsert(type, h5::kRejectReasonTextColumn, base + text_at, text),
                  "adding column reject_reason_text");
   };
-  Handle rest = h5::compound_type(
-      rest_bytes, {{"final_start", offsetof(FailureColumns, final_start), H5T_NATIVE_DOUBLE},
-                   {"failed_gpu_seconds", offsetof(FailureColumns, failed_gpu_seconds), H5T_NATIVE_DOUBLE},
-                   {"lost_gpu_seconds", offsetof(FailureColumns, lost_gpu_seconds), H5T_NATIVE_DOUBLE},
-                   {"attempts", offsetof(FailureColumns, attempts), H5T_NATIVE_UINT32},
-                   {"failure_stops", offsetof(FailureColumns, failure_stops), H5T_NATIVE_UINT32}});
+  Handle rest = h5::job_failure_outputs_type(rest_bytes);
   insert_derived(rest, derived_at);
   // The file's row: the JobRecord columns, then the derived ones, packed.
   Handle mem = h5::job_record_type(sizeof(JobRecord) + derived_bytes);
@@ -236,7 +228,6 @@ void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
 
   const std::span<const Job> inputs = r.jobs.inputs();
   const std::span<const JobOutputs> outputs = r.jobs.outputs();
-  if (inputs.size() != outputs.size()) throw InternalError("write_results: job inputs and outputs differ in number");
   const std::size_t slab = most_chunk_rows(file) * kSlabChunks;
   std::vector<std::byte> buf(std::min(slab, r.jobs.size()) * rest_bytes);
   const auto rest_rows = [&](std::size_t start, std::size_t count) {
@@ -245,9 +236,7 @@ void write_jobs(hid_t group, const RunResult& r, int deflate_level) {
       const JobIndex j = static_cast<JobIndex>(start + k);
       std::byte* row = buf.data() + k * rest_bytes;
       const FailureOutputs f = r.jobs.failure_fields(j);
-      const FailureColumns failure{f.final_start, f.failed_gpu_seconds, f.lost_gpu_seconds, f.attempts,
-                                   f.failure_stops};
-      std::memcpy(row, &failure, sizeof failure);
+      std::memcpy(row, &f, sizeof f);
       row += derived_at;
       const std::int64_t first_gpu =
           r.gpu_offset[j] < r.gpu_offset[j + 1] ? static_cast<std::int64_t>(r.gpu_arena[r.gpu_offset[j]]) : -1;
